@@ -1,0 +1,37 @@
+/**
+ * How failures reach people: every spec problem on its own line as `<path>: <message>`, I/O and
+ * syntax problems with file, line and column, and never a stack trace for a known failure.
+ */
+import { SpecValidationError, formatIssues } from '../spec/issues';
+import { SpecInputError } from '../spec/load';
+import { PlatformValidationError, SynthRefusal } from '../constructs/core/errors';
+
+/** Exit codes of the CLI (and of the cdktf app entry). */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
+
+/** Writes the error the way its kind deserves and returns the exit code. */
+export function report(e: unknown, out: (s: string) => void = (s) => process.stderr.write(s)): number {
+  if (e instanceof SpecValidationError) {
+    out(`${e.source}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}\n${formatIssues(e.issues)}\n`);
+    return EXIT.invalid;
+  }
+  if (e instanceof SynthRefusal) {
+    out(`${e.path}: ${e.message.slice(e.path.length + 2)}\n`);
+    return EXIT.invalid;
+  }
+  if (e instanceof PlatformValidationError) {
+    out(`${e.message}\n`);
+    return EXIT.invalid;
+  }
+  if (e instanceof SpecInputError) {
+    out(`${e.message}\n`);
+    return EXIT.usage;
+  }
+  const err = e as Error;
+  out(`loom: internal error: ${err?.message ?? String(e)}\n${process.env.LOOM_DEBUG ? `${err?.stack ?? ''}\n` : 'set LOOM_DEBUG=1 for the stack trace, and please report it\n'}`);
+  return EXIT.internal;
+}
+
+export function reportAndExit(e: unknown): never {
+  process.exit(report(e));
+}

@@ -1,0 +1,25 @@
+/** The short summary `loom validate` prints: what will be built. */
+import type { PlatformPlan } from '../spec/plan';
+
+export function summarize(plan: PlatformPlan): string {
+  const lines: string[] = [];
+  const where = plan.cloud === 'kubernetes' ? 'existing Kubernetes clusters' : `${plan.cloud} ${plan.region}`;
+  lines.push(`${plan.name}: ${where}, ${plan.environment}`);
+  if (plan.network) {
+    lines.push(`  network ${plan.network.cidr} over ${plan.zones.length} zone(s) (${plan.zones.join(', ')}), NAT ${plan.network.natGateways}`);
+  }
+  for (const c of plan.clusters) {
+    const pools = c.pools.map((p) => `${p.name} ${p.minNodes}-${p.maxNodes}×${p.machineTypes[0]}${p.spot ? ' spot' : ''}${p.gpu ? ` gpu:${p.gpu.count}×${p.gpu.type}` : ''}`);
+    const addr = c.block ? ` ${c.block}` : '';
+    lines.push(`  cluster ${c.name} (${c.flavour}, Kubernetes ${c.kubernetesVersion})${addr}${pools.length ? `: ${pools.join(', ')}` : ''}`);
+  }
+  for (const comp of plan.components) {
+    lines.push(`  component ${comp.name}: ${comp.mode}${comp.cluster && comp.mode === 'build' ? ` on ${comp.cluster}` : ''}`);
+  }
+  const stacks = [
+    ...(plan.network ? [plan.stacks.network] : []),
+    ...(plan.cloud !== 'kubernetes' ? plan.clusters.map((c) => c.stackName) : []),
+  ];
+  if (stacks.length) lines.push(`  stacks: ${stacks.join(', ')}`);
+  return lines.join('\n');
+}

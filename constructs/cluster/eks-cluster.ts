@@ -1,0 +1,260 @@
+/**
+ * An EKS cluster for one planned cluster: private API endpoint, KMS-encrypted secrets, every
+ * control-plane log, API-mode access entries, IAM roles for service accounts, the managed add-ons
+ * a cluster needs to run, and one managed node group per pool shaped by the flavour's profile.
+ */
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Fn, type ITerraformDependable } from '../core/cdk';
+import type { IKubernetesCluster, INetwork, KubernetesConnection } from '../core/contracts';
+import { PlatformValidationError } from '../core/errors';
+import { awsClusterNames, awsNodePoolNames, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
+import { assumeRolePolicy, managedPolicy, serviceAccountTrustPolicy } from '../aws/iam';
+
+export interface EksClusterProps {
+  readonly plan: PlatformPlan;
+  readonly cluster: ClusterPlan;
+  /** The network the cluster's nodes live in. */
+  readonly network: INetwork;
+}
+
+/** Control-plane log types; all of them, for audit and troubleshooting. */
+export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+/** How long control-plane logs are kept. */
+const CONTROL_PLANE_LOG_RETENTION_DAYS = 90;
+
+/** An IAM role for a Kubernetes service account (IRSA). */
+export interface ServiceAccountRole {
+  readonly role: IamRole;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+export class EksCluster extends Construct implements IKubernetesCluster {
+  readonly cloud = 'aws' as const;
+  readonly flavour: ClusterPlan['flavour'];
+  readonly plan: ClusterPlan;
+  readonly clusterName: string;
+  readonly clusterEndpoint: string;
+  /** Base64 PEM of the cluster CA. @attribute */
+  readonly clusterCaCertificate: string;
+  readonly clusterArn: string;
+  /** ARN of the cluster's IAM OIDC provider (IRSA). @attribute */
+  readonly oidcProviderArn: string;
+  /** OIDC issuer host without scheme, as IRSA trust policies use it. @attribute */
+  readonly oidcIssuerHost: string;
+  readonly nodeRole: IamRole;
+  readonly secretsKey: KmsKey;
+  readonly resource: EksClusterResource;
+  readonly nodeGroups: Record<string, EksNodeGroup> = {};
+  readonly connection: KubernetesConnection;
+  private readonly platform: PlatformPlan;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const { plan: platform, cluster, network } = props;
+    if (platform.cloud !== 'aws') throw new PlatformValidationError(`EksCluster needs cloud: aws, the plan says ${platform.cloud}`, this);
+    if (cluster.pools.length === 0) throw new PlatformValidationError(`cluster '${cluster.name}' has no node pools; list at least one`, this);
+    this.platform = platform;
+    this.plan = cluster;
+    this.flavour = cluster.flavour;
+    const names = awsClusterNames(platform.name, cluster.name);
+    const subnets = network.subnetsFor(cluster.name);
+
+    // Control plane identity and encryption.
+    const clusterRole = new IamRole(this, 'ClusterRole', {
+      name: names.clusterRole,
+      assumeRolePolicy: assumeRolePolicy({ Service: 'eks.amazonaws.com' }, ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'ClusterPolicy', {
+      role: clusterRole.name,
+      policyArn: managedPolicy('AmazonEKSClusterPolicy'),
+    });
+    this.secretsKey = new KmsKey(this, 'SecretsKey', {
+      description: `Kubernetes secrets of EKS cluster ${names.cluster}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    new KmsAlias(this, 'SecretsKeyAlias', { name: names.kmsAlias, targetKeyId: this.secretsKey.keyId });
+    // Created here so that its retention is ours, not the unlimited default EKS would create.
+    const logGroup = new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
+      name: names.logGroup,
+      retentionInDays: CONTROL_PLANE_LOG_RETENTION_DAYS,
+    });
+
+    const publicCidrs = [...cluster.publicAccessCidrs];
+    this.resource = new EksClusterResource(this, 'Resource', {
+      name: names.cluster,
+      version: cluster.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      enabledClusterLogTypes: [...EKS_LOG_TYPES],
+      vpcConfig: {
+        subnetIds: [...subnets.subnetIds],
+        endpointPrivateAccess: true,
+        // Public only when the spec lists who may reach it; never the whole internet.
+        endpointPublicAccess: publicCidrs.length > 0,
+        ...(publicCidrs.length > 0 ? { publicAccessCidrs: publicCidrs } : {}),
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      // Loom installs vpc-cni, kube-proxy and CoreDNS as managed add-ons below.
+      bootstrapSelfManagedAddons: false,
+      upgradePolicy: { supportType: 'STANDARD' },
+      dependsOn: [clusterPolicy, logGroup],
+    });
+    this.clusterName = this.resource.name;
+    this.clusterArn = this.resource.arn;
+    this.clusterEndpoint = this.resource.endpoint;
+    this.clusterCaCertificate = this.resource.certificateAuthority.get(0).data;
+
+    // IAM roles for service accounts.
+    const issuer = this.resource.identity.get(0).oidc.get(0).issuer;
+    const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', { url: issuer, clientIdList: ['sts.amazonaws.com'] });
+    this.oidcProviderArn = oidc.arn;
+    this.oidcIssuerHost = Fn.replace(issuer, 'https://', '');
+
+    // Admins named in the spec get cluster-admin through access entries.
+    const admins = new Construct(this, 'Admins');
+    cluster.spec.admins.forEach((arn, i) => {
+      const entry = new EksAccessEntry(admins, `Entry${i}`, { clusterName: this.clusterName, principalArn: arn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(admins, `ClusterAdmin${i}`, {
+        clusterName: this.clusterName,
+        principalArn: arn,
+        policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+        accessScope: { type: 'cluster' },
+        dependsOn: [entry],
+      });
+    });
+
+    // Node identity shared by the cluster's node groups. The CNI's permissions are not here:
+    // the vpc-cni add-on gets its own role through IRSA.
+    this.nodeRole = new IamRole(this, 'NodeRole', {
+      name: names.nodeRole,
+      assumeRolePolicy: assumeRolePolicy({ Service: 'ec2.amazonaws.com' }),
+    });
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'].map(
+      (p) => new IamRolePolicyAttachment(this, `NodeRole${p}`, { role: this.nodeRole.name, policyArn: managedPolicy(p) }),
+    );
+
+    // Add-ons needed before any workload: networking first, then the rest once nodes exist.
+    const addons = new Construct(this, 'Addons');
+    const cniRole = this.addServiceAccountRole('VpcCniRole', 'kube-system', 'aws-node', [managedPolicy('AmazonEKS_CNI_Policy')]);
+    const ebsRole = this.addServiceAccountRole('EbsCsiRole', 'kube-system', 'ebs-csi-controller-sa', [
+      managedPolicy('service-role/AmazonEBSCSIDriverPolicy'),
+    ]);
+    const addon = (addonId: string, name: string, extra: { serviceAccountRoleArn?: string; dependsOn?: EksNodeGroup[] } = {}) =>
+      new EksAddon(addons, addonId, {
+        clusterName: this.clusterName,
+        addonName: name,
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        ...(extra.serviceAccountRoleArn ? { serviceAccountRoleArn: extra.serviceAccountRoleArn } : {}),
+        ...(extra.dependsOn ? { dependsOn: extra.dependsOn } : {}),
+      });
+    const vpcCni = addon('VpcCni', 'vpc-cni', { serviceAccountRoleArn: cniRole.role.arn });
+    const kubeProxy = addon('KubeProxy', 'kube-proxy');
+    const podIdentity = addon('PodIdentityAgent', 'eks-pod-identity-agent');
+
+    // One managed node group per pool, each with its own launch template.
+    const pools = new Construct(this, 'NodePools');
+    for (const pool of cluster.pools) {
+      this.nodeGroups[pool.name] = this.addNodeGroup(pools, pool, subnets, [...nodePolicies, vpcCni, kubeProxy, podIdentity]);
+    }
+    const groups = Object.values(this.nodeGroups);
+    addon('CoreDns', 'coredns', { dependsOn: groups });
+    addon('EbsCsiDriver', 'aws-ebs-csi-driver', { serviceAccountRoleArn: ebsRole.role.arn, dependsOn: groups });
+
+    this.connection = {
+      kind: 'exec',
+      host: this.clusterEndpoint,
+      clusterCaCertificate: this.clusterCaCertificate,
+      caIsBase64: true,
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', names.cluster, '--region', platform.region ?? ''],
+      },
+    };
+  }
+
+  /**
+   * An IAM role that only `namespace/serviceAccount` in this cluster may assume (IRSA).
+   * @returns the role, with the given managed policies attached
+   */
+  addServiceAccountRole(id: string, namespace: string, serviceAccount: string, managedPolicyArns: string[] = []): ServiceAccountRole {
+    const scope = new Construct(this, id);
+    const role = new IamRole(scope, 'Role', {
+      name: `${this.plan.resourceName}-${serviceAccount}`.slice(0, 64),
+      assumeRolePolicy: serviceAccountTrustPolicy(this.oidcProviderArn, this.oidcIssuerHost, namespace, serviceAccount),
+    });
+    managedPolicyArns.forEach((arn, i) => new IamRolePolicyAttachment(scope, `Policy${i}`, { role: role.name, policyArn: arn }));
+    return { role, namespace, serviceAccount };
+  }
+
+  private addNodeGroup(scope: Construct, pool: NodePoolPlan, subnets: ReturnType<INetwork['subnetsFor']>, dependsOn: ITerraformDependable[]): EksNodeGroup {
+    const names = awsNodePoolNames(this.platform.name, this.plan.name, pool.name);
+    const poolScope = new Construct(scope, pool.name);
+    const tags = { ...this.platform.labels, Name: names.nodeGroup, 'loom.dev/pool': pool.name };
+    const template = new LaunchTemplate(poolScope, 'LaunchTemplate', {
+      name: names.launchTemplate,
+      updateDefaultVersion: true,
+      // IMDSv2 only, and a hop limit of 1 so that pods cannot borrow the node's credentials.
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: { volumeSize: pool.diskGb, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: 'instance', tags },
+        { resourceType: 'volume', tags },
+      ],
+    });
+    const zoneSubnets = pool.zones.map((z) => {
+      const i = subnets.zones.indexOf(z);
+      if (i < 0) throw new PlatformValidationError(`pool '${pool.name}' wants zone ${z}, which has no subnet for cluster '${this.plan.name}'`, this);
+      return subnets.subnetIds[i]!;
+    });
+    const group = new EksNodeGroup(poolScope, 'NodeGroup', {
+      clusterName: this.clusterName,
+      nodeGroupName: names.nodeGroup,
+      nodeRoleArn: this.nodeRole.arn,
+      subnetIds: zoneSubnets,
+      instanceTypes: [...pool.machineTypes],
+      capacityType: pool.spot ? 'SPOT' : 'ON_DEMAND',
+      amiType: amiType(pool),
+      scalingConfig: { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.desiredNodes },
+      updateConfig: { maxUnavailablePercentage: this.plan.profile.maxUnavailablePercent },
+      labels: { ...pool.labels },
+      taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
+      launchTemplate: { id: template.id, version: Fn.tostring(template.latestVersion) },
+      nodeRepairConfig: { enabled: true },
+      tags: { 'loom.dev/pool': pool.name },
+      // The autoscaler owns the size once the group exists.
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn,
+    });
+    return group;
+  }
+}
+
+const TAINT_EFFECTS = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' } as const;
+
+/** The EKS AMI type for a pool: NVIDIA for GPU pools, ARM for Graviton families. */
+export function amiType(pool: NodePoolPlan): string {
+  if (pool.gpu) return 'AL2023_x86_64_NVIDIA';
+  const graviton = pool.machineTypes.every((t) => /^[a-z]+[0-9]+g[a-z]*\./.test(t));
+  return graviton ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
+}

@@ -1,0 +1,67 @@
+/**
+ * Cloud-neutral contracts. Stacks and components program against these, never against a
+ * concrete cloud class, so that the same platform builds on AWS, Google Cloud or existing
+ * clusters, and a component can switch between build and buy without its consumers changing.
+ */
+import type { IConstruct } from 'constructs';
+import type { ClusterPlan, PlatformPlan } from '../../spec/plan';
+import type { Cloud, Flavour } from '../../spec/schema';
+
+/** The subnets a cluster's nodes (and, on Google Cloud, pods and services) live in. */
+export interface ClusterSubnets {
+  /** Private node subnet ids (one per zone on AWS, the regional subnetwork on Google Cloud). */
+  readonly subnetIds: readonly string[];
+  /** The zones those subnets are in, in the same order (AWS). */
+  readonly zones: readonly string[];
+  /** Secondary range name for pods (Google Cloud). */
+  readonly podRangeName?: string;
+  /** Secondary range name for services (Google Cloud). */
+  readonly serviceRangeName?: string;
+}
+
+/** A platform network: VPC, subnets per cluster, egress. */
+export interface INetwork extends IConstruct {
+  readonly cloud: Exclude<Cloud, 'kubernetes'>;
+  /** VPC id (AWS) or network self link (Google Cloud). @attribute */
+  readonly networkId: string;
+  /** The platform's address space. */
+  readonly cidr: string;
+  /** Zones the network spans. */
+  readonly zones: readonly string[];
+  /** Public subnet ids, one per zone (AWS; empty on Google Cloud). */
+  readonly publicSubnetIds: readonly string[];
+  /** The subnets planned for `cluster`. Throws when the plan has no such cluster. */
+  subnetsFor(cluster: string): ClusterSubnets;
+}
+
+/** How the Kubernetes and Helm providers reach a cluster. */
+export type KubernetesConnection =
+  | {
+      readonly kind: 'exec';
+      readonly host: string;
+      /** Base64-encoded PEM of the cluster CA. */
+      readonly clusterCaCertificate: string;
+      /** Whether `clusterCaCertificate` is base64 (EKS, GKE) and must be decoded for the provider. */
+      readonly caIsBase64: boolean;
+      readonly exec: { readonly apiVersion: string; readonly command: string; readonly args: readonly string[]; readonly env?: Readonly<Record<string, string>> };
+    }
+  | { readonly kind: 'kubeconfig'; readonly configPath?: string; readonly configContext: string };
+
+/** A Kubernetes cluster Loom created or was pointed at. */
+export interface IKubernetesCluster extends IConstruct {
+  readonly cloud: Cloud;
+  readonly flavour: Flavour;
+  /** The cluster's name in its cloud (or the spec name for existing clusters). @attribute */
+  readonly clusterName: string;
+  /** API server URL. @attribute */
+  readonly clusterEndpoint: string;
+  /** How providers authenticate. */
+  readonly connection: KubernetesConnection;
+  /** The resolved plan for this cluster (pools, zones, flavour profile). */
+  readonly plan: ClusterPlan;
+}
+
+/** Everything a stack needs to know about the platform as a whole. */
+export interface PlatformContext {
+  readonly plan: PlatformPlan;
+}

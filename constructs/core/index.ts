@@ -1,0 +1,4 @@
+export * from './contracts';
+export * from './errors';
+export * from './stack';
+export * as cdk from './cdk';

@@ -1,0 +1,45 @@
+/**
+ * The base of every Loom stack: its Terraform backend comes from the spec's `state`, so that
+ * every stack of a platform keeps its state in the same place, one key per stack.
+ */
+import { Construct } from 'constructs';
+import { GcsBackend, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import type { PlatformPlan } from '../../spec/plan';
+
+export interface LoomStackProps {
+  readonly plan: PlatformPlan;
+}
+
+export class LoomStack extends TerraformStack {
+  readonly plan: PlatformPlan;
+
+  constructor(scope: Construct, id: string, props: LoomStackProps) {
+    super(scope, id);
+    this.plan = props.plan;
+    configureBackend(this, id, props.plan);
+  }
+}
+
+/** Points `stack`'s state at the platform's backend, one state file per stack. */
+export function configureBackend(stack: TerraformStack, stackName: string, plan: PlatformPlan): void {
+  const state = plan.state;
+  switch (state.backend) {
+    case 'local':
+      new LocalBackend(stack, { path: `${state.path ?? '../../../terraform-state'}/${stackName}.tfstate` });
+      break;
+    case 's3':
+      new S3Backend(stack, {
+        bucket: state.bucket,
+        key: `${state.prefix}/${stackName}.tfstate`,
+        region: state.region ?? plan.region ?? 'us-east-1',
+        encrypt: true,
+        ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
+      });
+      // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend predates the option.
+      stack.addOverride('terraform.backend.s3.use_lockfile', true);
+      break;
+    case 'gcs':
+      new GcsBackend(stack, { bucket: state.bucket, prefix: `${state.prefix}/${stackName}` });
+      break;
+  }
+}

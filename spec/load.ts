@@ -1,0 +1,66 @@
+/**
+ * Reading a spec: text (YAML or JSON) → plain data → validated spec with defaults, or every
+ * problem at once. I/O and syntax problems are told apart from validation problems, because the
+ * CLI exits 2 for the first and 1 for the second.
+ */
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { platformSchema, type PlatformSpec } from './schema';
+import { sortIssues, SpecValidationError, type SpecIssue } from './issues';
+import { fromZodIssues } from './zod-issues';
+import { checkRules } from './rules';
+
+/** The spec could not be read or parsed at all (CLI exit 2). */
+export class SpecInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpecInputError';
+  }
+}
+
+export type ValidationResult =
+  | { ok: true; spec: PlatformSpec; warnings: SpecIssue[] }
+  | { ok: false; errors: SpecIssue[]; warnings: SpecIssue[] };
+
+/** Validates plain data: shape first (zod), then the cross-field rules. */
+export function validateSpec(input: unknown): ValidationResult {
+  const parsed = platformSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    return { ok: false, errors: sortIssues(fromZodIssues(parsed.error.issues, platformSchema)), warnings: [] };
+  }
+  const { errors, warnings } = checkRules(parsed.data);
+  if (errors.length) return { ok: false, errors: sortIssues(errors), warnings: sortIssues(warnings) };
+  return { ok: true, spec: parsed.data, warnings: sortIssues(warnings) };
+}
+
+/** Parses YAML or JSON text; syntax errors name the line and column. */
+export function parseSpecText(text: string, source = 'platform.yaml'): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    const lines = doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+      return `${where}: ${e.message.split('\n')[0]}`;
+    });
+    throw new SpecInputError(lines.join('\n'));
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) throw new SpecInputError(`${source}: the file is empty; see examples/aws-minimal.yaml for a start`);
+  if (typeof data !== 'object' || Array.isArray(data)) throw new SpecInputError(`${source}: the top level must be a mapping of keys (name, cloud, clusters, …)`);
+  return data;
+}
+
+/** Reads a spec file; throws {@link SpecInputError} (I/O, syntax) or {@link SpecValidationError}. */
+export function loadSpecFile(file: string): { spec: PlatformSpec; warnings: SpecIssue[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    throw new SpecInputError(`${file}: cannot read the spec (${why})`);
+  }
+  const result = validateSpec(parseSpecText(text, file));
+  if (!result.ok) throw new SpecValidationError(result.errors, file);
+  return { spec: result.spec, warnings: result.warnings };
+}

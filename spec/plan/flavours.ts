@@ -1,0 +1,104 @@
+/**
+ * Cluster flavours as typed profiles: what differs between a microservice, a streaming and a
+ * batch cluster in provisioning, network design and autoscaling. Constructs read these facts;
+ * they never switch on the flavour name themselves.
+ */
+import type { Flavour } from '../schema';
+
+export interface FlavourProfile {
+  readonly flavour: Flavour;
+  /** Whether spot / preemptible capacity may be used at all. */
+  readonly spotAllowed: boolean;
+  /** Whether CPU pools use spot unless they say otherwise. */
+  readonly spotByDefault: boolean;
+  /** Whether pools may scale to zero nodes. */
+  readonly scaleToZero: boolean;
+  /** Minimum nodes per pool in prod (keeps a service up through a node loss). */
+  readonly minNodesInProd: number;
+  /** Whether node autoscalers may remove nodes (off for brokers holding partitions). */
+  readonly scaleDown: boolean;
+  /** How long a node must be unneeded before the autoscaler removes it. */
+  readonly scaleDownUnneededTime: string;
+  /** cluster-autoscaler expander. */
+  readonly expander: 'least-waste' | 'priority' | 'random' | 'most-pods';
+  /** Zones the flavour wants its nodes spread over (rack awareness for streaming). */
+  readonly preferredZones: number;
+  /** Whether the nodes may sit in one zone (GPU capacity), given a reason. */
+  readonly singleZoneAllowed: boolean;
+  /** Whether GPU pools make sense on this flavour. */
+  readonly gpuAllowed: boolean;
+  /** Node group rolling update: how many nodes may be replaced at once (percent). */
+  readonly maxUnavailablePercent: number;
+  /**
+   * The cluster's block in the platform CIDR (prefix length). The block is cut into eight
+   * per-zone node subnets (up to six zones, two spare), so the per-zone subnet is `blockPrefix + 3`.
+   * Batch gets the largest block: many short-lived pods, and on AWS pods take VPC addresses.
+   */
+  readonly blockPrefix: number;
+  /** Pod secondary range on Google Cloud (prefix length). */
+  readonly podRangePrefix: number;
+  /** Service secondary range on Google Cloud (prefix length). */
+  readonly serviceRangePrefix: number;
+  /** Priority classes Loom creates on the flavour's clusters (name → value). */
+  readonly priorityClasses: Readonly<Record<string, number>>;
+}
+
+export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
+  microservice: {
+    flavour: 'microservice',
+    spotAllowed: false,
+    spotByDefault: false,
+    scaleToZero: false,
+    minNodesInProd: 2,
+    scaleDown: true,
+    scaleDownUnneededTime: '10m',
+    expander: 'least-waste',
+    preferredZones: 2,
+    singleZoneAllowed: false,
+    gpuAllowed: true,
+    maxUnavailablePercent: 33,
+    blockPrefix: 19,
+    podRangePrefix: 16,
+    serviceRangePrefix: 20,
+    priorityClasses: { 'loom-critical': 1000000, 'loom-service': 100000 },
+  },
+  streaming: {
+    flavour: 'streaming',
+    spotAllowed: false,
+    spotByDefault: false,
+    scaleToZero: false,
+    minNodesInProd: 3,
+    scaleDown: false,
+    scaleDownUnneededTime: '30m',
+    expander: 'priority',
+    preferredZones: 3,
+    singleZoneAllowed: false,
+    gpuAllowed: false,
+    maxUnavailablePercent: 10,
+    blockPrefix: 21,
+    podRangePrefix: 18,
+    serviceRangePrefix: 20,
+    priorityClasses: { 'loom-critical': 1000000, 'loom-broker': 500000 },
+  },
+  batch: {
+    flavour: 'batch',
+    spotAllowed: true,
+    spotByDefault: true,
+    scaleToZero: true,
+    minNodesInProd: 0,
+    scaleDown: true,
+    scaleDownUnneededTime: '2m',
+    expander: 'least-waste',
+    preferredZones: 1,
+    singleZoneAllowed: true,
+    gpuAllowed: true,
+    maxUnavailablePercent: 50,
+    blockPrefix: 18,
+    podRangePrefix: 15,
+    serviceRangePrefix: 20,
+    priorityClasses: { 'loom-critical': 1000000, 'loom-batch-high': 10000, 'loom-batch-low': 100 },
+  },
+};
+
+/** The GPU taint every GPU pool carries, so only pods asking for GPUs land there. */
+export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' } as const;

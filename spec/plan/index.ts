@@ -1,0 +1,248 @@
+/**
+ * The resolved plan: everything the stacks need, computed from a validated spec in pure
+ * TypeScript (no cdktf), so it can be unit-tested and reasoned about on its own.
+ */
+import type { ClusterSpec, ComponentName, Flavour, PlatformSpec, StateSpec } from '../schema';
+import { COMPONENTS, networkSchema } from '../schema';
+import { defaultZones, type RegionalCloud } from '../regions';
+import type { GpuType } from '../machine-types';
+import { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
+import {
+  formatCidr,
+  parseCidr,
+  PlanError,
+  PUBLIC_BLOCK_PREFIX,
+  SequentialAllocator,
+  sizeOf,
+  SLOT_BITS,
+  subdivide,
+  type Cidr,
+} from './addresses';
+import { clusterResourceName, stackNames } from './names';
+
+export { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
+export { PlanError } from './addresses';
+export * from './names';
+
+export interface Taint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface ZoneSubnet {
+  readonly zone: string;
+  readonly cidr: string;
+}
+
+export interface NodePoolPlan {
+  readonly name: string;
+  readonly machineTypes: readonly string[];
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  /** Nodes at creation: the minimum, but at least one where the pool cannot scale to zero. */
+  readonly desiredNodes: number;
+  readonly diskGb: number;
+  readonly spot: boolean;
+  readonly gpu?: { readonly type: GpuType; readonly count: number };
+  /** Kubernetes node labels: the pool's own plus Loom's. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  /** Zones the pool's nodes may run in. */
+  readonly zones: readonly string[];
+}
+
+export interface ClusterPlan {
+  readonly name: string;
+  readonly flavour: Flavour;
+  readonly profile: FlavourProfile;
+  readonly kubernetesVersion: string;
+  /** Cloud-side name, `<platform>-<cluster>`. */
+  readonly resourceName: string;
+  readonly stackName: string;
+  readonly addonsStackName: string;
+  /** Zones the cluster's nodes may use (one for a single-zone batch cluster). */
+  readonly nodeZones: readonly string[];
+  /** The cluster's block of the platform CIDR (aws, gcp). */
+  readonly block?: string;
+  /** Per-zone private node subnets (aws, gcp; on gcp the block itself is the subnetwork). */
+  readonly nodeSubnets: readonly ZoneSubnet[];
+  readonly pools: readonly NodePoolPlan[];
+  readonly publicAccessCidrs: readonly string[];
+  readonly autoscaler: 'cluster-autoscaler' | 'karpenter';
+  readonly singleZoneReason?: string;
+  readonly spec: ClusterSpec;
+}
+
+export interface NetworkPlan {
+  readonly cidr: string;
+  readonly natGateways: 'single' | 'per-zone';
+  readonly flowLogRetentionDays: number;
+  readonly publicSubnets: readonly ZoneSubnet[];
+}
+
+export interface ComponentPlan {
+  readonly name: ComponentName;
+  readonly mode: 'build' | 'buy';
+  /** The cluster it runs on (build), or whose consumers it serves. */
+  readonly cluster?: string;
+}
+
+export interface PlatformPlan {
+  readonly name: string;
+  readonly cloud: PlatformSpec['cloud'];
+  readonly region?: string;
+  readonly gcpProject?: string;
+  readonly environment: PlatformSpec['environment'];
+  /** Labels for every resource that takes them: the spec's plus Loom's own. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly zones: readonly string[];
+  readonly network?: NetworkPlan;
+  readonly clusters: readonly ClusterPlan[];
+  readonly components: readonly ComponentPlan[];
+  readonly state: StateSpec;
+  readonly stacks: { readonly network: string; readonly services: string };
+  readonly spec: PlatformSpec;
+}
+
+/** Which flavours each component may run on, first the one it defaults to. */
+export const COMPONENT_FLAVOURS: Readonly<Record<ComponentName, readonly Flavour[]>> = {
+  registry: ['microservice', 'batch', 'streaming'],
+  experimentTracking: ['microservice'],
+  featureStore: ['microservice'],
+  serving: ['microservice', 'batch'],
+  monitoring: ['microservice', 'streaming', 'batch'],
+  pipelines: ['batch'],
+  streaming: ['streaming'],
+};
+
+/** The cluster a component runs on: the named one, else the first whose flavour suits it. */
+export function componentCluster(spec: Pick<PlatformSpec, 'clusters'>, component: ComponentName, named?: string): ClusterSpec | undefined {
+  if (named !== undefined) return spec.clusters.find((c) => c.name === named);
+  const suits = COMPONENT_FLAVOURS[component];
+  return spec.clusters.find((c) => c.flavour === suits[0]) ?? spec.clusters.find((c) => suits.includes(c.flavour));
+}
+
+/** Zones of the platform: the listed ones, else derived from the region. */
+export function platformZones(spec: PlatformSpec): string[] {
+  if (spec.cloud === 'kubernetes' || !spec.region) return [];
+  const network = spec.network ?? networkSchema.parse({});
+  return network.availabilityZones?.slice(0, network.zones) ?? defaultZones(spec.cloud as RegionalCloud, spec.region, network.zones);
+}
+
+/**
+ * Lays out the platform's addresses: public block at the top of `network.cidr`, one block per
+ * cluster from the bottom. Throws {@link PlanError} when they do not fit.
+ */
+export function planAddresses(cidr: string, zones: readonly string[], clusters: readonly Pick<ClusterSpec, 'name' | 'flavour'>[]) {
+  const range = parseCidr(cidr);
+  const top = range.base + sizeOf(range.prefix);
+  if (range.prefix > PUBLIC_BLOCK_PREFIX) {
+    throw new PlanError('network.cidr', `${cidr} is too small: the public subnets alone need a /${PUBLIC_BLOCK_PREFIX}; use a /16 to /20`);
+  }
+  const publicBlock: Cidr = { base: top - sizeOf(PUBLIC_BLOCK_PREFIX), prefix: PUBLIC_BLOCK_PREFIX };
+  const publicSubnets = zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(publicBlock, SLOT_BITS, i)) }));
+  const allocator = new SequentialAllocator(range, publicBlock.base);
+  const clusterBlocks = new Map<string, { block: string; nodeSubnets: ZoneSubnet[] }>();
+  for (const c of clusters) {
+    const block = allocator.allocate(FLAVOUR_PROFILES[c.flavour].blockPrefix, `cluster '${c.name}' (${c.flavour})`);
+    clusterBlocks.set(c.name, {
+      block: formatCidr(block),
+      nodeSubnets: zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(block, SLOT_BITS, i)) })),
+    });
+  }
+  return { publicSubnets, clusterBlocks };
+}
+
+function planPool(cluster: ClusterSpec, profile: FlavourProfile, pool: NonNullable<ClusterSpec['nodePools']>[number], nodeZones: readonly string[]): NodePoolPlan {
+  const spot = profile.spotAllowed && (pool.spot ?? (profile.spotByDefault && !pool.gpu));
+  const labels: Record<string, string> = {
+    ...pool.labels,
+    'loom.dev/flavour': cluster.flavour,
+    'loom.dev/cluster': cluster.name,
+    'loom.dev/pool': pool.name,
+    'loom.dev/capacity': spot ? 'spot' : 'on-demand',
+  };
+  const taints: Taint[] = [];
+  if (pool.gpu) {
+    labels['nvidia.com/gpu.present'] = 'true';
+    labels['loom.dev/gpu'] = pool.gpu.type;
+    taints.push({ ...GPU_TAINT });
+  }
+  return {
+    name: pool.name,
+    machineTypes: pool.machineTypes,
+    minNodes: pool.minNodes,
+    maxNodes: pool.maxNodes,
+    desiredNodes: Math.max(pool.minNodes, profile.scaleToZero ? 0 : 1),
+    diskGb: pool.diskGb,
+    spot,
+    ...(pool.gpu ? { gpu: { type: pool.gpu.type, count: pool.gpu.count } } : {}),
+    labels,
+    taints,
+    zones: nodeZones,
+  };
+}
+
+/** Resolves a validated spec into the plan the stacks are built from. */
+export function resolvePlan(spec: PlatformSpec): PlatformPlan {
+  const zones = platformZones(spec);
+  const network = spec.cloud === 'kubernetes' ? undefined : (spec.network ?? networkSchema.parse({}));
+  const addresses = network ? planAddresses(network.cidr, zones, spec.clusters) : undefined;
+
+  const clusters: ClusterPlan[] = spec.clusters.map((c) => {
+    const profile = FLAVOUR_PROFILES[c.flavour];
+    const nodeZones = c.singleZone ? zones.slice(0, 1) : zones;
+    const addr = addresses?.clusterBlocks.get(c.name);
+    return {
+      name: c.name,
+      flavour: c.flavour,
+      profile,
+      kubernetesVersion: c.kubernetesVersion,
+      resourceName: clusterResourceName(spec.name, c.name),
+      stackName: stackNames.cluster(spec.name, c.name),
+      addonsStackName: stackNames.addons(spec.name, c.name),
+      nodeZones,
+      ...(addr ? { block: addr.block } : {}),
+      nodeSubnets: addr?.nodeSubnets ?? [],
+      pools: (c.nodePools ?? []).map((p) => planPool(c, profile, p, nodeZones)),
+      publicAccessCidrs: c.endpoint.publicAccessCidrs,
+      autoscaler: c.autoscaler,
+      ...(c.singleZone ? { singleZoneReason: c.singleZone.reason } : {}),
+      spec: c,
+    };
+  });
+
+  const components: ComponentPlan[] = [];
+  for (const name of COMPONENTS) {
+    const comp = spec.components[name];
+    if (!comp) continue;
+    const cluster = componentCluster(spec, name, comp.cluster);
+    components.push({ name, mode: comp.mode, ...(cluster ? { cluster: cluster.name } : {}) });
+  }
+
+  return {
+    name: spec.name,
+    cloud: spec.cloud,
+    ...(spec.region ? { region: spec.region } : {}),
+    ...(spec.gcpProject ? { gcpProject: spec.gcpProject } : {}),
+    environment: spec.environment,
+    labels: { ...spec.labels, 'loom-platform': spec.name, 'loom-environment': spec.environment, 'managed-by': 'loom' },
+    zones,
+    ...(network && addresses
+      ? {
+          network: {
+            cidr: network.cidr,
+            natGateways: network.natGateways,
+            flowLogRetentionDays: network.flowLogRetentionDays,
+            publicSubnets: addresses.publicSubnets,
+          },
+        }
+      : {}),
+    clusters,
+    components,
+    state: spec.state,
+    stacks: { network: stackNames.network(spec.name), services: stackNames.services(spec.name) },
+    spec,
+  };
+}

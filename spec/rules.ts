@@ -1,0 +1,284 @@
+/**
+ * Rules that relate fields to each other. They run on a spec whose shape zod has accepted, and
+ * report every problem they find with its path and the fix.
+ */
+import ipaddr from 'ipaddr.js';
+import { networkSchema, type PlatformSpec } from './schema';
+import { didYouMean, type SpecIssue } from './issues';
+import { isRegionOf, regionsOf, zoneCount, type RegionalCloud } from './regions';
+import {
+  familiesForGpu,
+  isGpuMachineType,
+  isMachineTypeSyntax,
+  machineFamily,
+  machineTypeExample,
+} from './machine-types';
+import { SUPPORTED_BY_CLOUD } from './kubernetes-versions';
+import {
+  AWS_NAME_LIMITS,
+  awsClusterNames,
+  awsNodePoolNames,
+  COMPONENT_FLAVOURS,
+  componentCluster,
+  FLAVOUR_PROFILES,
+  GCP_NAME_LIMITS,
+  gcpClusterNames,
+  PlanError,
+  planAddresses,
+  platformZones,
+} from './plan';
+import { formatCidr, parseCidr } from './plan/addresses';
+
+export interface RuleResult {
+  errors: SpecIssue[];
+  warnings: SpecIssue[];
+}
+
+const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(parseCidr);
+
+/** Checks a CIDR's syntax, host bits and private range; returns the problem or undefined. */
+export function cidrProblem(value: string, opts: { rfc1918?: boolean; minPrefix?: number; maxPrefix?: number } = {}): string | undefined {
+  if (!ipaddr.IPv4.isValidCIDR(value) || !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value)) {
+    return `must be an IPv4 CIDR such as 10.0.0.0/16, got '${value}'`;
+  }
+  const c = parseCidr(value);
+  const network = formatCidr({ base: c.base - (c.base % 2 ** (32 - c.prefix)), prefix: c.prefix });
+  if (network !== value) return `has host bits set; the network address is ${network}`;
+  if (opts.rfc1918 && !RFC1918.some((r) => c.prefix >= r.prefix && c.base >= r.base && c.base < r.base + 2 ** (32 - r.prefix))) {
+    return `must be a private (RFC 1918) range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, got ${value}`;
+  }
+  if (opts.minPrefix !== undefined && opts.maxPrefix !== undefined && (c.prefix < opts.minPrefix || c.prefix > opts.maxPrefix)) {
+    return `prefix must be between /${opts.minPrefix} and /${opts.maxPrefix}, got /${c.prefix}`;
+  }
+  return undefined;
+}
+
+/** Runs every cross-field rule. */
+export function checkRules(spec: PlatformSpec): RuleResult {
+  const errors: SpecIssue[] = [];
+  const warnings: SpecIssue[] = [];
+  const err = (path: string, message: string) => errors.push({ path, message });
+  const warn = (path: string, message: string) => warnings.push({ path, message });
+  const cloud = spec.cloud;
+  const regional = cloud === 'kubernetes' ? undefined : (cloud as RegionalCloud);
+  const prod = spec.environment === 'prod';
+
+  // Region and project.
+  if (regional) {
+    if (!spec.region) err('region', `is required for cloud '${cloud}' (e.g. ${cloud === 'aws' ? 'us-east-1' : 'us-central1'})`);
+    else if (!isRegionOf(regional, spec.region)) {
+      const other: RegionalCloud = regional === 'aws' ? 'gcp' : 'aws';
+      if (isRegionOf(other, spec.region)) {
+        err('region', `'${spec.region}' is a ${other === 'aws' ? 'AWS' : 'Google Cloud'} region, not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} one; set cloud: ${other} or pick a ${regional} region`);
+      } else {
+        err('region', `'${spec.region}' is not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} region${didYouMean(spec.region, regionsOf(regional)) || `; known regions: ${regionsOf(regional).join(', ')}`}`);
+      }
+    }
+  }
+  if (cloud === 'gcp' && !spec.gcpProject) err('gcpProject', "is required with cloud: gcp (the project id to create resources in)");
+  if (cloud !== 'gcp' && spec.gcpProject !== undefined) err('gcpProject', `is only for cloud: gcp; remove it (cloud is '${cloud}')`);
+
+  // Network.
+  if (cloud === 'kubernetes') {
+    if (spec.network) err('network', 'has no meaning with cloud: kubernetes (the clusters already exist); remove it');
+  } else {
+    const network = spec.network ?? networkSchema.parse({});
+    const cidrIssue = cidrProblem(network.cidr, cloud === 'aws' ? { rfc1918: true, minPrefix: 16, maxPrefix: 28 } : { rfc1918: true, minPrefix: 8, maxPrefix: 29 });
+    if (cidrIssue) err('network.cidr', cidrIssue);
+    if (prod && network.zones < 2) err('network.zones', `must be at least 2 in prod (a zone outage must not take the platform down), got ${network.zones}`);
+    if (regional && spec.region && isRegionOf(regional, spec.region)) {
+      const available = zoneCount(regional, spec.region);
+      if (!network.availabilityZones && network.zones > available) {
+        err('network.zones', `${spec.region} has ${available} zones, got ${network.zones}; lower zones or list availabilityZones`);
+      }
+    }
+    if (network.availabilityZones) {
+      if (network.availabilityZones.length !== network.zones) {
+        err('network.availabilityZones', `lists ${network.availabilityZones.length} zones but zones is ${network.zones}; make them agree`);
+      }
+      network.availabilityZones.forEach((z, i) => {
+        if (spec.region && !z.startsWith(spec.region)) err(`network.availabilityZones[${i}]`, `'${z}' is not a zone of region ${spec.region}`);
+      });
+      if (new Set(network.availabilityZones).size !== network.availabilityZones.length) err('network.availabilityZones', 'lists a zone twice');
+    }
+    if (!cidrIssue) {
+      try {
+        planAddresses(network.cidr, platformZones(spec), spec.clusters);
+      } catch (e) {
+        if (e instanceof PlanError) err(e.path, e.message);
+        else throw e;
+      }
+    }
+  }
+
+  // Clusters.
+  const seenClusters = new Map<string, number>();
+  spec.clusters.forEach((c, ci) => {
+    const at = `clusters[${ci}]`;
+    const profile = FLAVOUR_PROFILES[c.flavour];
+    const lower = c.name.toLowerCase();
+    if (seenClusters.has(lower)) err(`${at}.name`, `'${c.name}' is already used by clusters[${seenClusters.get(lower)}]; cluster names must be unique`);
+    else seenClusters.set(lower, ci);
+
+    if (!SUPPORTED_BY_CLOUD[cloud].includes(c.kubernetesVersion)) {
+      err(`${at}.kubernetesVersion`, `${c.kubernetesVersion} is not supported on ${cloud}; use one of ${SUPPORTED_BY_CLOUD[cloud].join(', ')}`);
+    }
+    if (c.autoscaler === 'karpenter' && cloud !== 'aws') {
+      err(`${at}.autoscaler`, `karpenter is available on AWS only; remove it (GKE's autoscaler is built in, existing clusters keep theirs)`);
+    }
+    if (c.admins.length && cloud !== 'aws') {
+      err(`${at}.admins`, `EKS access entries exist on AWS only; grant access with ${cloud === 'gcp' ? 'Google Cloud IAM' : "the cluster's own RBAC"} instead`);
+    }
+    if (c.singleZone && !profile.singleZoneAllowed) {
+      err(`${at}.singleZone`, `only batch clusters may sit in one zone; ${c.flavour} clusters spread over zones`);
+    }
+    c.endpoint.publicAccessCidrs.forEach((cidr, i) => {
+      const p = `${at}.endpoint.publicAccessCidrs[${i}]`;
+      if (cidr === '0.0.0.0/0') err(p, 'must not open the API endpoint to the whole internet; list your office or VPN ranges');
+      else {
+        const problem = cidrProblem(cidr);
+        if (problem) err(p, problem);
+      }
+    });
+    if (prod && c.flavour === 'streaming' && regional) {
+      const zones = (spec.network ?? networkSchema.parse({})).zones;
+      if (zones < profile.preferredZones) {
+        err(`${at}.flavour`, `streaming clusters in prod spread brokers over ${profile.preferredZones} zones (rack awareness); set network.zones to at least ${profile.preferredZones}`);
+      }
+    }
+
+    // Names derived from the cluster name.
+    if (cloud === 'aws') {
+      const names = awsClusterNames(spec.name, c.name);
+      for (const key of ['cluster', 'clusterRole', 'nodeRole'] as const) {
+        if (names[key].length > AWS_NAME_LIMITS[key]) {
+          err(`${at}.name`, `derived AWS name '${names[key]}' is ${names[key].length} characters, over the limit of ${AWS_NAME_LIMITS[key]}; shorten the cluster or platform name`);
+        }
+      }
+    }
+    if (cloud === 'gcp') {
+      const names = gcpClusterNames(spec.name, c.name);
+      if (names.cluster.length > GCP_NAME_LIMITS.cluster) {
+        err(`${at}.name`, `derived GKE cluster name '${names.cluster}' is ${names.cluster.length} characters, over GKE's limit of ${GCP_NAME_LIMITS.cluster}; shorten the cluster or platform name`);
+      }
+      const sa = names.nodeServiceAccount;
+      if (sa.length > GCP_NAME_LIMITS.nodeServiceAccountMax || sa.length < GCP_NAME_LIMITS.nodeServiceAccountMin) {
+        err(`${at}.name`, `derived node service account id '${sa}' is ${sa.length} characters; service account ids take ${GCP_NAME_LIMITS.nodeServiceAccountMin} to ${GCP_NAME_LIMITS.nodeServiceAccountMax}, so shorten the cluster or platform name`);
+      }
+    }
+
+    // Existing clusters versus clusters Loom creates.
+    if (cloud === 'kubernetes') {
+      if (c.nodePools) err(`${at}.nodePools`, 'has no meaning with cloud: kubernetes (Loom does not manage the nodes of an existing cluster); remove it');
+      if (!c.existing) err(`${at}.existing`, 'is required with cloud: kubernetes: give kubeconfigContext, or endpoint and clusterCaCertificate');
+      else {
+        const e = c.existing;
+        if (!e.kubeconfigContext && !e.endpoint) err(`${at}.existing`, 'give kubeconfigContext, or endpoint with clusterCaCertificate and exec');
+        if (e.kubeconfigContext && e.endpoint) err(`${at}.existing`, 'give either kubeconfigContext or endpoint, not both');
+        if (e.endpoint && !e.clusterCaCertificate) err(`${at}.existing.clusterCaCertificate`, 'is required with endpoint (the PEM CA certificate of the API server)');
+        if (e.endpoint && !e.exec) err(`${at}.existing.exec`, 'is required with endpoint: the exec credential plugin that returns a token');
+        if (e.endpoint && !e.endpoint.startsWith('https://')) err(`${at}.existing.endpoint`, `must be an https:// URL, got '${e.endpoint}'`);
+      }
+      if (c.endpoint.publicAccessCidrs.length) err(`${at}.endpoint`, 'has no meaning with cloud: kubernetes; remove it');
+    } else {
+      if (c.existing) err(`${at}.existing`, `is only for cloud: kubernetes; Loom creates the clusters on ${cloud}, so remove it`);
+      if (!c.nodePools || c.nodePools.length === 0) err(`${at}.nodePools`, `list at least one node pool (cloud: ${cloud} creates the nodes)`);
+    }
+
+    // Node pools.
+    const seenPools = new Map<string, number>();
+    (c.nodePools ?? []).forEach((p, pi) => {
+      const pat = `${at}.nodePools[${pi}]`;
+      const plower = p.name.toLowerCase();
+      if (seenPools.has(plower)) err(`${pat}.name`, `'${p.name}' is already used by ${at}.nodePools[${seenPools.get(plower)}]; pool names must be unique within a cluster`);
+      else seenPools.set(plower, pi);
+      if (p.minNodes > p.maxNodes) err(`${pat}.maxNodes`, `must be >= minNodes (${p.minNodes}), got ${p.maxNodes}; raise maxNodes or lower minNodes`);
+      if (p.minNodes === 0 && !profile.scaleToZero) {
+        err(`${pat}.minNodes`, `${c.flavour} pools cannot scale to zero; set minNodes to at least 1 (only batch pools scale to zero)`);
+      }
+      if (prod && c.flavour === 'microservice' && p.minNodes < profile.minNodesInProd) {
+        err(`${pat}.minNodes`, `must be >= ${profile.minNodesInProd} for microservice pools in prod (a node loss must not take services down), got ${p.minNodes}`);
+      }
+      if (p.spot === true && !profile.spotAllowed) {
+        err(`${pat}.spot`, `${c.flavour} clusters run on on-demand capacity only; remove spot (spot is for batch pools)`);
+      }
+      if (p.gpu && !profile.gpuAllowed) err(`${pat}.gpu`, `${c.flavour} clusters take no GPU pools; put GPU pools on a batch or microservice cluster`);
+      if (cloud === 'aws') {
+        const names = awsNodePoolNames(spec.name, c.name, p.name);
+        if (names.nodeGroup.length > AWS_NAME_LIMITS.nodeGroup) {
+          err(`${pat}.name`, `derived node group name '${names.nodeGroup}' is ${names.nodeGroup.length} characters, over the limit of ${AWS_NAME_LIMITS.nodeGroup}; shorten the pool, cluster or platform name`);
+        }
+      }
+      if (regional) {
+        p.machineTypes.forEach((mt, mi) => {
+          const mpat = `${pat}.machineTypes[${mi}]`;
+          if (!isMachineTypeSyntax(regional, mt)) {
+            const other: RegionalCloud = regional === 'aws' ? 'gcp' : 'aws';
+            const hint = isMachineTypeSyntax(other, mt) ? ` ('${mt}' is a ${other === 'aws' ? 'AWS' : 'Google Cloud'} machine type)` : '';
+            err(mpat, `'${mt}' is not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} machine type${hint}; use a name like ${machineTypeExample(regional)}`);
+            return;
+          }
+          const gpuType = isGpuMachineType(regional, mt);
+          if (p.gpu) {
+            const families = familiesForGpu(regional, p.gpu.type);
+            if (families.length === 0) err(`${pat}.gpu.type`, `${p.gpu.type} is not offered on ${regional}`);
+            else if (!families.includes(machineFamily(regional, mt))) {
+              err(mpat, `'${mt}' does not carry ${p.gpu.type} GPUs; use the ${families.join(' or ')} family`);
+            }
+          } else if (gpuType) {
+            err(mpat, `'${mt}' is a GPU machine type; add gpu: { type, count } to this pool or use a CPU machine type`);
+          }
+        });
+        if (new Set(p.machineTypes).size !== p.machineTypes.length) err(`${pat}.machineTypes`, 'lists a machine type twice');
+      }
+    });
+  });
+
+  // Components.
+  const managedForbidden = spec.dataResidency.managedServices === 'forbidden';
+  for (const [name, comp] of Object.entries(spec.components) as [keyof typeof COMPONENT_FLAVOURS, { mode: string; cluster?: string } | undefined][]) {
+    if (!comp) continue;
+    const at = `components.${name}`;
+    if (comp.mode === 'buy' && managedForbidden) {
+      err(`${at}.mode`, 'buy is not allowed: dataResidency.managedServices is forbidden, so every component must be build');
+    } else if (comp.mode === 'buy' && cloud === 'kubernetes') {
+      err(`${at}.mode`, 'buy is not available with cloud: kubernetes: no managed service exists on existing clusters; use build');
+    }
+    const suits = COMPONENT_FLAVOURS[name];
+    if (comp.cluster !== undefined) {
+      const target = spec.clusters.find((c) => c.name === comp.cluster);
+      if (!target) {
+        err(`${at}.cluster`, `no cluster named '${comp.cluster}'${didYouMean(comp.cluster, spec.clusters.map((c) => c.name)) || `; clusters are ${spec.clusters.map((c) => c.name).join(', ')}`}`);
+      } else if (!suits.includes(target.flavour)) {
+        err(`${at}.cluster`, `'${comp.cluster}' is a ${target.flavour} cluster; ${name} runs on ${suits.join(' or ')} clusters`);
+      }
+    } else if (comp.mode === 'build' && !componentCluster(spec, name)) {
+      err(`${at}.cluster`, `no ${suits.join(' or ')} cluster to run ${name} on; add one or name a cluster`);
+    }
+  }
+
+  // Data residency.
+  if (spec.dataResidency.allowedRegions) {
+    if (spec.region === undefined) {
+      if (cloud !== 'kubernetes') err('dataResidency.allowedRegions', 'needs region to be set');
+    } else if (!spec.dataResidency.allowedRegions.includes(spec.region)) {
+      err('dataResidency.allowedRegions', `does not contain the platform's region '${spec.region}'; add it or move the platform`);
+    }
+  }
+
+  // State.
+  if (spec.state.backend === 'local' && spec.environment !== 'dev') {
+    warn('state.backend', `local state in ${spec.environment} is not shared or locked; use s3 or gcs`);
+  }
+  if (spec.state.backend === 'gcs' && cloud === 'aws') warn('state.backend', 'gcs state for an AWS platform needs Google credentials in every pipeline; s3 is the usual choice');
+  if (spec.state.backend === 's3' && cloud === 'gcp') warn('state.backend', 's3 state for a Google Cloud platform needs AWS credentials in every pipeline; gcs is the usual choice');
+
+  // Policy exceptions.
+  spec.policies.exceptions.forEach((ex, i) => {
+    if (new Date(`${ex.expires}T00:00:00Z`).getTime() < Date.now()) {
+      warn(`policies.exceptions[${i}].expires`, `expired on ${ex.expires}; renew the exception or fix the finding`);
+    }
+  });
+
+  return { errors, warnings };
+}

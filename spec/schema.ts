@@ -1,0 +1,213 @@
+/**
+ * The `platform.yaml` schema: one zod schema per concept, every default written once, here.
+ *
+ * Field-level rules live in the schemas; rules that relate fields to each other live in
+ * `rules.ts` and run once the shape is known to be right.
+ */
+import { z } from 'zod';
+import { GPU_TYPES } from './machine-types';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes-versions';
+
+/** A lowercase RFC 1123 DNS label. */
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(DNS_LABEL, {
+      error: 'must be a lowercase DNS label: letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+    });
+
+export const CLOUDS = ['aws', 'gcp', 'kubernetes'] as const;
+export type Cloud = (typeof CLOUDS)[number];
+export const FLAVOURS = ['microservice', 'streaming', 'batch'] as const;
+export type Flavour = (typeof FLAVOURS)[number];
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Tags on AWS and labels on Google Cloud: the stricter of the two rule sets. */
+export const labelsSchema = z
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, {
+      error: 'label keys must be lowercase, start with a letter, and use only letters, digits, _ and - (at most 63 characters)',
+    }),
+    z.string().regex(/^[a-z0-9_-]{0,63}$/, {
+      error: 'label values must be lowercase letters, digits, _ and - (at most 63 characters)',
+    }),
+  )
+  .default({});
+
+export const stateSchema = z
+  .discriminatedUnion('backend', [
+    z.strictObject({
+      backend: z.literal('local'),
+      /** Directory holding one `<stack>.tfstate` per stack, relative to the stack directory. */
+      path: z.string().min(1).optional(),
+    }),
+    z.strictObject({
+      backend: z.literal('s3'),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid S3 bucket name' }),
+      /** Key prefix; each stack's state is `<prefix>/<stack>.tfstate`. */
+      prefix: z.string().default('loom'),
+      /** Region of the state bucket; defaults to the platform's region. */
+      region: z.string().optional(),
+      /** KMS key for server-side encryption of state objects; default is S3-managed encryption. */
+      kmsKeyId: z.string().optional(),
+    }),
+    z.strictObject({
+      backend: z.literal('gcs'),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, { error: 'must be a valid GCS bucket name' }),
+      prefix: z.string().default('loom'),
+    }),
+  ])
+  .default({ backend: 'local' });
+export type StateSpec = z.infer<typeof stateSchema>;
+
+export const networkSchema = z.strictObject({
+  /** The platform's address space; the whole address plan derives from it. */
+  cidr: z.string().default('10.0.0.0/16'),
+  /** How many zones the platform spreads over. */
+  zones: z.number().int().min(1, { error: 'must be between 1 and 6' }).max(6, { error: 'must be between 1 and 6' }).default(3),
+  /** Explicit zone names, overriding the ones derived from the region. */
+  availabilityZones: z.array(z.string().min(1)).optional(),
+  /** One NAT gateway for the platform, or one per zone (no cross-zone dependency). */
+  natGateways: z.enum(['single', 'per-zone']).default('single'),
+  /** How long VPC flow logs are kept (days). */
+  flowLogRetentionDays: z
+    .number()
+    .int()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      error: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (the periods CloudWatch Logs accepts)`,
+    })
+    .default(90),
+});
+export type NetworkSpec = z.infer<typeof networkSchema>;
+
+export const gpuSchema = z.strictObject({
+  type: z.enum(GPU_TYPES),
+  count: z.number().int().min(1).max(16).default(1),
+});
+
+export const nodePoolSchema = z.strictObject({
+  name: dnsLabel(32),
+  /** Instance types; the first is the primary one. */
+  machineTypes: z.array(z.string().min(1)).min(1, { error: 'list at least one machine type' }),
+  minNodes: z.number().int().min(0, { error: 'must be >= 0' }).default(1),
+  maxNodes: z.number().int().min(1, { error: 'must be >= 1' }),
+  /** Root (and container image) volume size. */
+  diskGb: z.number().int().min(20, { error: 'must be >= 20' }).max(16384).default(100),
+  /** Spot / preemptible capacity. Batch CPU pools default to spot; other flavours never use it. */
+  spot: z.boolean().optional(),
+  gpu: gpuSchema.optional(),
+  /** Extra Kubernetes node labels. */
+  labels: z.record(z.string(), z.string()).default({}),
+});
+export type NodePoolSpec = z.infer<typeof nodePoolSchema>;
+
+export const execCredentialSchema = z.strictObject({
+  apiVersion: z.string().default('client.authentication.k8s.io/v1beta1'),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+});
+
+/** How to reach a cluster that already exists (`cloud: kubernetes`). */
+export const existingClusterSchema = z.strictObject({
+  kubeconfigContext: z.string().min(1).optional(),
+  kubeconfigPath: z.string().min(1).optional(),
+  endpoint: z.string().url({ error: 'must be an https:// URL' }).optional(),
+  clusterCaCertificate: z.string().min(1).optional(),
+  exec: execCredentialSchema.optional(),
+});
+
+export const endpointSchema = z.strictObject({
+  /** CIDRs allowed to reach a public API endpoint; the endpoint stays private when empty. */
+  publicAccessCidrs: z.array(z.string()).default([]),
+});
+
+export const clusterSchema = z.strictObject({
+  name: dnsLabel(30),
+  flavour: z.enum(FLAVOURS),
+  kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
+  nodePools: z.array(nodePoolSchema).optional(),
+  existing: existingClusterSchema.optional(),
+  endpoint: endpointSchema.default({ publicAccessCidrs: [] }),
+  /** Node autoscaler on AWS (GKE's is built in, existing clusters keep theirs). */
+  autoscaler: z.enum(['cluster-autoscaler', 'karpenter']).default('cluster-autoscaler'),
+  /** AWS: IAM role or user ARNs given cluster-admin through EKS access entries. */
+  admins: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)\/.+$/, { error: 'must be an IAM role or user ARN' }))
+    .default([]),
+  /** Batch only: place the cluster's nodes in one zone (GPU capacity), with the reason. */
+  singleZone: z.strictObject({ reason: z.string().min(10, { error: 'give a reason of at least 10 characters' }) }).optional(),
+});
+export type ClusterSpec = z.infer<typeof clusterSchema>;
+
+export const COMPONENTS = ['registry', 'experimentTracking', 'featureStore', 'serving', 'monitoring', 'pipelines', 'streaming'] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+export const componentSchema = z.strictObject({
+  mode: z.enum(['build', 'buy']),
+  /** The cluster the component runs on; defaults to the first cluster whose flavour suits it. */
+  cluster: z.string().optional(),
+});
+export type ComponentSpec = z.infer<typeof componentSchema>;
+
+export const componentsSchema = z
+  .strictObject(Object.fromEntries(COMPONENTS.map((c) => [c, componentSchema.optional()])) as Record<ComponentName, z.ZodOptional<typeof componentSchema>>)
+  .default({});
+
+export const dataResidencySchema = z
+  .strictObject({
+    managedServices: z.enum(['allowed', 'forbidden']).default('allowed'),
+    allowedRegions: z.array(z.string()).optional(),
+  })
+  .default({ managedServices: 'allowed' });
+
+export const POLICY_PACKS = ['baseline', 'prod', 'regulated'] as const;
+
+export const policyExceptionSchema = z.strictObject({
+  rule: z.string().regex(/^LOOM-[A-Z]+-[0-9]{3}$/, { error: 'must be a rule id such as LOOM-ING-001' }),
+  resource: z.string().min(1),
+  reason: z.string().min(10, { error: 'give a reason of at least 10 characters' }),
+  expires: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }),
+});
+
+export const policiesSchema = z
+  .strictObject({
+    packs: z.array(z.enum(POLICY_PACKS)).default(['baseline']),
+    exceptions: z.array(policyExceptionSchema).default([]),
+  })
+  .default({ packs: ['baseline'], exceptions: [] });
+
+/** The whole `platform.yaml`. */
+export const platformSchema = z.strictObject({
+  name: z
+    .string()
+    .min(3, { error: 'must be 3 to 20 characters' })
+    .max(20, { error: 'must be 3 to 20 characters' })
+    .regex(DNS_LABEL, { error: 'must be a lowercase DNS label: letters, digits and hyphens, starting with a letter' }),
+  cloud: z.enum(CLOUDS),
+  region: z.string().optional(),
+  gcpProject: z
+    .string()
+    .regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, { error: 'must be a Google Cloud project id: 6 to 30 lowercase letters, digits and hyphens' })
+    .optional(),
+  environment: z.enum(ENVIRONMENTS).default('dev'),
+  labels: labelsSchema,
+  state: stateSchema,
+  network: networkSchema.optional(),
+  clusters: z.array(clusterSchema).min(1, { error: 'list at least one cluster' }),
+  components: componentsSchema,
+  dataResidency: dataResidencySchema,
+  policies: policiesSchema,
+});
+
+/** A platform spec as written (defaults not yet applied). */
+export type PlatformSpecInput = z.input<typeof platformSchema>;
+/** A validated platform spec with every default applied. */
+export type PlatformSpec = z.infer<typeof platformSchema>;

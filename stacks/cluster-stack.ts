@@ -1,0 +1,33 @@
+/** `<name>-cluster-<cluster>`: one Kubernetes cluster, its node pools, identities and keys. */
+import type { Construct } from 'constructs';
+import { LoomStack } from '../constructs/core/stack';
+import type { IKubernetesCluster, INetwork } from '../constructs/core/contracts';
+import { EksCluster } from '../constructs/cluster/eks-cluster';
+import type { ClusterPlan, PlatformPlan } from '../spec/plan';
+import { addCloudProvider } from './providers';
+import { PlatformValidationError } from '../constructs/core/errors';
+import { TerraformOutput } from '../constructs/core/cdk';
+
+export interface ClusterStackProps {
+  readonly plan: PlatformPlan;
+  readonly cluster: ClusterPlan;
+  readonly network: INetwork;
+}
+
+export class ClusterStack extends LoomStack {
+  readonly cluster: IKubernetesCluster;
+
+  constructor(scope: Construct, props: ClusterStackProps) {
+    super(scope, props.cluster.stackName, props);
+    addCloudProvider(this, props.plan);
+    switch (props.plan.cloud) {
+      case 'aws':
+        this.cluster = new EksCluster(this, 'Cluster', props);
+        break;
+      default:
+        throw new PlatformValidationError(`no cluster stack for cloud: ${props.plan.cloud}`);
+    }
+    new TerraformOutput(this, 'cluster_name', { value: this.cluster.clusterName, description: 'Name of the cluster in its cloud' });
+    new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.clusterEndpoint, description: 'Kubernetes API server URL' });
+  }
+}
