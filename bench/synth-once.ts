@@ -1,0 +1,40 @@
+/**
+ * One measured synth in a fresh process, so that peak memory (max RSS) is the synth's own.
+ * Prints one JSON line: { mode, ms, maxRssMb, stacks }.
+ *
+ *   node dist/bench/synth-once.js bare|spec <file>|generated <count>
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [mode = 'bare', arg] = process.argv.slice(2);
+const started = process.hrtime.bigint();
+const out = mkdtempSync(join(tmpdir(), 'loom-bench-'));
+let stacks = 0;
+try {
+  if (mode === 'bare') {
+    // The baseline: a cdktf app with one stack and nothing else.
+    const { App, TerraformStack } = require('../constructs/core/cdk') as typeof import('../constructs/core/cdk');
+    const app = new App({ outdir: out });
+    new TerraformStack(app, 'bare');
+    app.synth();
+  } else {
+    const { synthToDirectory } = require('../cli/synth') as typeof import('../cli/synth');
+    const { validateSpec, loadSpecFile } = require('../spec/load') as typeof import('../spec/load');
+    let spec;
+    if (mode === 'spec') spec = loadSpecFile(arg!).spec;
+    else {
+      const { generatedSpec } = require('./generate') as typeof import('./generate');
+      const r = validateSpec(generatedSpec(Number(arg ?? 20)));
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      spec = r.spec;
+    }
+    synthToDirectory(spec, join(out, 'cdktf.out'));
+  }
+  stacks = readdirSync(join(out, mode === 'bare' ? '' : 'cdktf.out', 'stacks')).length;
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+process.stdout.write(`${JSON.stringify({ mode, arg, ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stacks })}\n`);

@@ -1,0 +1,8 @@
+/** Loom's public surface for TypeScript authors. */
+export * from './spec';
+export * from './constructs/core';
+export { AwsNetwork } from './constructs/network/aws-network';
+export { EksCluster } from './constructs/cluster/eks-cluster';
+export { MlPlatform } from './stacks/ml-platform';
+export { NetworkStack } from './stacks/network-stack';
+export { ClusterStack } from './stacks/cluster-stack';

@@ -1,0 +1,38 @@
+/**
+ * The performance budget of DESIGN.md, measured on the compiled app in fresh processes: synth of
+ * the default example within 5× a bare cdktf app and under 300 MB, and a 20-cluster platform
+ * still synthesizing in linear-ish time.
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BUDGET, measure, SYNTH_ONCE } from '../../bench/bench';
+
+const built = existsSync(SYNTH_ONCE);
+if (!built) console.warn(`SKIPPED performance budget: ${SYNTH_ONCE} is missing; run \`npm run build\` (npm test does)`);
+
+describe.skipIf(!built)('synth performance budget', () => {
+  it('synthesizes the default example within 5× a bare cdktf app and under 300 MB', () => {
+    // Interleaved, so that whatever else the machine is doing weighs on both alike.
+    const bares: number[] = [];
+    const examples: number[] = [];
+    let peak = 0;
+    for (let i = 0; i < 3; i++) {
+      bares.push(measure(['bare'], 1).ms);
+      const m = measure(['spec', 'examples/aws-platform.yaml'], 1);
+      examples.push(m.ms);
+      peak = Math.max(peak, m.maxRssMb);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+    const bare = { ms: median(bares) };
+    const example = { ms: median(examples), maxRssMb: peak };
+    console.info(`bare ${bare.ms} ms; default example ${example.ms} ms / ${example.maxRssMb} MB (${(example.ms / bare.ms).toFixed(1)}×)`);
+    expect(example.maxRssMb).toBeLessThan(BUDGET.maxRssMb);
+    expect(example.ms / bare.ms).toBeLessThanOrEqual(BUDGET.timesBare);
+  });
+
+  it('synthesizes 20 clusters without loading more than the default example does', () => {
+    const generated = measure(['generated', '20'], 1);
+    expect(generated.stacks).toBeGreaterThanOrEqual(21);
+    expect(generated.maxRssMb).toBeLessThan(BUDGET.maxRssMb);
+  });
+});
