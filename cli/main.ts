@@ -57,8 +57,11 @@ export function run(argv: string[]): number {
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help and version are successes; anything else commander rejects is a usage error.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      // Help and version are successes; anything else commander rejects is a usage error. Plain
+      // `loom` (no command) also shows help, as 'commander.help' with exit code 1: a usage error.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+      if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return EXIT.usage;
     }
     return report(e);
   }

@@ -40,7 +40,7 @@ export function parseSpecText(text: string, source = 'platform.yaml'): unknown {
     const lines = doc.errors.map((e) => {
       const pos = e.linePos?.[0];
       const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
-      return `${where}: ${e.message.split('\n')[0]}`;
+      return `${where}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
     });
     throw new SpecInputError(lines.join('\n'));
   }

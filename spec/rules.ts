@@ -14,6 +14,7 @@ import {
   machineTypeExample,
 } from './machine-types';
 import { SUPPORTED_BY_CLOUD } from './kubernetes-versions';
+import { caCertificateEncoding } from './certificates';
 import {
   AWS_NAME_LIMITS,
   awsClusterNames,
@@ -28,6 +29,7 @@ import {
   platformZones,
 } from './plan';
 import { formatCidr, parseCidr } from './plan/addresses';
+import { checkGcpRules } from './gcp-rules';
 
 export interface RuleResult {
   errors: SpecIssue[];
@@ -69,7 +71,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
     else if (!isRegionOf(regional, spec.region)) {
       const other: RegionalCloud = regional === 'aws' ? 'gcp' : 'aws';
       if (isRegionOf(other, spec.region)) {
-        err('region', `'${spec.region}' is a ${other === 'aws' ? 'AWS' : 'Google Cloud'} region, not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} one; set cloud: ${other} or pick a ${regional} region`);
+        err('region', `'${spec.region}' is ${other === 'aws' ? 'an AWS' : 'a Google Cloud'} region, not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} one; set cloud: ${other} or pick ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} region`);
       } else {
         err('region', `'${spec.region}' is not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} region${didYouMean(spec.region, regionsOf(regional)) || `; known regions: ${regionsOf(regional).join(', ')}`}`);
       }
@@ -96,8 +98,11 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       if (network.availabilityZones.length !== network.zones) {
         err('network.availabilityZones', `lists ${network.availabilityZones.length} zones but zones is ${network.zones}; make them agree`);
       }
+      // `<region><letter>` on AWS, `<region>-<letter>` on Google Cloud (a bare prefix test would take
+      // europe-west10-a for a zone of europe-west1).
+      const zoneSuffix = cloud === 'aws' ? /^[a-z]$/ : /^-[a-z]$/;
       network.availabilityZones.forEach((z, i) => {
-        if (spec.region && !z.startsWith(spec.region)) err(`network.availabilityZones[${i}]`, `'${z}' is not a zone of region ${spec.region}`);
+        if (spec.region && !(z.startsWith(spec.region) && zoneSuffix.test(z.slice(spec.region.length)))) err(`network.availabilityZones[${i}]`, `'${z}' is not a zone of region ${spec.region}`);
       });
       if (new Set(network.availabilityZones).size !== network.availabilityZones.length) err('network.availabilityZones', 'lists a zone twice');
     }
@@ -178,6 +183,14 @@ export function checkRules(spec: PlatformSpec): RuleResult {
         if (e.endpoint && !e.clusterCaCertificate) err(`${at}.existing.clusterCaCertificate`, 'is required with endpoint (the PEM CA certificate of the API server)');
         if (e.endpoint && !e.exec) err(`${at}.existing.exec`, 'is required with endpoint: the exec credential plugin that returns a token');
         if (e.endpoint && !e.endpoint.startsWith('https://')) err(`${at}.existing.endpoint`, `must be an https:// URL, got '${e.endpoint}'`);
+        if (e.clusterCaCertificate && !caCertificateEncoding(e.clusterCaCertificate)) {
+          err(`${at}.existing.clusterCaCertificate`, "must be a PEM certificate (-----BEGIN CERTIFICATE-----) or its base64 encoding, as in kubeconfig's certificate-authority-data");
+        }
+        if (e.kubeconfigPath && !e.kubeconfigContext) err(`${at}.existing.kubeconfigPath`, 'is only used with kubeconfigContext (the file the context is read from); add kubeconfigContext or remove it');
+        if (e.kubeconfigContext && !e.endpoint) {
+          if (e.clusterCaCertificate) err(`${at}.existing.clusterCaCertificate`, 'is only used with endpoint; the kubeconfig context carries its own CA, so remove it');
+          if (e.exec) err(`${at}.existing.exec`, 'is only used with endpoint; the kubeconfig context carries its own credentials, so remove it');
+        }
       }
       if (c.endpoint.publicAccessCidrs.length) err(`${at}.endpoint`, 'has no meaning with cloud: kubernetes; remove it');
     } else {
@@ -214,7 +227,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
           const mpat = `${pat}.machineTypes[${mi}]`;
           if (!isMachineTypeSyntax(regional, mt)) {
             const other: RegionalCloud = regional === 'aws' ? 'gcp' : 'aws';
-            const hint = isMachineTypeSyntax(other, mt) ? ` ('${mt}' is a ${other === 'aws' ? 'AWS' : 'Google Cloud'} machine type)` : '';
+            const hint = isMachineTypeSyntax(other, mt) ? ` ('${mt}' is ${other === 'aws' ? 'an AWS' : 'a Google Cloud'} machine type)` : '';
             err(mpat, `'${mt}' is not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} machine type${hint}; use a name like ${machineTypeExample(regional)}`);
             return;
           }
@@ -233,6 +246,9 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       }
     });
   });
+
+  // Google Cloud only: project number, pod ranges and their capacity, GKE node pool limits.
+  checkGcpRules(spec, err, warn);
 
   // Components.
   const managedForbidden = spec.dataResidency.managedServices === 'forbidden';
@@ -272,6 +288,9 @@ export function checkRules(spec: PlatformSpec): RuleResult {
   }
   if (spec.state.backend === 'gcs' && cloud === 'aws') warn('state.backend', 'gcs state for an AWS platform needs Google credentials in every pipeline; s3 is the usual choice');
   if (spec.state.backend === 's3' && cloud === 'gcp') warn('state.backend', 's3 state for a Google Cloud platform needs AWS credentials in every pipeline; gcs is the usual choice');
+  if (cloud === 'kubernetes' && managedForbidden && (spec.state.backend === 'gcs' || (spec.state.backend === 's3' && !spec.state.endpoint))) {
+    warn('state.backend', `keeps Terraform state (the clusters' endpoints and credentials) in ${spec.state.backend === 's3' ? 'AWS S3' : 'Google Cloud Storage'} although dataResidency.managedServices is forbidden; use backend: s3 with endpoint set to an S3-compatible store on your premises`);
+  }
 
   // Policy exceptions.
   spec.policies.exceptions.forEach((ex, i) => {

@@ -57,6 +57,15 @@ export const stateSchema = z
       region: z.string().optional(),
       /** KMS key for server-side encryption of state objects; default is S3-managed encryption. */
       kmsKeyId: z.string().optional(),
+      /**
+       * An S3-compatible store instead of AWS S3 (MinIO, Ceph RGW, … on your premises): its https
+       * URL. Loom then uses path-style addressing and skips the AWS account and region checks.
+       */
+      endpoint: z
+        .string()
+        .url({ error: 'must be an https:// URL' })
+        .refine((u) => u.startsWith('https://'), { error: 'must be an https:// URL (state holds secrets)' })
+        .optional(),
     }),
     z.strictObject({
       backend: z.literal('gcs'),
@@ -84,6 +93,14 @@ export const networkSchema = z.strictObject({
       error: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (the periods CloudWatch Logs accepts)`,
     })
     .default(90),
+  /**
+   * Google Cloud only: the range pod and service secondary ranges are cut from, per cluster in
+   * spec order (services from its top /16, pods from the rest). RFC 1918, disjoint from `cidr`,
+   * a /15 or larger. The default, 172.16.0.0/12, sits outside 10.0.0.0/8 (where `cidr` usually
+   * lives) and holds the pods of seven batch clusters (a /15 each) or fifteen microservice ones
+   * (a /16 each). Ignored on AWS, where pods take VPC addresses.
+   */
+  podCidr: z.string().default('172.16.0.0/12'),
 });
 export type NetworkSpec = z.infer<typeof networkSchema>;
 
@@ -196,6 +213,17 @@ export const platformSchema = z.strictObject({
   gcpProject: z
     .string()
     .regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, { error: 'must be a Google Cloud project id: 6 to 30 lowercase letters, digits and hyphens' })
+    .optional(),
+  /**
+   * gcp only, required there: the project's number (`gcloud projects describe <id>
+   * --format='value(projectNumber)'`). GKE's service agent, which must be allowed to use the
+   * secrets key, is named after it; taking it from the spec keeps the cluster stack free of
+   * data sources that call a cloud API at plan time.
+   */
+  gcpProjectNumber: z.coerce
+    // YAML reads an unquoted 123456789012 as a number; both spellings are accepted.
+    .string()
+    .regex(/^[1-9][0-9]{5,19}$/, { error: 'must be a Google Cloud project number: digits only, e.g. 123456789012' })
     .optional(),
   environment: z.enum(ENVIRONMENTS).default('dev'),
   labels: labelsSchema,

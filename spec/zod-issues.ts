@@ -95,17 +95,38 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], schema: AnySc
       }
       case 'invalid_value': {
         const values = iss.values.map((v) => String(v));
+        // YAML reads an unquoted 1.30 as the number 1.3: say to quote it.
+        const quote = typeof input === 'number' && iss.values.every((v) => typeof v === 'string') ? `; quote it in YAML, e.g. "${values[0]}"` : '';
         out.push({
           path: at,
-          message: `must be one of ${values.join(' | ')}, got ${describe(input)}${typeof input === 'string' ? didYouMean(input, values) : ''}`,
+          message:
+            input === undefined
+              ? `is required: one of ${values.join(' | ')}`
+              : `must be one of ${values.join(' | ')}, got ${describe(input)}${typeof input === 'string' ? didYouMean(input, values) : quote}`,
         });
         break;
       }
       case 'invalid_union': {
-        const disc = (iss as { discriminator?: string }).discriminator;
+        const { discriminator: disc, options } = iss as { discriminator?: string; options?: unknown[] };
         if (disc) {
-          out.push({ path: formatPath([...path, disc]), message: `is missing or not one of the allowed values` });
+          // zod 4 already ends the path with the discriminator key.
+          const discPath = path[path.length - 1] === disc ? path : [...path, disc];
+          const given = input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[disc] : undefined;
+          const values = (options ?? []).map((v) => String(v));
+          out.push({
+            path: formatPath(discPath),
+            message: values.length
+              ? `must be one of ${values.join(' | ')}, got ${describe(given)}${typeof given === 'string' ? didYouMean(given, values) : ''}`
+              : 'is missing or not one of the allowed values',
+          });
         } else out.push({ path: at, message: iss.message });
+        break;
+      }
+      case 'invalid_key': {
+        // A record key failed its schema: report the key schema's own message, not zod's generic one.
+        const inner = (iss as { issues?: { message: string }[] }).issues ?? [];
+        const message = inner.length ? inner.map((i) => i.message).join('; ') : iss.message;
+        out.push({ path: at, message: `${message}, got ${describe(input)}` });
         break;
       }
       case 'too_small': {

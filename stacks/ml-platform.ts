@@ -10,6 +10,7 @@ import { SynthRefusal } from '../constructs/core/errors';
 import type { IKubernetesCluster } from '../constructs/core/contracts';
 import { NetworkStack } from './network-stack';
 import { ClusterStack } from './cluster-stack';
+import { AddonsStack } from './addons-stack';
 
 /** Components Loom synthesizes today; the others are validated but refused at synth. */
 export const SYNTHESIZED_COMPONENTS: readonly ComponentName[] = [];
@@ -19,6 +20,8 @@ export class MlPlatform {
   readonly networkStack?: NetworkStack;
   readonly clusterStacks: Record<string, ClusterStack> = {};
   readonly clusters: Record<string, IKubernetesCluster> = {};
+  /** One `<name>-addons-<cluster>` stack per cluster, on every cloud. */
+  readonly addonsStacks: Record<string, AddonsStack> = {};
 
   constructor(scope: Construct, spec: PlatformSpec) {
     const refused = spec.clusters.length ? (Object.keys(spec.components) as ComponentName[]).filter((c) => spec.components[c] && !SYNTHESIZED_COMPONENTS.includes(c)) : [];
@@ -38,6 +41,15 @@ export class MlPlatform {
         this.clusterStacks[cluster.name] = stack;
         this.clusters[cluster.name] = stack.cluster;
       }
+    }
+    // Add-ons go on every cluster. A cluster stack's cluster reaches its add-ons stack through
+    // cross-stack references, and AddonsStack makes itself depend on the cluster stack; an
+    // existing cluster has no stack of its own and is described inside its add-ons stack.
+    for (const cluster of plan.clusters) {
+      const clusterStack = this.clusterStacks[cluster.name];
+      const addons = new AddonsStack(scope, { plan, cluster, ...(clusterStack ? { kubernetesCluster: clusterStack.cluster } : {}) });
+      this.addonsStacks[cluster.name] = addons;
+      this.clusters[cluster.name] = addons.cluster;
     }
   }
 }

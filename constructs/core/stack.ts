@@ -34,6 +34,19 @@ export function configureBackend(stack: TerraformStack, stackName: string, plan:
         region: state.region ?? plan.region ?? 'us-east-1',
         encrypt: true,
         ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
+        // An S3-compatible store (MinIO, Ceph RGW, …) has no STS, IAM or instance metadata, often
+        // no virtual-host DNS, and may reject the SDK's default checksums.
+        ...(state.endpoint
+          ? {
+              endpoints: { s3: state.endpoint },
+              usePathStyle: true,
+              skipCredentialsValidation: true,
+              skipRegionValidation: true,
+              skipRequestingAccountId: true,
+              skipMetadataApiCheck: true,
+              skipS3Checksum: true,
+            }
+          : {}),
       });
       // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend predates the option.
       stack.addOverride('terraform.backend.s3.use_lockfile', true);

@@ -39,6 +39,13 @@ export interface FlavourProfile {
   readonly podRangePrefix: number;
   /** Service secondary range on Google Cloud (prefix length). */
   readonly serviceRangePrefix: number;
+  /**
+   * GKE node pool autoscaling `location_policy`: BALANCED keeps zones even (services, brokers);
+   * ANY takes whichever zone has capacity, which spot and GPU pools need.
+   */
+  readonly gkeLocationPolicy: 'BALANCED' | 'ANY';
+  /** GKE cluster autoscaling profile: OPTIMIZE_UTILIZATION removes idle nodes sooner (batch). */
+  readonly gkeAutoscalingProfile: 'BALANCED' | 'OPTIMIZE_UTILIZATION';
   /** Priority classes Loom creates on the flavour's clusters (name → value). */
   readonly priorityClasses: Readonly<Record<string, number>>;
 }
@@ -60,6 +67,8 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     blockPrefix: 19,
     podRangePrefix: 16,
     serviceRangePrefix: 20,
+    gkeLocationPolicy: 'BALANCED',
+    gkeAutoscalingProfile: 'BALANCED',
     priorityClasses: { 'loom-critical': 1000000, 'loom-service': 100000 },
   },
   streaming: {
@@ -78,6 +87,8 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     blockPrefix: 21,
     podRangePrefix: 18,
     serviceRangePrefix: 20,
+    gkeLocationPolicy: 'BALANCED',
+    gkeAutoscalingProfile: 'BALANCED',
     priorityClasses: { 'loom-critical': 1000000, 'loom-broker': 500000 },
   },
   batch: {
@@ -96,6 +107,8 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     blockPrefix: 18,
     podRangePrefix: 15,
     serviceRangePrefix: 20,
+    gkeLocationPolicy: 'ANY',
+    gkeAutoscalingProfile: 'OPTIMIZE_UTILIZATION',
     priorityClasses: { 'loom-critical': 1000000, 'loom-batch-high': 10000, 'loom-batch-low': 100 },
   },
 };

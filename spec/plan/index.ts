@@ -19,10 +19,19 @@ import {
   type Cidr,
 } from './addresses';
 import { clusterResourceName, stackNames } from './names';
+import { planGcpRanges, type GcpClusterRanges } from './gcp';
 
 export { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
 export { PlanError } from './addresses';
 export * from './names';
+export {
+  GKE_CONTROL_PLANE_PREFIX,
+  GKE_MAX_PODS_PER_NODE,
+  GKE_POD_ADDRESSES_PER_NODE,
+  gkeNodeCapacity,
+  planGcpRanges,
+  type GcpClusterRanges,
+} from './gcp';
 
 export interface Taint {
   readonly key: string;
@@ -71,6 +80,8 @@ export interface ClusterPlan {
   readonly publicAccessCidrs: readonly string[];
   readonly autoscaler: 'cluster-autoscaler' | 'karpenter';
   readonly singleZoneReason?: string;
+  /** Google Cloud: the cluster's secondary ranges and control-plane range (cloud: gcp only). */
+  readonly gcp?: GcpClusterRanges;
   readonly spec: ClusterSpec;
 }
 
@@ -79,6 +90,8 @@ export interface NetworkPlan {
   readonly natGateways: 'single' | 'per-zone';
   readonly flowLogRetentionDays: number;
   readonly publicSubnets: readonly ZoneSubnet[];
+  /** Google Cloud: the range pod and service ranges are cut from (cloud: gcp only). */
+  readonly podCidr?: string;
 }
 
 export interface ComponentPlan {
@@ -93,6 +106,8 @@ export interface PlatformPlan {
   readonly cloud: PlatformSpec['cloud'];
   readonly region?: string;
   readonly gcpProject?: string;
+  /** Google Cloud project number (names GKE's service agent). */
+  readonly gcpProjectNumber?: string;
   readonly environment: PlatformSpec['environment'];
   /** Labels for every resource that takes them: the spec's plus Loom's own. */
   readonly labels: Readonly<Record<string, string>>;
@@ -189,6 +204,10 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
   const zones = platformZones(spec);
   const network = spec.cloud === 'kubernetes' ? undefined : (spec.network ?? networkSchema.parse({}));
   const addresses = network ? planAddresses(network.cidr, zones, spec.clusters) : undefined;
+  const gcpRanges =
+    network && spec.cloud === 'gcp'
+      ? planGcpRanges(network.cidr, network.podCidr, spec.clusters.map((c) => ({ ...c, resourceName: clusterResourceName(spec.name, c.name) })))
+      : undefined;
 
   const clusters: ClusterPlan[] = spec.clusters.map((c) => {
     const profile = FLAVOUR_PROFILES[c.flavour];
@@ -209,6 +228,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
       publicAccessCidrs: c.endpoint.publicAccessCidrs,
       autoscaler: c.autoscaler,
       ...(c.singleZone ? { singleZoneReason: c.singleZone.reason } : {}),
+      ...(gcpRanges?.has(c.name) ? { gcp: gcpRanges.get(c.name)! } : {}),
       spec: c,
     };
   });
@@ -226,6 +246,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
     cloud: spec.cloud,
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.gcpProject ? { gcpProject: spec.gcpProject } : {}),
+    ...(spec.gcpProjectNumber ? { gcpProjectNumber: spec.gcpProjectNumber } : {}),
     environment: spec.environment,
     labels: { ...spec.labels, 'loom-platform': spec.name, 'loom-environment': spec.environment, 'managed-by': 'loom' },
     zones,
@@ -236,6 +257,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
             natGateways: network.natGateways,
             flowLogRetentionDays: network.flowLogRetentionDays,
             publicSubnets: addresses.publicSubnets,
+            ...(spec.cloud === 'gcp' ? { podCidr: network.podCidr } : {}),
           },
         }
       : {}),

@@ -48,3 +48,16 @@ export function gcpClusterNames(platform: string, cluster: string) {
 }
 
 export const GCP_NAME_LIMITS = { cluster: 40, nodeServiceAccountMin: 6, nodeServiceAccountMax: 30, nodePool: 40 } as const;
+
+/** Names derived for the platform's Google Cloud network (all ≤ 63 characters: name ≤ 20). */
+export function gcpNetworkNames(platform: string) {
+  return {
+    network: `${platform}-vpc`,
+    router: `${platform}-router`,
+    nat: `${platform}-nat`,
+    allowInternal: `${platform}-allow-internal`,
+    allowHealthChecks: `${platform}-allow-health-checks`,
+    /** Network tag on every GKE node of the platform; firewall rules target it. */
+    nodeTag: `${platform}-gke-node`,
+  };
+}

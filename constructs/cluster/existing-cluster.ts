@@ -1,0 +1,186 @@
+/**
+ * A Kubernetes cluster that already exists (`cloud: kubernetes`, e.g. on-premises): Loom creates
+ * nothing for it, it only knows how to reach it — a kubeconfig context, or an API endpoint with
+ * its CA and an exec credential plugin — and which flavour it is, which decides what the add-ons
+ * stack installs on it.
+ */
+import { Construct } from 'constructs';
+import type { IKubernetesCluster, KubernetesConnection } from '../core/contracts';
+import { attributeUnavailable, PlatformValidationError } from '../core/errors';
+import { caCertificateEncoding } from '../../spec/certificates';
+import { FLAVOUR_PROFILES, stackNames, type ClusterPlan } from '../../spec/plan';
+import { clusterSchema, type ClusterSpec, type Flavour } from '../../spec/schema';
+
+export interface ExistingClusterProps {
+  /** The planned cluster; `cluster.spec.existing` says how to reach it. */
+  readonly cluster: ClusterPlan;
+}
+
+/** How to reach an existing cluster, for {@link ExistingCluster.fromAttributes}. */
+export interface ExistingClusterAttributes {
+  /** The cluster's name in the platform (names its add-ons stack). */
+  readonly clusterName: string;
+  readonly flavour: Flavour;
+  /** A context of the kubeconfig file; give this, or `endpoint` with `clusterCaCertificate` and `exec`. */
+  readonly kubeconfigContext?: string;
+  /**
+   * The kubeconfig file holding `kubeconfigContext`.
+   * @default ~/.kube/config
+   */
+  readonly kubeconfigPath?: string;
+  /** The API server's https URL. */
+  readonly endpoint?: string;
+  /** The API server's CA: PEM, or base64 of the PEM (kubeconfig's `certificate-authority-data`). */
+  readonly clusterCaCertificate?: string;
+  /** The exec credential plugin that prints a token (`kubectl oidc-login get-token`, …). */
+  readonly exec?: {
+    /** @default client.authentication.k8s.io/v1beta1 */
+    readonly apiVersion?: string;
+    readonly command: string;
+    readonly args?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+  };
+  /**
+   * The cluster's Kubernetes minor version, for add-ons that depend on it.
+   * @default the spec's default version
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * The platform the cluster belongs to; prefixes the names derived for it.
+   * @default loom
+   */
+  readonly platform?: string;
+}
+
+export class ExistingCluster extends Construct implements IKubernetesCluster {
+  /**
+   * An existing cluster from its attributes, for composing by hand without a spec. The
+   * attributes get the same checks as `clusters[].existing` in `platform.yaml`.
+   */
+  static fromAttributes(scope: Construct, id: string, attrs: ExistingClusterAttributes): ExistingCluster {
+    const parsed = clusterSchema.safeParse({
+      name: attrs.clusterName,
+      flavour: attrs.flavour,
+      ...(attrs.kubernetesVersion ? { kubernetesVersion: attrs.kubernetesVersion } : {}),
+      existing: {
+        ...(attrs.kubeconfigContext !== undefined ? { kubeconfigContext: attrs.kubeconfigContext } : {}),
+        ...(attrs.kubeconfigPath !== undefined ? { kubeconfigPath: attrs.kubeconfigPath } : {}),
+        ...(attrs.endpoint !== undefined ? { endpoint: attrs.endpoint } : {}),
+        ...(attrs.clusterCaCertificate !== undefined ? { clusterCaCertificate: attrs.clusterCaCertificate } : {}),
+        ...(attrs.exec ? { exec: { ...attrs.exec, ...(attrs.exec.args ? { args: [...attrs.exec.args] } : {}) } } : {}),
+      },
+    });
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${attributeName(i.path)}: ${i.message}`).join('; ');
+      throw new PlatformValidationError(`ExistingCluster.fromAttributes('${id}'): ${problems}`, scope);
+    }
+    return new ExistingCluster(scope, id, { cluster: existingClusterPlan(attrs.platform ?? 'loom', parsed.data) });
+  }
+
+  readonly cloud = 'kubernetes' as const;
+  readonly flavour: Flavour;
+  readonly plan: ClusterPlan;
+  /** The cluster's name in the spec. @attribute */
+  readonly clusterName: string;
+  readonly connection: KubernetesConnection;
+
+  constructor(scope: Construct, id: string, props: ExistingClusterProps) {
+    super(scope, id);
+    this.plan = props.cluster;
+    this.flavour = props.cluster.flavour;
+    this.clusterName = props.cluster.name;
+    this.connection = this.connectionOf(props.cluster.spec.existing);
+  }
+
+  /**
+   * The API server URL. Known only when the cluster is reached through `endpoint`; a kubeconfig
+   * context keeps it in the kubeconfig file, which Loom does not read at synth time.
+   * @attribute
+   */
+  get clusterEndpoint(): string {
+    if (this.connection.kind === 'exec') return this.connection.host;
+    throw attributeUnavailable(
+      'its API endpoint',
+      `ExistingCluster '${this.clusterName}' (kubeconfig context '${this.connection.configContext}')`,
+      `give clusters[].existing.endpoint with clusterCaCertificate and exec instead of kubeconfigContext`,
+    );
+  }
+
+  private connectionOf(existing: ClusterSpec['existing']): KubernetesConnection {
+    const where = `cluster '${this.plan.name}'`;
+    if (!existing) {
+      throw new PlatformValidationError(`${where} has no existing: give kubeconfigContext, or endpoint with clusterCaCertificate and exec`, this);
+    }
+    if (existing.kubeconfigContext && existing.endpoint) {
+      throw new PlatformValidationError(`${where}: give either existing.kubeconfigContext or existing.endpoint, not both`, this);
+    }
+    if (existing.kubeconfigContext) {
+      const stray = (['clusterCaCertificate', 'exec'] as const).filter((k) => existing[k] !== undefined);
+      if (stray.length) {
+        throw new PlatformValidationError(`${where}: existing.${stray.join(' and existing.')} ${stray.length > 1 ? 'are' : 'is'} only used with endpoint; the kubeconfig context carries its own CA and credentials`, this);
+      }
+      return {
+        kind: 'kubeconfig',
+        configContext: existing.kubeconfigContext,
+        ...(existing.kubeconfigPath ? { configPath: existing.kubeconfigPath } : {}),
+      };
+    }
+    if (!existing.endpoint) {
+      throw new PlatformValidationError(`${where}: give existing.kubeconfigContext, or existing.endpoint with clusterCaCertificate and exec`, this);
+    }
+    if (existing.kubeconfigPath) {
+      throw new PlatformValidationError(`${where}: existing.kubeconfigPath is only used with kubeconfigContext; remove it or reach the cluster through a context`, this);
+    }
+    if (!existing.endpoint.startsWith('https://')) {
+      throw new PlatformValidationError(`${where}: existing.endpoint must be an https:// URL, got '${existing.endpoint}'`, this);
+    }
+    const ca = existing.clusterCaCertificate;
+    const encoding = ca ? caCertificateEncoding(ca) : undefined;
+    if (!ca || !encoding) {
+      throw new PlatformValidationError(
+        `${where}: existing.clusterCaCertificate ${ca ? 'must be a PEM certificate or its base64 encoding' : 'is required with endpoint'} (the API server's CA)`,
+        this,
+      );
+    }
+    if (!existing.exec) {
+      throw new PlatformValidationError(`${where}: existing.exec is required with endpoint: the credential plugin that returns a token`, this);
+    }
+    return {
+      kind: 'exec',
+      host: existing.endpoint,
+      clusterCaCertificate: encoding === 'pem' ? ca.trim() + '\n' : ca.replace(/\s+/g, ''),
+      caIsBase64: encoding === 'base64',
+      exec: {
+        apiVersion: existing.exec.apiVersion,
+        command: existing.exec.command,
+        args: [...existing.exec.args],
+        ...(Object.keys(existing.exec.env).length ? { env: { ...existing.exec.env } } : {}),
+      },
+    };
+  }
+}
+
+/** The plan of an existing cluster known only by its attributes: no pools, zones or addresses. */
+function existingClusterPlan(platform: string, spec: ClusterSpec): ClusterPlan {
+  return {
+    name: spec.name,
+    flavour: spec.flavour,
+    profile: FLAVOUR_PROFILES[spec.flavour],
+    kubernetesVersion: spec.kubernetesVersion,
+    resourceName: spec.name,
+    stackName: stackNames.cluster(platform, spec.name),
+    addonsStackName: stackNames.addons(platform, spec.name),
+    nodeZones: [],
+    nodeSubnets: [],
+    pools: [],
+    publicAccessCidrs: [],
+    autoscaler: spec.autoscaler,
+    spec,
+  };
+}
+
+/** `existing.clusterCaCertificate` → `clusterCaCertificate`: the attribute's name, not the spec path. */
+function attributeName(path: readonly PropertyKey[]): string {
+  const key = path.length > 1 && path[0] === 'existing' ? path[1] : path[0];
+  return key === 'name' ? 'clusterName' : String(key ?? 'attributes');
+}

@@ -1,0 +1,3 @@
+export * from './providers';
+export * from './namespace';
+export * from './priority-classes';

@@ -1,0 +1,70 @@
+/**
+ * A namespace Loom owns on a cluster, with its Pod Security Admission levels as labels.
+ *
+ * Pod Security Admission is built into every supported Kubernetes version, so these labels are
+ * the one pod-hardening control that works the same on EKS, GKE and any existing cluster.
+ */
+import { Construct } from 'constructs';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+
+/** The Pod Security Standards, from least to most restrictive. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** What Pod Security Admission does with pods in a namespace. */
+export interface PodSecurity {
+  /** Pods violating this level are rejected. */
+  readonly enforce: PodSecurityLevel;
+  /**
+   * Violations of this level are recorded in the API server's audit log.
+   * @default the enforce level
+   */
+  readonly audit?: PodSecurityLevel;
+  /**
+   * Violations of this level are returned to the client as warnings (kubectl, Helm).
+   * @default the enforce level
+   */
+  readonly warn?: PodSecurityLevel;
+}
+
+/** The `pod-security.kubernetes.io/*` labels for `podSecurity`; versions float with the cluster. */
+export function podSecurityLabels(podSecurity: PodSecurity): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': podSecurity.enforce,
+    'pod-security.kubernetes.io/audit': podSecurity.audit ?? podSecurity.enforce,
+    'pod-security.kubernetes.io/warn': podSecurity.warn ?? podSecurity.enforce,
+  };
+}
+
+export interface PlatformNamespaceProps {
+  /** The namespace's name. */
+  readonly name: string;
+  readonly podSecurity: PodSecurity;
+  /**
+   * More labels (the platform's own, a role). Pod Security labels always win.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A namespace with Pod Security Admission labels. */
+export class PlatformNamespace extends Construct {
+  /**
+   * The namespace's name, as a reference to the resource, so that whatever is placed in it by
+   * name also waits for it to exist. @attribute
+   */
+  readonly name: string;
+  readonly podSecurity: PodSecurity;
+  readonly resource: NamespaceV1;
+
+  constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
+    super(scope, id);
+    this.podSecurity = props.podSecurity;
+    this.resource = new NamespaceV1(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        labels: { ...props.labels, 'app.kubernetes.io/managed-by': 'loom', ...podSecurityLabels(props.podSecurity) },
+      },
+    });
+    this.name = this.resource.metadata.name;
+  }
+}

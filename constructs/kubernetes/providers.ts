@@ -1,0 +1,71 @@
+/**
+ * The Kubernetes and Helm providers of an add-ons stack, configured from a cluster's
+ * {@link KubernetesConnection}. Both providers get the same connection, so that what Helm installs
+ * and what the Kubernetes provider manages land on the same cluster with the same identity.
+ */
+import type { Construct } from 'constructs';
+import { KubernetesProvider, type KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
+import { HelmProvider, type HelmProviderKubernetes } from '@cdktf/provider-helm/lib/provider';
+import { Fn } from '../core/cdk';
+import type { KubernetesConnection } from '../core/contracts';
+
+/** The kubeconfig file read when a kubeconfig connection names none (providers expand `~`). */
+export const DEFAULT_KUBECONFIG_PATH = '~/.kube/config';
+
+type ExecCredential = Extract<KubernetesConnection, { kind: 'exec' }>['exec'];
+
+/**
+ * The exec credential block, in the shape both providers take. Its `env` is left out: cdktf
+ * snake-cases every key of a provider's configuration, map keys included (`AWS_PROFILE` would
+ * become `aws_profile`), so {@link addClusterProviders} writes it as a raw override instead.
+ */
+function execBlock(exec: ExecCredential) {
+  return { apiVersion: exec.apiVersion, command: exec.command, args: [...exec.args] };
+}
+
+/** The API server's CA as PEM: decoded by Terraform when the cluster hands it over as base64. */
+function caPem(connection: Extract<KubernetesConnection, { kind: 'exec' }>): string {
+  return connection.caIsBase64 ? Fn.base64decode(connection.clusterCaCertificate) : connection.clusterCaCertificate;
+}
+
+/** Connection settings for the `kubernetes` provider (2.x: `exec` is a block list). */
+function kubernetesProviderConfig(connection: KubernetesConnection): KubernetesProviderConfig {
+  switch (connection.kind) {
+    case 'exec':
+      return { host: connection.host, clusterCaCertificate: caPem(connection), exec: [execBlock(connection.exec)] };
+    case 'kubeconfig':
+      return { configPath: connection.configPath ?? DEFAULT_KUBECONFIG_PATH, configContext: connection.configContext };
+  }
+}
+
+/** Connection settings for the `helm` provider (3.x: `kubernetes` and its `exec` are nested objects). */
+function helmKubernetesConfig(connection: KubernetesConnection): HelmProviderKubernetes {
+  switch (connection.kind) {
+    case 'exec':
+      return { host: connection.host, clusterCaCertificate: caPem(connection), exec: execBlock(connection.exec) };
+    case 'kubeconfig':
+      return { configPath: connection.configPath ?? DEFAULT_KUBECONFIG_PATH, configContext: connection.configContext };
+  }
+}
+
+/** The two providers of a stack that talks to one cluster. */
+export interface ClusterProviders {
+  readonly kubernetes: KubernetesProvider;
+  readonly helm: HelmProvider;
+}
+
+/**
+ * Adds the Kubernetes and Helm providers for `connection` to `scope`'s stack, as the stack's
+ * default (unaliased) providers.
+ */
+export function addClusterProviders(scope: Construct, connection: KubernetesConnection): ClusterProviders {
+  const kubernetes = new KubernetesProvider(scope, 'kubernetes', kubernetesProviderConfig(connection));
+  const helm = new HelmProvider(scope, 'helm', { kubernetes: helmKubernetesConfig(connection) });
+  const env = connection.kind === 'exec' ? connection.exec.env : undefined;
+  if (env && Object.keys(env).length) {
+    // Raw overrides are merged after the snake-casing, so the variable names stay as written.
+    kubernetes.addOverride('exec.0.env', { ...env });
+    helm.addOverride('kubernetes.exec.env', { ...env });
+  }
+  return { kubernetes, helm };
+}

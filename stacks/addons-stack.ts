@@ -1,0 +1,119 @@
+/**
+ * `<name>-addons-<cluster>`: what Loom owns inside one cluster, on every cloud. The stack has the
+ * Kubernetes and Helm providers only, configured from the cluster's connection: on AWS and Google
+ * Cloud the endpoint and CA are cross-stack references to the cluster stack (so this stack never
+ * configures a provider from a cluster created in the same stack); on `cloud: kubernetes` the
+ * cluster already exists and is described by an {@link ExistingCluster} built here.
+ *
+ * Today it holds the platform namespaces with their Pod Security levels and the flavour's
+ * priority classes; add-ons and built components are added to it by later stages.
+ */
+import { Construct } from 'constructs';
+import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { TerraformStack } from '../constructs/core/cdk';
+import { LoomStack } from '../constructs/core/stack';
+import type { IKubernetesCluster } from '../constructs/core/contracts';
+import { PlatformValidationError } from '../constructs/core/errors';
+import { ExistingCluster } from '../constructs/cluster/existing-cluster';
+import { addClusterProviders } from '../constructs/kubernetes/providers';
+import { PlatformNamespace, type PodSecurity } from '../constructs/kubernetes/namespace';
+import { PriorityClasses } from '../constructs/kubernetes/priority-classes';
+import type { ClusterPlan, PlatformPlan } from '../spec/plan';
+import type { Environment } from '../spec/schema';
+
+/** What a platform namespace is for. */
+export type NamespaceRole = 'system' | 'nodeAgents' | 'workloads';
+
+/** A platform namespace: its name and Pod Security levels. */
+export interface NamespacePlan {
+  readonly name: string;
+  readonly podSecurity: PodSecurity;
+}
+
+/**
+ * The namespaces Loom creates on every cluster, and why each gets its Pod Security levels:
+ *
+ * - `system` (`loom-system`): controllers — autoscaler, cert-manager, Kueue, gateways, operators,
+ *   built components. They need no host access, so `baseline` is enforced; `restricted` is
+ *   audited and warned, which shows (in the audit log and in Helm's output) which charts still
+ *   fall short of it without blocking them.
+ * - `nodeAgents` (`loom-node-agents`): per-node DaemonSets that need the host — node exporters
+ *   (host PID, network and filesystem), the NVIDIA GPU operator and device plugin (privileged
+ *   driver containers), CSI node plugins. Kept apart so that `privileged` is granted to them
+ *   alone; `baseline` is audited so the audit log lists every pod using host access.
+ * - `workloads` (`loom-workloads`): the teams' jobs, notebooks and services. `restricted` is
+ *   enforced in staging and prod; dev enforces `baseline` (many ML images still run as root) and
+ *   warns at `restricted`, so a team sees what prod will reject before it gets there.
+ */
+export function platformNamespaces(environment: Environment): Readonly<Record<NamespaceRole, NamespacePlan>> {
+  return {
+    system: { name: 'loom-system', podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted' } },
+    nodeAgents: { name: 'loom-node-agents', podSecurity: { enforce: 'privileged', audit: 'baseline', warn: 'privileged' } },
+    workloads: {
+      name: 'loom-workloads',
+      podSecurity: { enforce: environment === 'dev' ? 'baseline' : 'restricted', audit: 'restricted', warn: 'restricted' },
+    },
+  };
+}
+
+export interface AddonsStackProps {
+  readonly plan: PlatformPlan;
+  /** The planned cluster the stack serves; names the stack `<name>-addons-<cluster>`. */
+  readonly cluster: ClusterPlan;
+  /**
+   * The cluster, when another stack created it (aws, gcp): its endpoint and CA become cross-stack
+   * references, and this stack depends on that one.
+   * @default an {@link ExistingCluster} built in this stack from `cluster` (cloud: kubernetes only)
+   */
+  readonly kubernetesCluster?: IKubernetesCluster;
+}
+
+export class AddonsStack extends LoomStack {
+  /** The cluster everything in this stack goes on. */
+  readonly cluster: IKubernetesCluster;
+  readonly kubernetesProvider: KubernetesProvider;
+  readonly helmProvider: HelmProvider;
+  /** The platform namespaces, by role. */
+  readonly namespaces: Readonly<Record<NamespaceRole, PlatformNamespace>>;
+  /** The flavour's priority classes; `priorityClasses.nameOf('loom-critical')` for add-ons. */
+  readonly priorityClasses: PriorityClasses;
+
+  constructor(scope: Construct, props: AddonsStackProps) {
+    super(scope, props.cluster.addonsStackName, props);
+    const { plan, cluster } = props;
+    if (props.kubernetesCluster) {
+      if (props.kubernetesCluster.plan.name !== cluster.name) {
+        throw new PlatformValidationError(`AddonsStack for cluster '${cluster.name}' was given cluster '${props.kubernetesCluster.plan.name}'`, this);
+      }
+      this.cluster = props.kubernetesCluster;
+      const owner = this.cluster.node.scopes.find((s) => TerraformStack.isStack(s));
+      if (owner && owner !== this) this.addDependency(owner as TerraformStack);
+    } else if (plan.cloud === 'kubernetes') {
+      this.cluster = new ExistingCluster(this, 'Cluster', { cluster });
+    } else {
+      throw new PlatformValidationError(
+        `AddonsStack for cluster '${cluster.name}' on ${plan.cloud} needs kubernetesCluster: the cluster its cluster stack created`,
+        this,
+      );
+    }
+
+    const providers = addClusterProviders(this, this.cluster.connection);
+    this.kubernetesProvider = providers.kubernetes;
+    this.helmProvider = providers.helm;
+
+    const labels = { ...plan.labels, 'loom.dev/cluster': cluster.name, 'loom.dev/flavour': cluster.flavour };
+    const namespaces = new Construct(this, 'Namespaces');
+    const planned = platformNamespaces(plan.environment);
+    this.namespaces = {
+      system: this.namespace(namespaces, 'System', planned.system, labels, 'system'),
+      nodeAgents: this.namespace(namespaces, 'NodeAgents', planned.nodeAgents, labels, 'node-agents'),
+      workloads: this.namespace(namespaces, 'Workloads', planned.workloads, labels, 'workloads'),
+    };
+    this.priorityClasses = new PriorityClasses(this, 'PriorityClasses', { classes: cluster.profile.priorityClasses, labels });
+  }
+
+  private namespace(scope: Construct, id: string, planned: NamespacePlan, labels: Record<string, string>, role: string): PlatformNamespace {
+    return new PlatformNamespace(scope, id, { ...planned, labels: { ...labels, 'loom.dev/namespace-role': role } });
+  }
+}
