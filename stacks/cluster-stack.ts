@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { LoomStack } from '../constructs/core/stack';
 import type { IKubernetesCluster, INetwork } from '../constructs/core/contracts';
 import { EksCluster } from '../constructs/cluster/eks-cluster';
+import { GkeCluster } from '../constructs/cluster/gke-cluster';
 import type { ClusterPlan, PlatformPlan } from '../spec/plan';
 import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
@@ -23,6 +24,9 @@ export class ClusterStack extends LoomStack {
     switch (props.plan.cloud) {
       case 'aws':
         this.cluster = new EksCluster(this, 'Cluster', props);
+        break;
+      case 'gcp':
+        this.cluster = new GkeCluster(this, 'Cluster', props);
         break;
       default:
         throw new PlatformValidationError(`no cluster stack for cloud: ${props.plan.cloud}`);

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { LoomStack } from '../constructs/core/stack';
 import type { INetwork } from '../constructs/core/contracts';
 import { AwsNetwork } from '../constructs/network/aws-network';
+import { GcpNetwork } from '../constructs/network/gcp-network';
 import type { PlatformPlan } from '../spec/plan';
 import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
@@ -20,6 +21,9 @@ export class NetworkStack extends LoomStack {
     switch (props.plan.cloud) {
       case 'aws':
         this.network = new AwsNetwork(this, 'Network', { plan: props.plan });
+        break;
+      case 'gcp':
+        this.network = new GcpNetwork(this, 'Network', { plan: props.plan });
         break;
       default:
         throw new PlatformValidationError(`no network stack for cloud: ${props.plan.cloud}`);

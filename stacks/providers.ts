@@ -1,9 +1,11 @@
 /**
- * Cloud providers for the cloud-side stacks, configured once from the plan: region and the
- * platform's labels as default tags on every AWS resource that takes them.
+ * Cloud providers for the cloud-side stacks, configured once from the plan: region (and project)
+ * and the platform's labels as default tags on every AWS resource, default labels on every Google
+ * Cloud resource that takes them.
  */
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { PlatformPlan } from '../spec/plan';
 import { PlatformValidationError } from '../constructs/core/errors';
 
@@ -16,8 +18,15 @@ export function addCloudProvider(stack: Construct, plan: PlatformPlan): void {
         defaultTags: [{ tags: { ...plan.labels } }],
       });
       return;
-    case 'gcp':
-      throw new PlatformValidationError('Google Cloud stacks are not built yet');
+    case 'gcp': {
+      // Every resource also names its project and location itself; the provider's defaults are
+      // the backstop. default_labels reach every resource with a `labels` field.
+      const google = new GoogleProvider(stack, 'google', { project: plan.gcpProject!, region: plan.region! });
+      // Not through the `defaultLabels` prop: cdktf 0.21 snake-cases the keys of provider
+      // attributes (tags and environment aside), which would turn `cost-center` into `cost_center`.
+      google.addOverride('default_labels', { ...plan.labels });
+      return;
+    }
     case 'kubernetes':
       throw new PlatformValidationError('cloud: kubernetes has no cloud-side stacks');
   }

@@ -1,0 +1,260 @@
+/**
+ * A GKE Standard cluster for one planned cluster: private nodes, a private API endpoint unless the
+ * spec lists who may reach it, VPC-native networking on the network's secondary ranges, Workload
+ * Identity, shielded nodes, a release channel, secrets encrypted with a rotating Cloud KMS key,
+ * control-plane and workload logs, and one node pool per planned pool shaped by the flavour's
+ * profile, running as a least-privilege service account.
+ */
+import { Construct } from 'constructs';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+import type { ITerraformDependable } from '../core/cdk';
+import type { IKubernetesCluster, INetwork, KubernetesConnection } from '../core/contracts';
+import { PlatformValidationError } from '../core/errors';
+import {
+  GKE_MAX_PODS_PER_NODE,
+  gcpClusterNames,
+  gcpNetworkNames,
+  type ClusterPlan,
+  type NodePoolPlan,
+  type PlatformPlan,
+} from '../../spec/plan';
+import { GCP_ACCELERATOR_TYPES } from '../../spec/machine-types';
+import {
+  bootDiskType,
+  CLOUD_PLATFORM_SCOPE,
+  GKE_NODE_ROLES,
+  GKE_TAINT_EFFECTS,
+  gkeServiceAgent,
+  KMS_ROTATION_PERIOD,
+  serviceAccountMember,
+} from '../gcp/gcp';
+
+export interface GkeClusterProps {
+  readonly plan: PlatformPlan;
+  readonly cluster: ClusterPlan;
+  /** The network the cluster's nodes, pods and services live in. */
+  readonly network: INetwork;
+}
+
+/** Logs GKE sends to Cloud Logging: the control plane's (as EKS does) and the workloads'. */
+export const GKE_LOG_COMPONENTS = ['SYSTEM_COMPONENTS', 'APISERVER', 'CONTROLLER_MANAGER', 'SCHEDULER', 'WORKLOADS'] as const;
+/**
+ * Metrics GKE sends to Cloud Monitoring. WORKLOADS left GKE in 1.24; workload metrics come from
+ * Managed Service for Prometheus, which the monitoring component configures.
+ */
+export const GKE_MONITORING_COMPONENTS = ['SYSTEM_COMPONENTS'] as const;
+
+export class GkeCluster extends Construct implements IKubernetesCluster {
+  readonly cloud = 'gcp' as const;
+  readonly flavour: ClusterPlan['flavour'];
+  readonly plan: ClusterPlan;
+  readonly clusterName: string;
+  readonly clusterEndpoint: string;
+  /** Base64 PEM of the cluster CA. @attribute */
+  readonly clusterCaCertificate: string;
+  /** Workload Identity pool: `<project>.svc.id.goog`. */
+  readonly workloadPool: string;
+  /** `projects/<p>/locations/<l>/clusters/<name>`. @attribute */
+  readonly clusterId: string;
+  /** Region (regional cluster) or zone (single-zone batch cluster). */
+  readonly location: string;
+  readonly nodeServiceAccount: ServiceAccount;
+  readonly secretsKey: KmsCryptoKey;
+  readonly resource: ContainerCluster;
+  readonly nodePools: Record<string, ContainerNodePool> = {};
+  readonly connection: KubernetesConnection;
+  private readonly platform: PlatformPlan;
+  private readonly project: string;
+
+  constructor(scope: Construct, id: string, props: GkeClusterProps) {
+    super(scope, id);
+    const { plan: platform, cluster, network } = props;
+    if (platform.cloud !== 'gcp') throw new PlatformValidationError(`GkeCluster needs cloud: gcp, the plan says ${platform.cloud}`, this);
+    if (cluster.pools.length === 0) throw new PlatformValidationError(`cluster '${cluster.name}' has no node pools; list at least one`, this);
+    if (!platform.gcpProject || !platform.region) throw new PlatformValidationError('the plan has no gcpProject or region; validate the spec first', this);
+    if (!platform.gcpProjectNumber) {
+      throw new PlatformValidationError("the plan has no gcpProjectNumber: GKE's service agent, named after it, must be granted the secrets key", this);
+    }
+    if (!cluster.gcp) throw new PlatformValidationError(`cluster '${cluster.name}' has no Google Cloud ranges in the plan`, this);
+    this.platform = platform;
+    this.plan = cluster;
+    this.flavour = cluster.flavour;
+    const project = platform.gcpProject;
+    this.project = project;
+    const region = platform.region;
+    const names = gcpClusterNames(platform.name, cluster.name);
+    const subnets = network.subnetsFor(cluster.name);
+    const prod = platform.environment === 'prod';
+    const labels = { ...platform.labels, 'loom-cluster': cluster.name, 'loom-flavour': cluster.flavour };
+    // Regional control plane (three replicas) unless the batch cluster sits in one zone.
+    this.location = cluster.singleZoneReason ? cluster.nodeZones[0]! : region;
+
+    // Node identity: a dedicated, least-privilege service account instead of the Compute default.
+    this.nodeServiceAccount = new ServiceAccount(this, 'NodeServiceAccount', {
+      accountId: names.nodeServiceAccount,
+      project,
+      displayName: `GKE nodes of ${names.cluster}`,
+      description: `Loom: node identity of GKE cluster ${names.cluster} (logs, metrics, image pulls)`,
+    });
+    const nodeRoles = new Construct(this, 'NodeRoles');
+    const roleGrants = GKE_NODE_ROLES.map(
+      (role) =>
+        new ProjectIamMember(nodeRoles, role.replace(/^roles\//, ''), {
+          project,
+          role,
+          member: serviceAccountMember(this.nodeServiceAccount.email),
+        }),
+    );
+
+    // Application-layer secrets encryption with a key that rotates; GKE's service agent uses it.
+    // Key rings cannot be deleted in Google Cloud: recreating the platform reuses the name.
+    const keyRing = new KmsKeyRing(this, 'SecretsKeyRing', { name: names.keyRing, project, location: region });
+    this.secretsKey = new KmsCryptoKey(this, 'SecretsKey', {
+      name: names.cryptoKey,
+      keyRing: keyRing.id,
+      purpose: 'ENCRYPT_DECRYPT',
+      rotationPeriod: KMS_ROTATION_PERIOD,
+      labels: { ...labels, 'loom-purpose': 'kubernetes-secrets' },
+    });
+    const keyGrant = new KmsCryptoKeyIamMember(this, 'SecretsKeyServiceAgent', {
+      cryptoKeyId: this.secretsKey.id,
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: serviceAccountMember(gkeServiceAgent(platform.gcpProjectNumber)),
+    });
+
+    const publicCidrs = [...cluster.publicAccessCidrs];
+    this.workloadPool = `${project}.svc.id.goog`;
+    this.resource = new ContainerCluster(this, 'Resource', {
+      name: names.cluster,
+      project,
+      location: this.location,
+      description: `Loom ${cluster.flavour} cluster ${cluster.name} of platform ${platform.name}`,
+      // Node pools are separate resources; GKE insists on creating a default one first.
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      // Only for that short-lived default pool: even it must not run as the Compute Engine default
+      // service account (which has Editor). Ignored once the pool is gone (see lifecycle).
+      nodeConfig: {
+        serviceAccount: this.nodeServiceAccount.email,
+        oauthScopes: [CLOUD_PLATFORM_SCOPE],
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        resourceLabels: labels,
+      },
+      network: network.networkId,
+      subnetwork: subnets.subnetIds[0]!,
+      networkingMode: 'VPC_NATIVE',
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: subnets.podRangeName!,
+        servicesSecondaryRangeName: subnets.serviceRangeName!,
+        stackType: 'IPV4',
+      },
+      defaultMaxPodsPerNode: GKE_MAX_PODS_PER_NODE,
+      // Dataplane V2 (eBPF): enforces NetworkPolicy without Calico; fixed at creation.
+      datapathProvider: 'ADVANCED_DATAPATH',
+      privateClusterConfig: {
+        enablePrivateNodes: true,
+        // Private unless the spec lists who may reach the API; never the whole internet.
+        enablePrivateEndpoint: publicCidrs.length === 0,
+        // Explicit and planned (see spec/plan/gcp.ts) rather than left to GKE, so that the
+        // provider's private-nodes check passes and the range is known before apply.
+        masterIpv4CidrBlock: cluster.gcp.controlPlaneRange,
+      },
+      masterAuthorizedNetworksConfig: {
+        cidrBlocks: publicCidrs.map((cidr) => ({ cidrBlock: cidr, displayName: `spec: ${cidr}` })),
+        gcpPublicCidrsAccessEnabled: false,
+      },
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      releaseChannel: { channel: prod ? 'STABLE' : 'REGULAR' },
+      // With a release channel GKE upgrades the control plane; this is only the floor.
+      minMasterVersion: cluster.kubernetesVersion,
+      enableShieldedNodes: true,
+      databaseEncryption: { state: 'ENCRYPTED', keyName: this.secretsKey.id },
+      loggingConfig: { enableComponents: [...GKE_LOG_COMPONENTS] },
+      monitoringConfig: { enableComponents: [...GKE_MONITORING_COMPONENTS] },
+      clusterAutoscaling: { autoscalingProfile: cluster.profile.gkeAutoscalingProfile },
+      deletionProtection: prod,
+      resourceLabels: labels,
+      lifecycle: { ignoreChanges: ['node_config'] },
+      dependsOn: [keyGrant, ...roleGrants],
+    });
+    this.clusterName = this.resource.name;
+    this.clusterId = this.resource.id;
+    this.clusterEndpoint = `https://${this.resource.endpoint}`;
+    this.clusterCaCertificate = this.resource.masterAuth.clusterCaCertificate;
+
+    const pools = new Construct(this, 'NodePools');
+    for (const pool of cluster.pools) {
+      this.nodePools[pool.name] = this.addNodePool(pools, pool, labels, roleGrants);
+    }
+
+    this.connection = {
+      kind: 'exec',
+      host: this.clusterEndpoint,
+      clusterCaCertificate: this.clusterCaCertificate,
+      caIsBase64: true,
+      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] },
+    };
+  }
+
+  private addNodePool(scope: Construct, pool: NodePoolPlan, labels: Record<string, string>, dependsOn: ITerraformDependable[]): ContainerNodePool {
+    const machineType = pool.machineTypes[0]!;
+    const zones = [...pool.zones];
+    return new ContainerNodePool(scope, pool.name, {
+      name: pool.name,
+      project: this.project,
+      location: this.location,
+      cluster: this.resource.name,
+      nodeLocations: zones,
+      // Per zone, at creation only: the autoscaler owns the size afterwards (see lifecycle).
+      initialNodeCount: Math.ceil(pool.desiredNodes / zones.length),
+      // Totals for the pool, as minNodes/maxNodes mean on every cloud.
+      autoscaling: {
+        totalMinNodeCount: pool.minNodes,
+        totalMaxNodeCount: pool.maxNodes,
+        locationPolicy: this.plan.profile.gkeLocationPolicy,
+      },
+      management: { autoRepair: true, autoUpgrade: true },
+      upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
+      maxPodsPerNode: GKE_MAX_PODS_PER_NODE,
+      nodeConfig: {
+        machineType,
+        spot: pool.spot,
+        serviceAccount: this.nodeServiceAccount.email,
+        oauthScopes: [CLOUD_PLATFORM_SCOPE],
+        imageType: 'COS_CONTAINERD',
+        diskSizeGb: pool.diskGb,
+        diskType: bootDiskType(machineType),
+        // Pods see the GKE metadata server (Workload Identity), never the node's credentials.
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        metadata: { 'disable-legacy-endpoints': 'true' },
+        labels: { ...pool.labels },
+        resourceLabels: { ...labels, 'loom-pool': pool.name },
+        tags: [gcpNetworkNames(this.platform.name).nodeTag],
+        taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: GKE_TAINT_EFFECTS[t.effect] })),
+        ...(pool.gpu
+          ? {
+              guestAccelerator: [
+                {
+                  type: GCP_ACCELERATOR_TYPES[pool.gpu.type],
+                  count: pool.gpu.count,
+                  // GKE installs the driver version it has tested for the node version.
+                  gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' },
+                },
+              ],
+            }
+          : {}),
+      },
+      lifecycle: { ignoreChanges: ['initial_node_count'] },
+      dependsOn,
+    });
+  }
+}
