@@ -6,11 +6,12 @@ export function summarize(plan: PlatformPlan): string {
   const where = plan.cloud === 'kubernetes' ? 'existing Kubernetes clusters' : `${plan.cloud} ${plan.region}`;
   lines.push(`${plan.name}: ${where}, ${plan.environment}`);
   if (plan.network) {
-    lines.push(`  network ${plan.network.cidr} over ${plan.zones.length} zone(s) (${plan.zones.join(', ')}), NAT ${plan.network.natGateways}`);
+    const egress = plan.cloud === 'aws' ? `, NAT ${plan.network.natGateways}` : ', Cloud NAT';
+    lines.push(`  network ${plan.network.cidr} over ${plan.zones.length} zone(s) (${plan.zones.join(', ')})${egress}`);
   }
   for (const c of plan.clusters) {
     const pools = c.pools.map((p) => `${p.name} ${p.minNodes}-${p.maxNodes}×${p.machineTypes[0]}${p.spot ? ' spot' : ''}${p.gpu ? ` gpu:${p.gpu.count}×${p.gpu.type}` : ''}`);
-    const addr = c.block ? ` ${c.block}` : '';
+    const addr = c.block ? ` ${c.block}${c.gcp ? ` (pods ${c.gcp.podRange}, services ${c.gcp.serviceRange})` : ''}` : '';
     lines.push(`  cluster ${c.name} (${c.flavour}, Kubernetes ${c.kubernetesVersion})${addr}${pools.length ? `: ${pools.join(', ')}` : ''}`);
   }
   for (const comp of plan.components) {
@@ -19,6 +20,7 @@ export function summarize(plan: PlatformPlan): string {
   const stacks = [
     ...(plan.network ? [plan.stacks.network] : []),
     ...(plan.cloud !== 'kubernetes' ? plan.clusters.map((c) => c.stackName) : []),
+    ...plan.clusters.map((c) => c.addonsStackName),
   ];
   if (stacks.length) lines.push(`  stacks: ${stacks.join(', ')}`);
   return lines.join('\n');
