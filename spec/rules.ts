@@ -87,6 +87,9 @@ export function checkRules(spec: PlatformSpec): RuleResult {
     const network = spec.network ?? networkSchema.parse({});
     const cidrIssue = cidrProblem(network.cidr, cloud === 'aws' ? { rfc1918: true, minPrefix: 16, maxPrefix: 28 } : { rfc1918: true, minPrefix: 8, maxPrefix: 29 });
     if (cidrIssue) err('network.cidr', cidrIssue);
+    if (prod && cloud === 'aws' && network.natGateways === 'single' && network.zones > 1) {
+      warn('network.natGateways', 'single in prod makes every zone\'s egress depend on one zone; use per-zone');
+    }
     if (prod && network.zones < 2) err('network.zones', `must be at least 2 in prod (a zone outage must not take the platform down), got ${network.zones}`);
     if (regional && spec.region && isRegionOf(regional, spec.region)) {
       const available = zoneCount(regional, spec.region);
@@ -270,6 +273,20 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       }
     } else if (comp.mode === 'build' && !componentCluster(spec, name)) {
       err(`${at}.cluster`, `no ${suits.join(' or ')} cluster to run ${name} on; add one or name a cluster`);
+    }
+  }
+
+  // Component options.
+  const registry = spec.components.registry;
+  if (registry) {
+    const seen = new Map<string, number>();
+    registry.repositories.forEach((r, i) => {
+      if (seen.has(r)) err(`components.registry.repositories[${i}]`, `'${r}' is already listed at repositories[${seen.get(r)}]; list each repository once`);
+      else seen.set(r, i);
+    });
+    if (registry.hostname !== undefined && registry.mode === 'buy') {
+      const service = cloud === 'aws' ? 'ECR' : cloud === 'gcp' ? 'Artifact Registry' : 'the managed registry';
+      warn('components.registry.hostname', `is only used by build (Harbor); ${service} has an address of its own, so remove it`);
     }
   }
 

@@ -196,6 +196,6 @@ describe('loadSpecFile', () => {
   it('validateSpec returns warnings alongside a valid spec', () => {
     const result = validateSpec(awsSpec({ environment: 'prod', network: { zones: 3 } }));
     expect(result.ok).toBe(true);
-    expect(result.warnings.map((w) => w.path)).toEqual(['state.backend']);
+    expect(result.warnings.map((w) => w.path)).toEqual(['network.natGateways', 'state.backend']);
   });
 });

@@ -480,6 +480,18 @@ describe('data residency', () => {
   });
 });
 
+describe('NAT gateways (warnings)', () => {
+  it('warns that one NAT gateway in prod ties every zone\'s egress to one zone', () => {
+    const result = valid(awsSpec({ environment: 'prod', state: { backend: 's3', bucket: 'acme-tfstate' }, network: { zones: 3, natGateways: 'single' } }));
+    expect(result.warnings).toEqual([issue('network.natGateways', 'use per-zone')]);
+  });
+
+  it('does not warn with a NAT gateway per zone', () => {
+    const result = valid(awsSpec({ environment: 'prod', state: { backend: 's3', bucket: 'acme-tfstate' }, network: { zones: 3, natGateways: 'per-zone' } }));
+    expect(result.warnings).toEqual([]);
+  });
+});
+
 describe('state (warnings)', () => {
   it('local state outside dev is a warning, not an error', () => {
     const result = valid(awsSpec({ environment: 'staging' }));
