@@ -169,3 +169,31 @@ export const MACHINE_TYPES: Readonly<Record<RegionalCloud, Readonly<Record<strin
 export function machineTypeFacts(cloud: RegionalCloud, machineType: string): MachineTypeFacts | undefined {
   return MACHINE_TYPES[cloud][machineType];
 }
+
+/**
+ * The message for a machine type the catalogue lacks: where its facts go. Spec validation reports
+ * it with the spec path in front; the plan throws it when asked for facts it does not have.
+ */
+export function notInCatalogueMessage(machineType: string): string {
+  return `'${machineType}' is not in Loom's machine-type catalogue; add its vCPU, memory and GPUs to MACHINE_TYPES in spec/machine-types.ts`;
+}
+
+/** A machine type whose facts were needed but that {@link MACHINE_TYPES} does not list. */
+export class UnknownMachineTypeError extends Error {
+  constructor(
+    readonly cloud: RegionalCloud,
+    readonly machineType: string,
+    /** What needed the facts, e.g. `cluster 'training', pool 'gpu'`. */
+    readonly where: string,
+  ) {
+    super(`${where}: ${notInCatalogueMessage(machineType)}`);
+    this.name = 'UnknownMachineTypeError';
+  }
+}
+
+/** Facts for a machine type; throws {@link UnknownMachineTypeError} naming where to add it. */
+export function requireMachineTypeFacts(cloud: RegionalCloud, machineType: string, where: string): MachineTypeFacts {
+  const facts = machineTypeFacts(cloud, machineType);
+  if (!facts) throw new UnknownMachineTypeError(cloud, machineType, where);
+  return facts;
+}

@@ -12,6 +12,8 @@ import {
   isMachineTypeSyntax,
   machineFamily,
   machineTypeExample,
+  machineTypeFacts,
+  notInCatalogueMessage,
 } from './machine-types';
 import { SUPPORTED_BY_CLOUD } from './kubernetes-versions';
 import { caCertificateEncoding } from './certificates';
@@ -24,7 +26,9 @@ import {
   FLAVOUR_PROFILES,
   GCP_NAME_LIMITS,
   gcpClusterNames,
+  needsSystemPool,
   PlanError,
+  SYSTEM_POOL,
   planAddresses,
   platformZones,
 } from './plan';
@@ -163,6 +167,12 @@ export function checkRules(spec: PlatformSpec): RuleResult {
           err(`${at}.name`, `derived AWS name '${names[key]}' is ${names[key].length} characters, over the limit of ${AWS_NAME_LIMITS[key]}; shorten the cluster or platform name`);
         }
       }
+      if (c.autoscaler === 'karpenter' && names.karpenterNodeRole.length > AWS_NAME_LIMITS.karpenterNodeRole) {
+        err(
+          `${at}.name`,
+          `derived AWS name '${names.karpenterNodeRole}' (Karpenter's node role) is ${names.karpenterNodeRole.length} characters, over the limit of ${AWS_NAME_LIMITS.karpenterNodeRole}; shorten the cluster or platform name`,
+        );
+      }
     }
     if (cloud === 'gcp') {
       const names = gcpClusterNames(spec.name, c.name);
@@ -196,6 +206,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
         }
       }
       if (c.endpoint.publicAccessCidrs.length) err(`${at}.endpoint`, 'has no meaning with cloud: kubernetes; remove it');
+      checkExistingAddonFacts(c, at, err, warn);
     } else {
       if (c.existing) err(`${at}.existing`, `is only for cloud: kubernetes; Loom creates the clusters on ${cloud}, so remove it`);
       if (!c.nodePools || c.nodePools.length === 0) err(`${at}.nodePools`, `list at least one node pool (cloud: ${cloud} creates the nodes)`);
@@ -208,6 +219,12 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       const plower = p.name.toLowerCase();
       if (seenPools.has(plower)) err(`${pat}.name`, `'${p.name}' is already used by ${at}.nodePools[${seenPools.get(plower)}]; pool names must be unique within a cluster`);
       else seenPools.set(plower, pi);
+      if (plower === SYSTEM_POOL.name && needsSystemPool(cloud, c)) {
+        err(
+          `${pat}.name`,
+          `'${SYSTEM_POOL.name}' is reserved on this cluster for the managed node group that runs ${c.autoscaler === 'karpenter' ? 'Karpenter' : 'cluster-autoscaler'} and the platform's controllers; rename the pool`,
+        );
+      }
       if (p.minNodes > p.maxNodes) err(`${pat}.maxNodes`, `must be >= minNodes (${p.minNodes}), got ${p.maxNodes}; raise maxNodes or lower minNodes`);
       if (p.minNodes === 0 && !profile.scaleToZero) {
         err(`${pat}.minNodes`, `${c.flavour} pools cannot scale to zero; set minNodes to at least 1 (only batch pools scale to zero)`);
@@ -233,6 +250,10 @@ export function checkRules(spec: PlatformSpec): RuleResult {
             const hint = isMachineTypeSyntax(other, mt) ? ` ('${mt}' is ${other === 'aws' ? 'an AWS' : 'a Google Cloud'} machine type)` : '';
             err(mpat, `'${mt}' is not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} machine type${hint}; use a name like ${machineTypeExample(regional)}`);
             return;
+          }
+          // Kueue's quotas (batch) and Karpenter's limits are computed from the machine's size.
+          if ((c.flavour === 'batch' || (cloud === 'aws' && c.autoscaler === 'karpenter')) && !machineTypeFacts(regional, mt)) {
+            err(mpat, notInCatalogueMessage(mt));
           }
           const gpuType = isGpuMachineType(regional, mt);
           if (p.gpu) {
@@ -289,6 +310,12 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       warn('components.registry.hostname', `is only used by build (Harbor); ${service} has an address of its own, so remove it`);
     }
   }
+  if (spec.components.monitoring?.mode === 'buy' && cloud === 'aws' && !managedForbidden) {
+    const zones = (spec.network ?? networkSchema.parse({})).zones;
+    if (zones < 2) {
+      err('components.monitoring.mode', `buy on AWS scrapes each cluster with an Amazon Managed Service for Prometheus scraper, which needs subnets in at least two zones; set network.zones to 2 or more, or use build (network.zones is ${zones})`);
+    }
+  }
 
   // Data residency.
   if (spec.dataResidency.allowedRegions) {
@@ -317,4 +344,35 @@ export function checkRules(spec: PlatformSpec): RuleResult {
   });
 
   return { errors, warnings };
+}
+
+type Report = (path: string, message: string) => void;
+
+/**
+ * What an existing cluster's spec says about its add-ons: GPUs (the GPU operator) and, on batch
+ * clusters, the node groups Kueue gets quotas for.
+ */
+function checkExistingAddonFacts(c: PlatformSpec['clusters'][number], at: string, err: Report, warn: Report): void {
+  const e = c.existing;
+  if (!e) return;
+  const capacity = e.capacity;
+  if (capacity && c.flavour !== 'batch') {
+    err(`${at}.existing.capacity`, `describes Kueue quotas, which only batch clusters have (this one is ${c.flavour}); remove it`);
+    return;
+  }
+  if (c.flavour === 'batch' && !capacity) {
+    warn(
+      `${at}.existing.capacity`,
+      "is not given: Loom installs Kueue on this batch cluster but no ClusterQueue, since it cannot size quotas without knowing the nodes; list the cluster's node groups (nodeLabels, nodes, cpu, memoryGiB, gpus)",
+    );
+  }
+  const seen = new Map<string, number>();
+  (capacity ?? []).forEach((g, gi) => {
+    const gat = `${at}.existing.capacity[${gi}]`;
+    if (seen.has(g.name)) err(`${gat}.name`, `'${g.name}' is already used by ${at}.existing.capacity[${seen.get(g.name)}]; names must be unique`);
+    else seen.set(g.name, gi);
+    if (g.gpus > 0 && !e.gpu) {
+      err(`${gat}.gpus`, 'lists GPUs, but the cluster does not say it has any; add existing.gpu (whether the hosts already have the NVIDIA driver and toolkit) so that Loom installs the GPU operator');
+    }
+  });
 }

@@ -132,13 +132,70 @@ export const execCredentialSchema = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
 });
 
-/** How to reach a cluster that already exists (`cloud: kubernetes`). */
+/**
+ * The GPUs of an existing cluster: Loom installs the NVIDIA GPU operator there, and needs to know
+ * which parts of NVIDIA's stack the hosts already have.
+ */
+export const existingGpuSchema = z.strictObject({
+  /** The NVIDIA driver: already on the hosts (DGX OS, a GPU image), or run by the operator as a container. */
+  driver: z.enum(['preinstalled', 'operator']).default('operator'),
+  /** The NVIDIA Container Toolkit: already configured in the hosts' container runtime, or set up by the operator. */
+  toolkit: z.enum(['preinstalled', 'operator']).default('operator'),
+});
+export type ExistingGpuSpec = z.infer<typeof existingGpuSchema>;
+
+/**
+ * One group of identical nodes of an existing batch cluster, which Kueue turns into a
+ * ResourceFlavor with quotas: Loom cannot look the machines up in a cloud catalogue, so the spec
+ * says what they are.
+ */
+export const existingCapacitySchema = z.strictObject({
+  /** Names the Kueue ResourceFlavor (`loom-<name>`). */
+  name: dnsLabel(32),
+  /** Labels that select these nodes (Kueue puts them in the admitted pods' node affinity); 1 to 8. */
+  nodeLabels: z
+    .record(z.string().min(1), z.string())
+    .refine((l) => Object.keys(l).length >= 1 && Object.keys(l).length <= 8, { error: 'give 1 to 8 labels that select these nodes' }),
+  /** How many such nodes the cluster has (or may scale to). */
+  nodes: z.number().int().min(1, { error: 'must be >= 1' }),
+  /** vCPUs per node. */
+  cpu: z.number().positive({ error: 'must be > 0' }),
+  /** Memory per node, GiB. */
+  memoryGiB: z.number().positive({ error: 'must be > 0' }),
+  /** NVIDIA GPUs per node. */
+  gpus: z.number().int().min(0).default(0),
+  /** Taints these nodes carry; admitted pods get matching tolerations. */
+  taints: z
+    .array(
+      z.strictObject({
+        key: z.string().min(1),
+        value: z.string().optional(),
+        effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+      }),
+    )
+    .default([]),
+});
+export type ExistingCapacitySpec = z.infer<typeof existingCapacitySchema>;
+
+/** How to reach a cluster that already exists (`cloud: kubernetes`), and what it already has. */
 export const existingClusterSchema = z.strictObject({
   kubeconfigContext: z.string().min(1).optional(),
   kubeconfigPath: z.string().min(1).optional(),
   endpoint: z.string().url({ error: 'must be an https:// URL' }).optional(),
   clusterCaCertificate: z.string().min(1).optional(),
   exec: execCredentialSchema.optional(),
+  /**
+   * The cluster already runs metrics-server (k3s, RKE2, OpenShift and most managed distributions
+   * ship one); Loom installs it when false.
+   */
+  metricsServer: z.boolean().default(false),
+  /** The cluster has NVIDIA GPUs: Loom installs the GPU operator, configured for what the hosts provide. */
+  gpu: existingGpuSchema.optional(),
+  /**
+   * Batch clusters: the node groups Kueue's ClusterQueue gets quotas for (one ResourceFlavor
+   * each). Without it Loom installs Kueue but no queues.
+   */
+  capacity: z.array(existingCapacitySchema).optional(),
 });
 
 export const endpointSchema = z.strictObject({
@@ -174,8 +231,50 @@ export const componentSchema = z.strictObject({
 });
 export type ComponentSpec = z.infer<typeof componentSchema>;
 
+/** An image name inside the registry: lowercase path segments, as ECR and OCI registries take them. */
+const imageRepositoryName = z
+  .string()
+  .max(200, { error: 'must be at most 200 characters' })
+  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
+    error: "must be lowercase letters and digits, separated by single '.', '_', '-' or '/' (e.g. models/ranker)",
+  });
+
+/** The registry component: where the platform's container images live. */
+export const registryComponentSchema = componentSchema.extend({
+  /**
+   * The image repositories the platform pushes to, each `<registryUrl>/<name>`. On AWS (buy) each
+   * becomes an ECR repository `<platform>/<name>`; Artifact Registry and Harbor take any name, and
+   * list these for their consumers.
+   * @default ['images', 'models']
+   */
+  repositories: z.array(imageRepositoryName).min(1, { error: 'list at least one repository' }).default(['images', 'models']),
+  /**
+   * build only: the DNS name Harbor is served at (its TLS certificate's name and external URL).
+   * Point it at Harbor's internal load balancer.
+   * @default harbor.<name>.internal
+   */
+  hostname: z
+    .string()
+    .max(253)
+    .regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+      error: 'must be a lowercase DNS name with at least two labels, e.g. registry.ml.example.com',
+    })
+    .optional(),
+});
+export type RegistryComponentSpec = z.infer<typeof registryComponentSchema>;
+
+/** Per-component schemas: the shared `mode`/`cluster`, plus each component's own options. */
+const COMPONENT_SCHEMAS = {
+  ...(Object.fromEntries(COMPONENTS.map((c) => [c, componentSchema])) as Record<ComponentName, typeof componentSchema>),
+  registry: registryComponentSchema,
+};
+
 export const componentsSchema = z
-  .strictObject(Object.fromEntries(COMPONENTS.map((c) => [c, componentSchema.optional()])) as Record<ComponentName, z.ZodOptional<typeof componentSchema>>)
+  .strictObject(
+    Object.fromEntries(COMPONENTS.map((c) => [c, COMPONENT_SCHEMAS[c].optional()])) as {
+      [K in ComponentName]: z.ZodOptional<(typeof COMPONENT_SCHEMAS)[K]>;
+    },
+  )
   .default({});
 
 export const dataResidencySchema = z

@@ -5,8 +5,9 @@
  * configures a provider from a cluster created in the same stack); on `cloud: kubernetes` the
  * cluster already exists and is described by an {@link ExistingCluster} built here.
  *
- * Today it holds the platform namespaces with their Pod Security levels and the flavour's
- * priority classes; add-ons and built components are added to it by later stages.
+ * It holds the platform namespaces with their Pod Security levels, the flavour's priority classes
+ * and the platform add-ons ({@link PlatformAddons}); built components are added to it by the
+ * components that run on the cluster.
  */
 import { Construct } from 'constructs';
 import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
@@ -19,7 +20,8 @@ import { ExistingCluster } from '../constructs/cluster/existing-cluster';
 import { addClusterProviders } from '../constructs/kubernetes/providers';
 import { PlatformNamespace, type PodSecurity } from '../constructs/kubernetes/namespace';
 import { PriorityClasses } from '../constructs/kubernetes/priority-classes';
-import type { ClusterPlan, PlatformPlan } from '../spec/plan';
+import { PLATFORM_NAMESPACES, type ClusterPlan, type PlatformPlan } from '../spec/plan';
+import { installAddons, type PlatformAddons } from '../constructs/addons';
 import type { Environment } from '../spec/schema';
 
 /** What a platform namespace is for. */
@@ -48,10 +50,10 @@ export interface NamespacePlan {
  */
 export function platformNamespaces(environment: Environment): Readonly<Record<NamespaceRole, NamespacePlan>> {
   return {
-    system: { name: 'loom-system', podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted' } },
-    nodeAgents: { name: 'loom-node-agents', podSecurity: { enforce: 'privileged', audit: 'baseline', warn: 'privileged' } },
+    system: { name: PLATFORM_NAMESPACES.system, podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted' } },
+    nodeAgents: { name: PLATFORM_NAMESPACES.nodeAgents, podSecurity: { enforce: 'privileged', audit: 'baseline', warn: 'privileged' } },
     workloads: {
-      name: 'loom-workloads',
+      name: PLATFORM_NAMESPACES.workloads,
       podSecurity: { enforce: environment === 'dev' ? 'baseline' : 'restricted', audit: 'restricted', warn: 'restricted' },
     },
   };
@@ -78,6 +80,11 @@ export class AddonsStack extends LoomStack {
   readonly namespaces: Readonly<Record<NamespaceRole, PlatformNamespace>>;
   /** The flavour's priority classes; `priorityClasses.nameOf('loom-critical')` for add-ons. */
   readonly priorityClasses: PriorityClasses;
+  /**
+   * The platform add-ons (node autoscaling, GPU enablement, Kueue, cert-manager, metrics-server,
+   * load balancing) the cluster's cloud and flavour call for; see `constructs/addons`.
+   */
+  readonly addons: PlatformAddons;
 
   constructor(scope: Construct, props: AddonsStackProps) {
     super(scope, props.cluster.addonsStackName, props);
@@ -111,6 +118,7 @@ export class AddonsStack extends LoomStack {
       workloads: this.namespace(namespaces, 'Workloads', planned.workloads, labels, 'workloads'),
     };
     this.priorityClasses = new PriorityClasses(this, 'PriorityClasses', { classes: cluster.profile.priorityClasses, labels });
+    this.addons = installAddons(this, { plan, cluster: this.cluster, namespaces: this.namespaces, priorityClasses: this.priorityClasses });
   }
 
   private namespace(scope: Construct, id: string, planned: NamespacePlan, labels: Record<string, string>, role: string): PlatformNamespace {

@@ -22,6 +22,10 @@ export const CHARTS = {
   gpuOperator: { chart: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.7.0' },
   kueue: { chart: 'kueue', repository: 'oci://registry.k8s.io/kueue/charts', version: '0.19.2' },
   kubePrometheusStack: { chart: 'kube-prometheus-stack', repository: 'https://prometheus-community.github.io/helm-charts', version: '88.5.3' },
+  // The versions kube-prometheus-stack 88.5.3 pins, installed on their own where a managed
+  // Prometheus scrapes the cluster (monitoring: buy on AWS).
+  kubeStateMetrics: { chart: 'kube-state-metrics', repository: 'https://prometheus-community.github.io/helm-charts', version: '8.4.0' },
+  prometheusNodeExporter: { chart: 'prometheus-node-exporter', repository: 'https://prometheus-community.github.io/helm-charts', version: '4.56.1' },
   harbor: { chart: 'harbor', repository: 'https://helm.goharbor.io', version: '1.19.1' },
   mlflow: { chart: 'mlflow', repository: 'https://community-charts.github.io/helm-charts', version: '1.11.5' },
   feastFeatureServer: { chart: 'feast-feature-server', repository: 'https://feast-helm-charts.storage.googleapis.com', version: '0.66.0' },

@@ -1,10 +1,17 @@
 /**
  * An EKS cluster for one planned cluster: private API endpoint, KMS-encrypted secrets, every
  * control-plane log, API-mode access entries, IAM roles for service accounts, the managed add-ons
- * a cluster needs to run, and one managed node group per pool shaped by the flavour's profile.
+ * a cluster needs to run, and its nodes: one managed node group per pool shaped by the flavour's
+ * profile (scaled by cluster-autoscaler), or — with `autoscaler: karpenter` — only the plan's small
+ * system node group while Karpenter provisions the pools. The system group also comes with
+ * cluster-autoscaler when every pool scales to zero, so that the autoscaler has somewhere to run.
+ *
+ * The IAM side of the platform add-ons lives here too (see `../aws/addon-roles.ts`): the add-ons
+ * stack reads the roles' ARNs through {@link IAwsKubernetesCluster} and creates no AWS resource.
  */
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -17,10 +24,18 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn, type ITerraformDependable } from '../core/cdk';
-import type { IKubernetesCluster, INetwork, KubernetesConnection } from '../core/contracts';
+import type { INetwork, KubernetesConnection } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { awsClusterNames, awsNodePoolNames, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
 import { assumeRolePolicy, managedPolicy, serviceAccountTrustPolicy } from '../aws/iam';
+import {
+  createAddonRoles,
+  KarpenterInfrastructure,
+  type EksAddonRoles,
+  type IAwsKubernetesCluster,
+  type KarpenterAttributes,
+} from '../aws/addon-roles';
+import type { PolicyDocument } from '../aws/addon-policies';
 
 export interface EksClusterProps {
   readonly plan: PlatformPlan;
@@ -41,8 +56,9 @@ export interface ServiceAccountRole {
   readonly serviceAccount: string;
 }
 
-export class EksCluster extends Construct implements IKubernetesCluster {
+export class EksCluster extends Construct implements IAwsKubernetesCluster {
   readonly cloud = 'aws' as const;
+  readonly region: string;
   readonly flavour: ClusterPlan['flavour'];
   readonly plan: ClusterPlan;
   readonly clusterName: string;
@@ -50,6 +66,14 @@ export class EksCluster extends Construct implements IKubernetesCluster {
   /** Base64 PEM of the cluster CA. @attribute */
   readonly clusterCaCertificate: string;
   readonly clusterArn: string;
+  /** The VPC the cluster runs in, as EKS reports it. @attribute */
+  readonly vpcId: string;
+  /** The security group EKS created for the cluster (on every node). @attribute */
+  readonly clusterSecurityGroupId: string;
+  /** IAM roles of the platform add-ons (cluster-autoscaler, load balancer controller). */
+  readonly addonRoles: EksAddonRoles;
+  /** Karpenter's roles and interruption queue (`autoscaler: karpenter` only). */
+  readonly karpenter?: KarpenterAttributes;
   /** ARN of the cluster's IAM OIDC provider (IRSA). @attribute */
   readonly oidcProviderArn: string;
   /** OIDC issuer host without scheme, as IRSA trust policies use it. @attribute */
@@ -66,9 +90,14 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     const { plan: platform, cluster, network } = props;
     if (platform.cloud !== 'aws') throw new PlatformValidationError(`EksCluster needs cloud: aws, the plan says ${platform.cloud}`, this);
     if (cluster.pools.length === 0) throw new PlatformValidationError(`cluster '${cluster.name}' has no node pools; list at least one`, this);
+    if (!platform.region) throw new PlatformValidationError('the plan has no region; validate the spec first', this);
+    if (cluster.autoscaler === 'karpenter' && !cluster.systemPool) {
+      throw new PlatformValidationError(`cluster '${cluster.name}' uses Karpenter but the plan has no system node group for Karpenter to run on; resolve the plan with resolvePlan`, this);
+    }
     this.platform = platform;
     this.plan = cluster;
     this.flavour = cluster.flavour;
+    this.region = platform.region;
     const names = awsClusterNames(platform.name, cluster.name);
     const subnets = network.subnetsFor(cluster.name);
 
@@ -117,6 +146,8 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     this.clusterArn = this.resource.arn;
     this.clusterEndpoint = this.resource.endpoint;
     this.clusterCaCertificate = this.resource.certificateAuthority.get(0).data;
+    this.vpcId = this.resource.vpcConfig.vpcId;
+    this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
 
     // IAM roles for service accounts.
     const issuer = this.resource.identity.get(0).oidc.get(0).issuer;
@@ -153,10 +184,11 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     const ebsRole = this.addServiceAccountRole('EbsCsiRole', 'kube-system', 'ebs-csi-controller-sa', [
       managedPolicy('service-role/AmazonEBSCSIDriverPolicy'),
     ]);
-    const addon = (addonId: string, name: string, extra: { serviceAccountRoleArn?: string; dependsOn?: EksNodeGroup[] } = {}) =>
+    const addon = (addonId: string, name: string, extra: { serviceAccountRoleArn?: string; dependsOn?: EksNodeGroup[]; configuration?: object } = {}) =>
       new EksAddon(addons, addonId, {
         clusterName: this.clusterName,
         addonName: name,
+        ...(extra.configuration ? { configurationValues: JSON.stringify(extra.configuration) } : {}),
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
         ...(extra.serviceAccountRoleArn ? { serviceAccountRoleArn: extra.serviceAccountRoleArn } : {}),
@@ -166,14 +198,35 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     const kubeProxy = addon('KubeProxy', 'kube-proxy');
     const podIdentity = addon('PodIdentityAgent', 'eks-pod-identity-agent');
 
-    // One managed node group per pool, each with its own launch template.
+    // One managed node group per pool, each with its own launch template, plus the system group
+    // where the plan has one; with Karpenter only the system group, and the pools become Karpenter
+    // NodePools (installed by the add-ons stack).
     const pools = new Construct(this, 'NodePools');
-    for (const pool of cluster.pools) {
+    const managed = cluster.autoscaler === 'karpenter' ? [cluster.systemPool!] : [...(cluster.systemPool ? [cluster.systemPool] : []), ...cluster.pools];
+    for (const pool of managed) {
       this.nodeGroups[pool.name] = this.addNodeGroup(pools, pool, subnets, [...nodePolicies, vpcCni, kubeProxy, podIdentity]);
     }
     const groups = Object.values(this.nodeGroups);
     addon('CoreDns', 'coredns', { dependsOn: groups });
-    addon('EbsCsiDriver', 'aws-ebs-csi-driver', { serviceAccountRoleArn: ebsRole.role.arn, dependsOn: groups });
+    // EKS has shipped no default StorageClass since 1.30; volumes that name none (Prometheus,
+    // Harbor, Kafka) would stay Pending. The add-on's own gp3 class, encrypted, becomes the default.
+    addon('EbsCsiDriver', 'aws-ebs-csi-driver', {
+      serviceAccountRoleArn: ebsRole.role.arn,
+      dependsOn: groups,
+      configuration: { defaultStorageClass: { enabled: true } },
+    });
+
+    // The IAM side of the platform add-ons.
+    this.addonRoles = createAddonRoles(this, this.clusterName);
+    if (cluster.autoscaler === 'karpenter') {
+      this.karpenter = new KarpenterInfrastructure(this, 'Karpenter', {
+        cluster: this,
+        platformName: platform.name,
+        region: platform.region,
+        clusterName: this.clusterName,
+        clusterArn: this.clusterArn,
+      });
+    }
 
     this.connection = {
       kind: 'exec',
@@ -190,15 +243,25 @@ export class EksCluster extends Construct implements IKubernetesCluster {
 
   /**
    * An IAM role that only `namespace/serviceAccount` in this cluster may assume (IRSA).
+   * @param inlinePolicy a policy of the role's own (kept inline, so that it is deleted with it)
    * @returns the role, with the given managed policies attached
    */
-  addServiceAccountRole(id: string, namespace: string, serviceAccount: string, managedPolicyArns: string[] = []): ServiceAccountRole {
+  addServiceAccountRole(
+    id: string,
+    namespace: string,
+    serviceAccount: string,
+    managedPolicyArns: string[] = [],
+    inlinePolicy?: { readonly name: string; readonly document: PolicyDocument },
+  ): ServiceAccountRole {
     const scope = new Construct(this, id);
     const role = new IamRole(scope, 'Role', {
       name: `${this.plan.resourceName}-${serviceAccount}`.slice(0, 64),
       assumeRolePolicy: serviceAccountTrustPolicy(this.oidcProviderArn, this.oidcIssuerHost, namespace, serviceAccount),
     });
     managedPolicyArns.forEach((arn, i) => new IamRolePolicyAttachment(scope, `Policy${i}`, { role: role.name, policyArn: arn }));
+    if (inlinePolicy) {
+      new IamRolePolicy(scope, 'InlinePolicy', { role: role.id, name: inlinePolicy.name, policy: JSON.stringify(inlinePolicy.document) });
+    }
     return { role, namespace, serviceAccount };
   }
 

@@ -21,6 +21,7 @@ export {
   LocalBackend,
   S3Backend,
   GcsBackend,
+  dependable,
 } from 'cdktf';
 export type { IAspect, ITerraformDependable } from 'cdktf';
 export { Construct } from 'constructs';

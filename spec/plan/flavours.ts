@@ -17,8 +17,18 @@ export interface FlavourProfile {
   readonly minNodesInProd: number;
   /** Whether node autoscalers may remove nodes (off for brokers holding partitions). */
   readonly scaleDown: boolean;
-  /** How long a node must be unneeded before the autoscaler removes it. */
+  /**
+   * How long a node must be unneeded before the autoscaler removes it: cluster-autoscaler's
+   * `scale-down-unneeded-time`, and Karpenter's `consolidateAfter` on the flavour's NodePools.
+   */
   readonly scaleDownUnneededTime: string;
+  /**
+   * cluster-autoscaler's `scale-down-delay-after-add`: how long after a scale-up before scale-down
+   * is considered again. Short on batch, whose bursts end as abruptly as they start.
+   */
+  readonly scaleDownDelayAfterAdd: string;
+  /** How Karpenter disrupts the nodes of the flavour's NodePools (`autoscaler: karpenter`). */
+  readonly karpenter: KarpenterDisruption;
   /** cluster-autoscaler expander. */
   readonly expander: 'least-waste' | 'priority' | 'random' | 'most-pods';
   /** Zones the flavour wants its nodes spread over (rack awareness for streaming). */
@@ -50,6 +60,25 @@ export interface FlavourProfile {
   readonly priorityClasses: Readonly<Record<string, number>>;
 }
 
+/** Karpenter's disruption settings for a flavour's NodePools. */
+export interface KarpenterDisruption {
+  /**
+   * Which nodes consolidation may remove: empty ones only, or also underutilised ones (whose pods
+   * are moved elsewhere).
+   */
+  readonly consolidationPolicy: 'WhenEmpty' | 'WhenEmptyOrUnderutilized';
+  /**
+   * How many of a NodePool's nodes may be voluntarily disrupted at once (consolidation, drift), as
+   * a count or percentage; `'0'` forbids voluntary disruption.
+   */
+  readonly disruptionBudget: string;
+  /**
+   * How long a node lives before Karpenter replaces it (picks up new AMIs). Expiry ignores
+   * disruption budgets, so pools that must never be disrupted say `Never`.
+   */
+  readonly expireAfter: string;
+}
+
 export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
   microservice: {
     flavour: 'microservice',
@@ -59,6 +88,8 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     minNodesInProd: 2,
     scaleDown: true,
     scaleDownUnneededTime: '10m',
+    scaleDownDelayAfterAdd: '10m',
+    karpenter: { consolidationPolicy: 'WhenEmptyOrUnderutilized', disruptionBudget: '10%', expireAfter: '720h' },
     expander: 'least-waste',
     preferredZones: 2,
     singleZoneAllowed: false,
@@ -79,6 +110,10 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     minNodesInProd: 3,
     scaleDown: false,
     scaleDownUnneededTime: '30m',
+    scaleDownDelayAfterAdd: '10m',
+    // Brokers hold partitions: Karpenter removes only empty nodes, never voluntarily disrupts a
+    // broker's node (budget 0), and never expires one; replacing brokers is the operator's call.
+    karpenter: { consolidationPolicy: 'WhenEmpty', disruptionBudget: '0', expireAfter: 'Never' },
     expander: 'priority',
     preferredZones: 3,
     singleZoneAllowed: false,
@@ -99,6 +134,10 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     minNodesInProd: 0,
     scaleDown: true,
     scaleDownUnneededTime: '2m',
+    scaleDownDelayAfterAdd: '1m',
+    // Scale to zero fast once a burst ends. Jobs that must not be moved while running carry the
+    // karpenter.sh/do-not-disrupt annotation (Kubeflow, Ray and JobSet can set it on their pods).
+    karpenter: { consolidationPolicy: 'WhenEmptyOrUnderutilized', disruptionBudget: '20%', expireAfter: '720h' },
     expander: 'least-waste',
     preferredZones: 1,
     singleZoneAllowed: true,

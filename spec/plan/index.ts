@@ -24,6 +24,8 @@ import { planGcpRanges, type GcpClusterRanges } from './gcp';
 export { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
 export { PlanError } from './addresses';
 export * from './names';
+export * from './components';
+export * from './capacity';
 export {
   GKE_CONTROL_PLANE_PREFIX,
   GKE_MAX_PODS_PER_NODE,
@@ -79,6 +81,12 @@ export interface ClusterPlan {
   readonly pools: readonly NodePoolPlan[];
   readonly publicAccessCidrs: readonly string[];
   readonly autoscaler: 'cluster-autoscaler' | 'karpenter';
+  /**
+   * AWS only: the small on-demand managed node group where the cluster's own controllers run (see
+   * {@link SYSTEM_POOL} and {@link needsSystemPool}). With `autoscaler: karpenter` the spec's pools
+   * become Karpenter NodePools and this is the cluster's only managed node group.
+   */
+  readonly systemPool?: NodePoolPlan;
   readonly singleZoneReason?: string;
   /** Google Cloud: the cluster's secondary ranges and control-plane range (cloud: gcp only). */
   readonly gcp?: GcpClusterRanges;
@@ -169,7 +177,71 @@ export function planAddresses(cidr: string, zones: readonly string[], clusters: 
   return { publicSubnets, clusterBlocks };
 }
 
-function planPool(cluster: ClusterSpec, profile: FlavourProfile, pool: NonNullable<ClusterSpec['nodePools']>[number], nodeZones: readonly string[]): NodePoolPlan {
+/**
+ * The system node group of an EKS cluster: capacity that no autoscaler takes away, where the node
+ * autoscaler itself, CoreDNS and the platform's controllers run.
+ *
+ * - Two on-demand `m7i.large` (2 vCPU, 8 GiB) nodes, three at most: enough for two Karpenter
+ *   replicas (its chart keeps them on different nodes), CoreDNS, cert-manager, Kueue and the load
+ *   balancer controller, spread over the cluster's zones.
+ * - Tainted `CriticalAddonsOnly=true:NoSchedule`, so that workloads go to the spec's pools (which
+ *   scale and consolidate) and only add-ons that tolerate the taint stay here; CoreDNS, the EBS CSI
+ *   controller and Karpenter tolerate it out of the box, and Loom adds the toleration to every
+ *   add-on it installs.
+ * - Named `system`, which is why such a cluster's own pools may not use that name.
+ */
+export const SYSTEM_POOL = {
+  name: 'system',
+  machineType: 'm7i.large',
+  minNodes: 2,
+  maxNodes: 3,
+  diskGb: 50,
+  taint: { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' },
+} as const;
+
+/**
+ * Whether an EKS cluster gets a {@link SYSTEM_POOL}: with Karpenter (which must not run on nodes it
+ * manages), and with cluster-autoscaler when every pool may scale to zero (a batch cluster) — the
+ * autoscaler runs inside the cluster, so with all pools at zero it would have nowhere to run and
+ * nothing would ever scale up. GKE's autoscaler runs outside the cluster and needs no such group.
+ */
+export function needsSystemPool(cloud: PlatformSpec['cloud'], cluster: Pick<ClusterSpec, 'autoscaler' | 'nodePools'>): boolean {
+  if (cloud !== 'aws') return false;
+  const pools = cluster.nodePools ?? [];
+  return cluster.autoscaler === 'karpenter' || (pools.length > 0 && pools.every((p) => p.minNodes === 0));
+}
+
+function planSystemPool(cluster: ClusterSpec, nodeZones: readonly string[]): NodePoolPlan {
+  const p = SYSTEM_POOL;
+  return {
+    name: p.name,
+    machineTypes: [p.machineType],
+    minNodes: p.minNodes,
+    maxNodes: p.maxNodes,
+    desiredNodes: p.minNodes,
+    diskGb: p.diskGb,
+    spot: false,
+    labels: {
+      'loom.dev/flavour': cluster.flavour,
+      'loom.dev/cluster': cluster.name,
+      'loom.dev/pool': p.name,
+      'loom.dev/capacity': 'on-demand',
+      'loom.dev/role': 'system',
+    },
+    taints: [{ ...p.taint }],
+    zones: nodeZones,
+  };
+}
+
+/**
+ * On Google Cloud, a GPU node pool's label that turns off GKE's own NVIDIA device plugin, so that
+ * the GPU operator's device plugin (which Loom installs on every cluster with GPU pools) is the only
+ * one advertising `nvidia.com/gpu`. GKE keeps installing the driver (`gpu_driver_version`), which
+ * the operator is configured to use. NVIDIA documents both settings for the operator on GKE.
+ */
+export const GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL = 'gke-no-default-nvidia-gpu-device-plugin';
+
+function planPool(cluster: ClusterSpec, profile: FlavourProfile, pool: NonNullable<ClusterSpec['nodePools']>[number], nodeZones: readonly string[], cloud: PlatformSpec['cloud']): NodePoolPlan {
   const spot = profile.spotAllowed && (pool.spot ?? (profile.spotByDefault && !pool.gpu));
   const labels: Record<string, string> = {
     ...pool.labels,
@@ -182,6 +254,7 @@ function planPool(cluster: ClusterSpec, profile: FlavourProfile, pool: NonNullab
   if (pool.gpu) {
     labels['nvidia.com/gpu.present'] = 'true';
     labels['loom.dev/gpu'] = pool.gpu.type;
+    if (cloud === 'gcp') labels[GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL] = 'true';
     taints.push({ ...GPU_TAINT });
   }
   return {
@@ -224,9 +297,10 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
       nodeZones,
       ...(addr ? { block: addr.block } : {}),
       nodeSubnets: addr?.nodeSubnets ?? [],
-      pools: (c.nodePools ?? []).map((p) => planPool(c, profile, p, nodeZones)),
+      pools: (c.nodePools ?? []).map((p) => planPool(c, profile, p, nodeZones, spec.cloud)),
       publicAccessCidrs: c.endpoint.publicAccessCidrs,
       autoscaler: c.autoscaler,
+      ...(needsSystemPool(spec.cloud, c) ? { systemPool: planSystemPool(c, nodeZones) } : {}),
       ...(c.singleZone ? { singleZoneReason: c.singleZone.reason } : {}),
       ...(gcpRanges?.has(c.name) ? { gcp: gcpRanges.get(c.name)! } : {}),
       spec: c,

@@ -3,6 +3,28 @@
  * names against the clouds' length limits before anything is synthesized.
  */
 
+/**
+ * The namespaces Loom creates on every cluster, by role (see `platformNamespaces` in
+ * stacks/addons-stack.ts for their Pod Security levels). Named here because the cluster stack
+ * needs them too: IAM roles for service accounts trust `system:serviceaccount:<namespace>:<name>`.
+ */
+export const PLATFORM_NAMESPACES = {
+  system: 'loom-system',
+  nodeAgents: 'loom-node-agents',
+  workloads: 'loom-workloads',
+} as const;
+
+/**
+ * The Kubernetes service accounts of the add-ons that call a cloud API, so that the cluster stack
+ * (which creates their IAM roles) and the add-ons stack (which installs them) agree on who may
+ * assume each role.
+ */
+export const ADDON_SERVICE_ACCOUNTS = {
+  clusterAutoscaler: { namespace: PLATFORM_NAMESPACES.system, name: 'cluster-autoscaler' },
+  loadBalancerController: { namespace: PLATFORM_NAMESPACES.system, name: 'aws-load-balancer-controller' },
+  karpenter: { namespace: PLATFORM_NAMESPACES.system, name: 'karpenter' },
+} as const;
+
 /** Stack names (Terraform workspaces / state keys). */
 export const stackNames = {
   network: (platform: string) => `${platform}-network`,
@@ -23,6 +45,17 @@ export function awsClusterNames(platform: string, cluster: string) {
     nodeRole: `${base}-nodes`, // IAM role: ≤ 64
     kmsAlias: `alias/${base}-secrets`,
     logGroup: `/aws/eks/${base}/cluster`,
+    /** IAM role of the nodes Karpenter launches (`autoscaler: karpenter`): ≤ 64. */
+    karpenterNodeRole: `${base}-karpenter-node`,
+    /** SQS queue Karpenter reads interruption events from: ≤ 80. */
+    karpenterInterruptionQueue: `${base}-karpenter`,
+    /** EventBridge rules feeding that queue (≤ 64 each: `<base>` is at most 51 characters). */
+    karpenterEventRules: {
+      scheduledChange: `${base}-health`,
+      spotInterruption: `${base}-spot`,
+      rebalance: `${base}-rebalance`,
+      stateChange: `${base}-state-change`,
+    },
   };
 }
 
@@ -33,7 +66,7 @@ export function awsNodePoolNames(platform: string, cluster: string, pool: string
 }
 
 /** Limits checked by validation: derived name → maximum length. */
-export const AWS_NAME_LIMITS = { cluster: 100, clusterRole: 64, nodeRole: 64, nodeGroup: 63 } as const;
+export const AWS_NAME_LIMITS = { cluster: 100, clusterRole: 64, nodeRole: 64, nodeGroup: 63, karpenterNodeRole: 64 } as const;
 
 /** Names derived for Google Cloud resources of a cluster. */
 export function gcpClusterNames(platform: string, cluster: string) {

@@ -65,7 +65,10 @@ describe('EksCluster', () => {
     const addons = findResources(stack('training'), 'aws_eks_addon').map((a) => a.addon_name).sort();
     expect(addons).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     expect(String(findResource(stack('training'), 'aws_eks_addon', { addon_name: 'vpc-cni' }).service_account_role_arn)).toContain('aws_iam_role.');
-    expect(String(findResource(stack('training'), 'aws_eks_addon', { addon_name: 'aws-ebs-csi-driver' }).service_account_role_arn)).toContain('aws_iam_role.');
+    const ebs = findResource(stack('training'), 'aws_eks_addon', { addon_name: 'aws-ebs-csi-driver' });
+    expect(String(ebs.service_account_role_arn)).toContain('aws_iam_role.');
+    // EKS ≥ 1.30 has no default StorageClass; the EBS CSI add-on provides one.
+    expect(JSON.parse(String(ebs.configuration_values))).toEqual({ defaultStorageClass: { enabled: true } });
   });
 
   it('gives each pool a launch template requiring IMDSv2 with hop limit 1 and an encrypted gp3 root volume sized by diskGb', () => {
@@ -74,7 +77,8 @@ describe('EksCluster', () => {
     expect(lt.block_device_mappings).toEqual([
       { device_name: '/dev/xvda', ebs: { volume_size: 500, volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' } },
     ]);
-    expect(findResources(stack('training'), 'aws_launch_template')).toHaveLength(2);
+    // The batch cluster's two pools, plus the system group its autoscaler runs on (every pool scales to zero).
+    expect(findResources(stack('training'), 'aws_launch_template')).toHaveLength(3);
   });
 
   it('runs microservice and streaming pools on demand, and batch pools on spot', () => {

@@ -33,6 +33,8 @@ const awsSpec = (): Spec => {
   s.cloud = 'aws';
   s.region = 'us-east-1';
   s.state = { backend: 's3', bucket: 'acme-tfstate' };
+  // One NAT per zone, as a prod AWS platform should have (a single one draws a warning).
+  s.network = { ...s.network, natGateways: 'per-zone' };
   s.clusters = [{ name: 'apps', flavour: 'microservice', nodePools: [{ name: 'general', machineTypes: ['m7i.large'], minNodes: 2, maxNodes: 4 }] }];
   return s;
 };

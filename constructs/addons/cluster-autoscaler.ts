@@ -1,0 +1,154 @@
+/**
+ * cluster-autoscaler on EKS clusters (the default `autoscaler`): it resizes the cluster's managed
+ * node groups, found by the tags EKS puts on their Auto Scaling groups, and behaves as the
+ * cluster's flavour asks — least-waste and scale-down for services, no scale-down and a priority
+ * order for brokers, fast scale-to-zero for batch.
+ */
+import { Construct } from 'constructs';
+import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { awsNodePoolNames, PLATFORM_NAMESPACES, type ClusterPlan, type FlavourProfile } from '../../spec/plan';
+import { PlatformValidationError } from '../core/errors';
+import type { AddonIdentity } from '../aws/addon-roles';
+import { AddonRelease, customResource, serviceMonitorManifest, type HelmValues } from './release';
+import { controllerPriorityClass, type AddonContext } from './context';
+
+/**
+ * The cluster-autoscaler image per Kubernetes minor: upstream supports a cluster only with the
+ * autoscaler of the same minor, which the chart's default image (its own appVersion) may not be.
+ * Patch releases as kops pins them.
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  '1.31': 'v1.31.2',
+  '1.32': 'v1.32.7',
+  '1.33': 'v1.33.5',
+  '1.34': 'v1.34.4',
+};
+
+/**
+ * The autoscaler's command-line flags for a flavour (the chart's free-form `extraArgs`):
+ *
+ * - `expander`: the profile's (least-waste: fewest idle resources after scale-up). The priority
+ *   expander (streaming) falls back to least-waste among node groups of equal priority.
+ * - `scale-down-enabled: false` on flavours that must not lose nodes (streaming: brokers hold
+ *   partitions); otherwise `scale-down-unneeded-time` and `scale-down-delay-after-add` from the
+ *   profile, which batch keeps short so that a burst's nodes go soon after it ends.
+ * - `balance-similar-node-groups`: keep zones even when a pool spans them.
+ * - `skip-nodes-with-local-storage: false`: emptyDir scratch space (caches, batch working files)
+ *   must not pin a node forever.
+ * - batch also removes nodes running kube-system pods (those have disruption budgets) and ignores
+ *   DaemonSet utilisation (GPU and monitoring agents would otherwise keep idle nodes "busy"), so
+ *   that pools really reach zero.
+ */
+export function clusterAutoscalerArgs(profile: FlavourProfile): Record<string, string | boolean | number> {
+  const args: Record<string, string | boolean | number> = {
+    logtostderr: true,
+    stderrthreshold: 'info',
+    v: 4,
+    expander: profile.expander === 'priority' ? 'priority,least-waste' : profile.expander,
+    'balance-similar-node-groups': true,
+    'skip-nodes-with-local-storage': false,
+    'scale-down-enabled': profile.scaleDown,
+  };
+  if (profile.scaleDown) {
+    args['scale-down-unneeded-time'] = profile.scaleDownUnneededTime;
+    args['scale-down-delay-after-add'] = profile.scaleDownDelayAfterAdd;
+  }
+  if (profile.scaleToZero) {
+    args['skip-nodes-with-system-pods'] = false;
+    args['ignore-daemonsets-utilization'] = true;
+  }
+  return args;
+}
+
+/**
+ * The priority expander's configuration (streaming): node groups in the spec's pool order, the
+ * first pool the most preferred. EKS names a managed node group's Auto Scaling group
+ * `eks-<node group>-<uuid>`, which the expressions match.
+ */
+export function expanderPriorities(platform: string, cluster: ClusterPlan): string {
+  const lines: string[] = [];
+  const n = cluster.pools.length;
+  cluster.pools.forEach((pool, i) => {
+    const group = awsNodePoolNames(platform, cluster.name, pool.name).nodeGroup;
+    lines.push(`${(n - i) * 10}:`, `  - ^eks-${group.replace(/[.]/g, '\\.')}-.*`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+export interface ClusterAutoscalerProps {
+  /** The role its service account assumes (from the cluster stack). */
+  readonly role: AddonIdentity;
+  /** The EKS cluster's name (auto-discovery tag `k8s.io/cluster-autoscaler/<name>`). */
+  readonly clusterName: string;
+  readonly region: string;
+}
+
+/** cluster-autoscaler's values; see {@link clusterAutoscalerArgs} for the flags. */
+export function clusterAutoscalerValues(ctx: AddonContext, props: ClusterAutoscalerProps): HelmValues {
+  const plan = ctx.cluster.plan;
+  const profile = plan.profile;
+  const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[plan.kubernetesVersion];
+  if (!tag) {
+    throw new PlatformValidationError(
+      `no cluster-autoscaler image for Kubernetes ${plan.kubernetesVersion}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in constructs/addons/cluster-autoscaler.ts`,
+    );
+  }
+  return {
+    cloudProvider: 'aws',
+    awsRegion: props.region,
+    autoDiscovery: { clusterName: props.clusterName },
+    image: { tag },
+    rbac: {
+      serviceAccount: {
+        create: true,
+        name: props.role.serviceAccount,
+        annotations: { 'eks.amazonaws.com/role-arn': props.role.roleArn },
+      },
+    },
+    priorityClassName: controllerPriorityClass(ctx),
+    extraArgs: clusterAutoscalerArgs(profile),
+    ...(profile.expander === 'priority' ? { expanderPriorities: expanderPriorities(ctx.plan.name, plan) } : {}),
+    ...(ctx.controllerTolerations.length ? { tolerations: [...ctx.controllerTolerations] } : {}),
+    // Its metrics Service; the ServiceMonitor is Loom's (see ClusterAutoscaler).
+    service: { create: true },
+    serviceMonitor: { enabled: false },
+  };
+}
+
+/** The release name, which labels the chart's metrics Service (`app.kubernetes.io/instance`). */
+export const CLUSTER_AUTOSCALER_RELEASE = 'cluster-autoscaler';
+
+/**
+ * The cluster-autoscaler release in the system namespace.
+ *
+ * When the platform scrapes its add-ons, the ServiceMonitor is a resource of Loom's rather than
+ * the chart's: it must wait for the monitoring stack (whose CRD it is), while the autoscaler must
+ * not — the monitoring stack's pods may need the very nodes the autoscaler adds.
+ */
+export class ClusterAutoscaler extends Construct {
+  readonly release: AddonRelease;
+  readonly serviceMonitor?: Manifest;
+
+  constructor(scope: Construct, id: string, ctx: AddonContext, props: ClusterAutoscalerProps) {
+    super(scope, id);
+    this.release = new AddonRelease(this, 'Release', {
+      chart: 'clusterAutoscaler',
+      releaseName: CLUSTER_AUTOSCALER_RELEASE,
+      namespace: ctx.namespaces.system.name,
+      values: clusterAutoscalerValues(ctx, props),
+    });
+    if (ctx.monitoring.enabled) {
+      this.serviceMonitor = customResource(
+        this,
+        'ServiceMonitor',
+        serviceMonitorManifest({
+          name: CLUSTER_AUTOSCALER_RELEASE,
+          namespace: PLATFORM_NAMESPACES.system,
+          selector: { 'app.kubernetes.io/instance': CLUSTER_AUTOSCALER_RELEASE },
+          port: 'http',
+        }),
+        [this.release.resource],
+      );
+    }
+  }
+}

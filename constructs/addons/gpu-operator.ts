@@ -1,0 +1,125 @@
+/**
+ * The NVIDIA GPU operator on clusters with GPUs: device plugin (advertises `nvidia.com/gpu`),
+ * GPU feature discovery, DCGM exporter (GPU metrics), MIG manager and the validator, on the GPU
+ * nodes only. What the nodes' images already provide is left to them:
+ *
+ * - EKS: GPU pools run the EKS-optimised AL2023 NVIDIA AMI, which ships the NVIDIA driver and the
+ *   NVIDIA Container Toolkit (nvidia-container-toolkit, with containerd configured for it), so the
+ *   operator installs neither (`driver.enabled: false`, `toolkit.enabled: false`).
+ * - GKE: GKE installs the driver (node pools' `gpu_driver_version`) under
+ *   `/home/kubernetes/bin/nvidia`; the operator runs no driver, installs the toolkit into that
+ *   directory and uses CDI, as NVIDIA documents for GKE. The GPU pools carry
+ *   `gke-no-default-nvidia-gpu-device-plugin=true` so that GKE's own device plugin stays off, and
+ *   a ResourceQuota lets the operator's `system-node-critical` pods run outside kube-system, which
+ *   GKE otherwise forbids.
+ * - existing clusters: as `existing.gpu` says (`preinstalled` or `operator`, driver and toolkit).
+ *
+ * Installed into the node-agents namespace (Pod Security `privileged`): its DaemonSets need host
+ * access. Its DaemonSets tolerate the GPU taint `nvidia.com/gpu=present:NoSchedule`; the operator
+ * places them on nodes with NVIDIA PCI devices (labelled by node feature discovery).
+ */
+import { Construct } from 'constructs';
+import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import type { IKubernetesCluster } from '../core/contracts';
+import { clusterHasGpus } from '../../spec/plan';
+import { AddonRelease, type HelmValues } from './release';
+import { GPU_TOLERATION, type AddonContext } from './context';
+
+/**
+ * Pods the GKE priority-class quota admits: the operator's per-node operands (device plugin, GFD,
+ * DCGM, toolkit, validator, MIG manager, NFD worker, …) on every GPU node the pools may grow to,
+ * plus the cluster-wide ones, and never fewer than NVIDIA's example (100).
+ */
+export function criticalPodsQuota(cluster: IKubernetesCluster): number {
+  const gpuNodes = cluster.plan.pools.filter((p) => p.gpu).reduce((n, p) => n + p.maxNodes, 0);
+  return Math.max(100, 16 * gpuNodes + 16);
+}
+
+/** Where GKE's driver installer puts the driver (and where the toolkit goes). */
+export const GKE_NVIDIA_INSTALL_DIR = '/home/kubernetes/bin/nvidia';
+
+/** Whether Loom installs the GPU operator on `cluster`: it has GPU pools, or says it has GPUs. */
+export function needsGpuOperator(cluster: IKubernetesCluster): boolean {
+  return clusterHasGpus(cluster.plan);
+}
+
+/** What the GPU nodes of a cluster already have, so that the operator does not install it again. */
+export interface GpuHostSoftware {
+  readonly driver: boolean;
+  readonly toolkit: boolean;
+}
+
+/** What the cluster's GPU nodes provide themselves; see the module comment. */
+export function gpuHostSoftware(cluster: IKubernetesCluster): GpuHostSoftware {
+  switch (cluster.cloud) {
+    case 'aws':
+      return { driver: true, toolkit: true };
+    case 'gcp':
+      return { driver: true, toolkit: false };
+    case 'kubernetes': {
+      const gpu = cluster.plan.spec.existing?.gpu;
+      return { driver: gpu?.driver === 'preinstalled', toolkit: gpu?.toolkit === 'preinstalled' };
+    }
+  }
+}
+
+/** The GPU operator's values; see the module comment. */
+export function gpuOperatorValues(ctx: AddonContext): HelmValues {
+  const cluster = ctx.cluster;
+  const host = gpuHostSoftware(cluster);
+  const gke = cluster.cloud === 'gcp';
+  // On clusters Loom created, GPU nodes carry `nvidia.com/gpu.present=true` from the start (pool
+  // labels), so node feature discovery only needs to look at them; an existing cluster's nodes
+  // are unlabelled until discovery has run, so it runs everywhere there.
+  const gpuNodesLabelled = cluster.cloud !== 'kubernetes';
+  return {
+    driver: { enabled: !host.driver },
+    toolkit: { enabled: !host.toolkit, ...(gke ? { installDir: GKE_NVIDIA_INSTALL_DIR } : {}) },
+    ...(gke ? { hostPaths: { driverInstallDir: GKE_NVIDIA_INSTALL_DIR }, cdi: { enabled: true } } : {}),
+    devicePlugin: { enabled: true },
+    dcgmExporter: { enabled: true, serviceMonitor: { enabled: ctx.monitoring.enabled } },
+    daemonsets: { tolerations: [GPU_TOLERATION] },
+    operator: {
+      // The chart's own (control plane) plus the platform controllers'.
+      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', value: '', effect: 'NoSchedule' }, ...ctx.controllerTolerations],
+    },
+    'node-feature-discovery': {
+      worker: {
+        tolerations: [GPU_TOLERATION],
+        ...(gpuNodesLabelled ? { nodeSelector: { 'nvidia.com/gpu.present': 'true' } } : {}),
+      },
+    },
+  };
+}
+
+/** The GPU operator release in the node-agents namespace (and, on GKE, its priority-class quota). */
+export class GpuOperator extends Construct {
+  readonly release: AddonRelease;
+  /** GKE only: admits `system-node-critical` pods in the node-agents namespace. */
+  readonly criticalPodsQuota?: ResourceQuotaV1;
+
+  constructor(scope: Construct, id: string, ctx: AddonContext) {
+    super(scope, id);
+    const namespace = ctx.namespaces.nodeAgents.name;
+    if (ctx.cluster.cloud === 'gcp') {
+      this.criticalPodsQuota = new ResourceQuotaV1(this, 'CriticalPodsQuota', {
+        metadata: { name: 'gpu-operator-critical-pods', namespace, labels: { 'app.kubernetes.io/managed-by': 'loom' } },
+        spec: {
+          hard: { pods: String(criticalPodsQuota(ctx.cluster)) },
+          scopeSelector: {
+            matchExpression: [{ scopeName: 'PriorityClass', operator: 'In', values: ['system-node-critical', 'system-cluster-critical'] }],
+          },
+        },
+      });
+    }
+    this.release = new AddonRelease(this, 'Release', {
+      chart: 'gpuOperator',
+      releaseName: 'gpu-operator',
+      namespace,
+      values: gpuOperatorValues(ctx),
+      // The operator waits for its own deployment only; its DaemonSets follow the GPU nodes.
+      timeoutSeconds: 900,
+      ...(this.criticalPodsQuota ? { dependsOn: [this.criticalPodsQuota] } : {}),
+    });
+  }
+}

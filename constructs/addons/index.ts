@@ -1,0 +1,204 @@
+/**
+ * The platform add-ons of one cluster — what turns a cluster into a platform — chosen from the
+ * cluster's cloud and flavour:
+ *
+ * | add-on | EKS | GKE | existing |
+ * |---|---|---|---|
+ * | node autoscaling | cluster-autoscaler, or Karpenter (`autoscaler: karpenter`) | built in | the cluster's own |
+ * | NVIDIA GPU operator | GPU pools | GPU pools | `existing.gpu` |
+ * | Kueue + queues | batch | batch | batch (queues from `existing.capacity`) |
+ * | cert-manager | always | always | always |
+ * | metrics-server | always | built in | unless `existing.metricsServer` |
+ * | load balancing | AWS Load Balancer Controller | built in | none imposed |
+ *
+ * Everything is installed with the Kubernetes and Helm providers of the cluster's add-ons stack;
+ * what an add-on needs from AWS (IAM roles, Karpenter's queue) comes from the cluster stack
+ * through {@link IAwsKubernetesCluster}.
+ */
+import { Construct } from 'constructs';
+import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { ITerraformDependable } from '../core/cdk';
+import type { IKubernetesCluster } from '../core/contracts';
+import { PlatformValidationError } from '../core/errors';
+import { isAwsKubernetesCluster } from '../aws/addon-roles';
+import { ADDON_SERVICE_ACCOUNTS, type PlatformPlan } from '../../spec/plan';
+import type { PriorityClasses } from '../kubernetes/priority-classes';
+import { tolerationFor, type AddonContext, type AddonMonitoring, type AddonNamespaces } from './context';
+import type { AddonRelease } from './release';
+import { CertManager } from './cert-manager';
+import { MetricsServer, needsMetricsServer } from './metrics-server';
+import { ClusterAutoscaler } from './cluster-autoscaler';
+import { Karpenter } from './karpenter';
+import { AwsLoadBalancerController } from './aws-load-balancer-controller';
+import { GpuOperator, needsGpuOperator } from './gpu-operator';
+import { Kueue } from './kueue';
+
+export * from './charts';
+export * from './context';
+export * from './release';
+export * from './cert-manager';
+export * from './metrics-server';
+export * from './cluster-autoscaler';
+export * from './karpenter';
+export * from './aws-load-balancer-controller';
+export * from './gpu-operator';
+export * from './kueue';
+
+export interface PlatformAddonsProps {
+  readonly plan: PlatformPlan;
+  readonly cluster: IKubernetesCluster;
+  readonly namespaces: AddonNamespaces;
+  readonly priorityClasses: PriorityClasses;
+  /**
+   * Where the platform's Prometheus runs, when the monitoring component is `build` (its charts are
+   * told to grant it access to their metrics).
+   * @default the system namespace
+   */
+  readonly prometheusNamespace?: string;
+}
+
+/** Whether the platform runs its own Prometheus (monitoring: build), which scrapes ServiceMonitors. */
+export function monitoringIsBuilt(plan: PlatformPlan): boolean {
+  return plan.components.some((c) => c.name === 'monitoring' && c.mode === 'build');
+}
+
+/** Which add-ons a cluster gets, without building them (for summaries and tests). */
+export function plannedAddons(cluster: IKubernetesCluster): string[] {
+  const aws = isAwsKubernetesCluster(cluster);
+  const out = ['cert-manager'];
+  if (needsMetricsServer(cluster)) out.push('metrics-server');
+  if (aws) out.push(cluster.karpenter ? 'karpenter' : 'cluster-autoscaler', 'aws-load-balancer-controller');
+  if (needsGpuOperator(cluster)) out.push('gpu-operator');
+  if (cluster.flavour === 'batch') out.push('kueue');
+  return out;
+}
+
+/** The add-ons of one cluster (see the module comment for which it gets). */
+export class PlatformAddons extends Construct {
+  readonly certManager: CertManager;
+  readonly metricsServer?: MetricsServer;
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+  readonly karpenter?: Karpenter;
+  readonly loadBalancerController?: AwsLoadBalancerController;
+  readonly gpuOperator?: GpuOperator;
+  readonly kueue?: Kueue;
+  /** The context every add-on was built with. */
+  readonly context: AddonContext;
+
+  constructor(scope: Construct, id: string, props: PlatformAddonsProps) {
+    super(scope, id);
+    const { plan, cluster } = props;
+    const monitoring: AddonMonitoring = {
+      enabled: monitoringIsBuilt(plan),
+      prometheusNamespace: props.prometheusNamespace ?? props.namespaces.system.name,
+    };
+    this.context = {
+      plan,
+      cluster,
+      namespaces: props.namespaces,
+      priorityClasses: props.priorityClasses,
+      monitoring,
+      highAvailability: plan.environment === 'prod',
+      controllerTolerations: (cluster.plan.systemPool?.taints ?? []).map(tolerationFor),
+    };
+    const ctx = this.context;
+
+    this.certManager = new CertManager(this, 'CertManager', ctx);
+    if (needsMetricsServer(cluster)) this.metricsServer = new MetricsServer(this, 'MetricsServer', ctx);
+
+    if (isAwsKubernetesCluster(cluster)) {
+      const roles = cluster.addonRoles;
+      if (cluster.karpenter) {
+        checkServiceAccount(this, 'karpenter', cluster.karpenter.controllerRole);
+        this.karpenter = new Karpenter(this, 'Karpenter', ctx, cluster, cluster.karpenter);
+      } else {
+        if (!roles.clusterAutoscaler) {
+          throw new PlatformValidationError(`EKS cluster '${cluster.plan.name}' has neither Karpenter nor a cluster-autoscaler role; its cluster stack must create one`, this);
+        }
+        checkServiceAccount(this, 'clusterAutoscaler', roles.clusterAutoscaler);
+        this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', ctx, {
+          role: roles.clusterAutoscaler,
+          clusterName: cluster.clusterName,
+          region: cluster.region,
+        });
+      }
+      checkServiceAccount(this, 'loadBalancerController', roles.loadBalancerController);
+      this.loadBalancerController = new AwsLoadBalancerController(this, 'LoadBalancerController', ctx, {
+        role: roles.loadBalancerController,
+        clusterName: cluster.clusterName,
+        region: cluster.region,
+        vpcId: cluster.vpcId,
+        certManager: this.certManager.release.resource,
+      });
+    } else if (cluster.cloud === 'aws') {
+      throw new PlatformValidationError(
+        `cluster '${cluster.plan.name}' is on AWS but carries no add-on roles; build it with EksCluster (or implement IAwsKubernetesCluster)`,
+        this,
+      );
+    }
+
+    if (needsGpuOperator(cluster)) this.gpuOperator = new GpuOperator(this, 'GpuOperator', ctx);
+    if (cluster.flavour === 'batch') this.kueue = new Kueue(this, 'Kueue', ctx);
+  }
+
+  /** The ServiceMonitors Loom writes itself (the autoscalers'; see {@link dependOnMonitoring}). */
+  get serviceMonitors(): Manifest[] {
+    return [this.clusterAutoscaler?.serviceMonitor, this.karpenter?.serviceMonitor].filter((m): m is Manifest => m !== undefined);
+  }
+
+  /** Every Helm release of the add-ons. */
+  get releases(): AddonRelease[] {
+    return [
+      this.certManager.release,
+      this.metricsServer?.release,
+      this.clusterAutoscaler?.release,
+      this.karpenter?.crds,
+      this.karpenter?.release,
+      this.loadBalancerController?.release,
+      this.gpuOperator?.release,
+      this.kueue?.release,
+    ].filter((r): r is AddonRelease => r !== undefined);
+  }
+
+  /**
+   * Orders what creates ServiceMonitors after `monitoring` — the monitoring component's
+   * kube-prometheus-stack release, which brings the ServiceMonitor CRD — when the platform scrapes
+   * its add-ons. The monitoring component calls this once its release exists in the same stack.
+   *
+   * - The releases whose charts render ServiceMonitors (cert-manager, metrics-server, Kueue, the
+   *   load balancer controller) wait for it; the monitoring release must therefore not depend on
+   *   them (Terraform reports such a cycle at plan time).
+   * - The autoscalers never wait for monitoring: Prometheus may need the nodes they add. Their
+   *   ServiceMonitors are Loom's own resources ({@link serviceMonitors}), and those wait instead.
+   * - The GPU operator creates its DCGM ServiceMonitor itself once the CRD exists; no ordering.
+   */
+  dependOnMonitoring(monitoring: ITerraformDependable): void {
+    if (!this.context.monitoring.enabled) return;
+    for (const release of [this.certManager.release, this.metricsServer?.release, this.kueue?.release, this.loadBalancerController?.release]) {
+      release?.addDependency(monitoring);
+    }
+    for (const monitor of this.serviceMonitors) {
+      const existing = monitor.dependsOn ?? [];
+      if (!existing.includes(monitoring.fqn)) monitor.dependsOn = [...existing, monitoring.fqn];
+    }
+  }
+}
+
+/** The role the cluster stack made must trust the service account the chart will create. */
+function checkServiceAccount(scope: Construct, addon: keyof typeof ADDON_SERVICE_ACCOUNTS, role: { namespace: string; serviceAccount: string }): void {
+  const expected = ADDON_SERVICE_ACCOUNTS[addon];
+  if (role.namespace !== expected.namespace || role.serviceAccount !== expected.name) {
+    throw new PlatformValidationError(
+      `the ${addon} role trusts ${role.namespace}/${role.serviceAccount}, but the add-on runs as ${expected.namespace}/${expected.name}`,
+      scope,
+    );
+  }
+}
+
+/**
+ * Installs the platform add-ons of `props.cluster` into `scope` (an add-ons stack) and returns
+ * them; see {@link PlatformAddons}.
+ */
+export function installAddons(scope: Construct, props: PlatformAddonsProps): PlatformAddons {
+  return new PlatformAddons(scope, 'Addons', props);
+}

@@ -1,0 +1,175 @@
+/**
+ * Karpenter on EKS clusters with `autoscaler: karpenter`: the spec's pools become NodePools
+ * (what may be launched, and how it is disrupted) with one EC2NodeClass each (how it is launched),
+ * while the controller itself runs on the cluster's small system node group. Its IAM roles,
+ * interruption queue and event rules are in the cluster stack (`constructs/aws/addon-roles.ts`).
+ */
+import { Construct } from 'constructs';
+import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { PLATFORM_NAMESPACES, poolLimits, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
+import type { RegionalCloud } from '../../spec/regions';
+import type { IAwsKubernetesCluster, KarpenterAttributes } from '../aws/addon-roles';
+import { AddonRelease, customResource, serviceMonitorManifest, type CustomResourceManifest, type HelmValues } from './release';
+import { controllerPriorityClass, type AddonContext } from './context';
+import { GPU_RESOURCE } from './kueue';
+
+export const KARPENTER_API = { nodePool: 'karpenter.sh/v1', ec2NodeClass: 'karpenter.k8s.aws/v1' } as const;
+
+/**
+ * AMIs for every pool: the latest EKS-optimised AL2023 image for the cluster's version, which
+ * Karpenter resolves per instance type (the NVIDIA variant for GPU instances). Karpenter replaces
+ * nodes as new images are released (drift), within the pools' disruption budgets.
+ */
+export const KARPENTER_AMI_ALIAS = 'al2023@latest';
+
+/** The Karpenter controller's values: its cluster, IRSA role, interruption queue and placement. */
+export function karpenterValues(ctx: AddonContext, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes): HelmValues {
+  return {
+    serviceAccount: {
+      create: true,
+      name: karpenter.controllerRole.serviceAccount,
+      annotations: { 'eks.amazonaws.com/role-arn': karpenter.controllerRole.roleArn },
+    },
+    settings: {
+      clusterName: cluster.clusterName,
+      clusterEndpoint: cluster.clusterEndpoint,
+      interruptionQueue: karpenter.interruptionQueueName,
+    },
+    priorityClassName: controllerPriorityClass(ctx),
+    // On the system node group, which Karpenter does not manage (the chart already keeps it off
+    // Karpenter's own nodes and tolerates CriticalAddonsOnly).
+    nodeSelector: { 'kubernetes.io/os': 'linux', 'loom.dev/role': 'system' },
+    controller: { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
+    // The ServiceMonitor is Loom's (see Karpenter): Karpenter must not wait for the monitoring stack.
+    serviceMonitor: { enabled: false },
+  };
+}
+
+/** The release name, which labels the chart's metrics Service (`app.kubernetes.io/instance`). */
+export const KARPENTER_RELEASE = 'karpenter';
+
+/** The EC2NodeClass of a pool: AMI, subnets and security group of the cluster, disk, IMDSv2, tags. */
+export function ec2NodeClassManifest(plan: PlatformPlan, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes, pool: NodePoolPlan): CustomResourceManifest {
+  const clusterPlan = cluster.plan;
+  return {
+    apiVersion: KARPENTER_API.ec2NodeClass,
+    kind: 'EC2NodeClass',
+    metadata: { name: pool.name, labels: { 'app.kubernetes.io/managed-by': 'loom', 'loom.dev/pool': pool.name } },
+    spec: {
+      role: karpenter.nodeRoleName,
+      amiSelectorTerms: [{ alias: KARPENTER_AMI_ALIAS }],
+      // The cluster's node subnets carry this tag (the network stack sets it); the pool's zones are
+      // a requirement of its NodePool.
+      subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': clusterPlan.resourceName } }],
+      // The security group EKS creates for the cluster, which its managed nodes use too.
+      securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': clusterPlan.resourceName } }],
+      // IMDSv2 only, hop limit 1: pods cannot borrow the node's credentials (as on managed nodes).
+      metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          rootVolume: true,
+          ebs: { volumeSize: `${pool.diskGb}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+        },
+      ],
+      tags: { ...plan.labels, Name: `${clusterPlan.resourceName}-${pool.name}`, 'loom.dev/pool': pool.name },
+    },
+  };
+}
+
+/**
+ * The NodePool of a pool:
+ *
+ * - requirements: the pool's machine types, its capacity type (spot or on-demand), its zones;
+ * - the pool's labels and taints on every node;
+ * - limits: `maxNodes` nodes, and CPU, memory (and GPUs) of `maxNodes` of its largest machine type;
+ * - disruption from the flavour: consolidation policy, `consolidateAfter` (the profile's
+ *   scale-down time), a budget (`0` for streaming: brokers are never voluntarily disrupted) and
+ *   node expiry (never for streaming).
+ */
+export function nodePoolManifest(cloud: RegionalCloud, cluster: IAwsKubernetesCluster, pool: NodePoolPlan): CustomResourceManifest {
+  const clusterPlan = cluster.plan;
+  const disruption = clusterPlan.profile.karpenter;
+  const limits = poolLimits(cloud, clusterPlan, pool);
+  return {
+    apiVersion: KARPENTER_API.nodePool,
+    kind: 'NodePool',
+    metadata: { name: pool.name, labels: { 'app.kubernetes.io/managed-by': 'loom', 'loom.dev/pool': pool.name } },
+    spec: {
+      template: {
+        metadata: { labels: { ...pool.labels } },
+        spec: {
+          nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: pool.name },
+          requirements: [
+            { key: 'node.kubernetes.io/instance-type', operator: 'In', values: [...pool.machineTypes] },
+            { key: 'karpenter.sh/capacity-type', operator: 'In', values: [pool.spot ? 'spot' : 'on-demand'] },
+            { key: 'topology.kubernetes.io/zone', operator: 'In', values: [...pool.zones] },
+            { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+          ],
+          ...(pool.taints.length ? { taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })) } : {}),
+          expireAfter: disruption.expireAfter,
+        },
+      },
+      limits: {
+        nodes: String(limits.nodes),
+        cpu: String(limits.vcpu),
+        memory: `${limits.memoryGiB}Gi`,
+        ...(limits.gpus > 0 ? { [GPU_RESOURCE]: String(limits.gpus) } : {}),
+      },
+      disruption: {
+        consolidationPolicy: disruption.consolidationPolicy,
+        consolidateAfter: clusterPlan.profile.scaleDownUnneededTime,
+        budgets: [{ nodes: disruption.disruptionBudget }],
+      },
+    },
+  };
+}
+
+/**
+ * Karpenter's CRDs, controller, and a NodePool and EC2NodeClass per pool.
+ *
+ * When the platform scrapes its add-ons, the ServiceMonitor is a resource of Loom's rather than
+ * the chart's: it must wait for the monitoring stack (whose CRD it is), while Karpenter must not —
+ * the monitoring stack's pods need the nodes Karpenter launches.
+ */
+export class Karpenter extends Construct {
+  readonly crds: AddonRelease;
+  readonly release: AddonRelease;
+  readonly nodeClasses: Record<string, Manifest> = {};
+  readonly nodePools: Record<string, Manifest> = {};
+  readonly serviceMonitor?: Manifest;
+
+  constructor(scope: Construct, id: string, ctx: AddonContext, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes) {
+    super(scope, id);
+    const namespace = ctx.namespaces.system.name;
+    // CRDs as their own chart, so that `helm upgrade` upgrades them (Helm never touches a chart's crds/ after install).
+    this.crds = new AddonRelease(this, 'Crds', { chart: 'karpenterCrd', releaseName: 'karpenter-crd', namespace, values: {} });
+    this.release = new AddonRelease(this, 'Release', {
+      chart: 'karpenter',
+      releaseName: KARPENTER_RELEASE,
+      namespace,
+      values: karpenterValues(ctx, cluster, karpenter),
+      skipCrds: true,
+      dependsOn: [this.crds.resource],
+    });
+    const pools = new Construct(this, 'Pools');
+    for (const pool of cluster.plan.pools) {
+      const scopeOf = new Construct(pools, pool.name);
+      this.nodeClasses[pool.name] = customResource(scopeOf, 'EC2NodeClass', ec2NodeClassManifest(ctx.plan, cluster, karpenter, pool), [this.release.resource]);
+      this.nodePools[pool.name] = customResource(scopeOf, 'NodePool', nodePoolManifest('aws', cluster, pool), [this.release.resource, this.nodeClasses[pool.name]!]);
+    }
+    if (ctx.monitoring.enabled) {
+      this.serviceMonitor = customResource(
+        this,
+        'ServiceMonitor',
+        serviceMonitorManifest({
+          name: KARPENTER_RELEASE,
+          namespace: PLATFORM_NAMESPACES.system,
+          selector: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': KARPENTER_RELEASE },
+          port: 'http-metrics',
+        }),
+        [this.release.resource],
+      );
+    }
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Kueue on batch clusters: jobs wait in a queue until the cluster has room for all of their pods,
+ * instead of half-starting and holding nodes the autoscaler then cannot free.
+ *
+ * - The controller (Helm), with its integrations kept away from the platform's own namespaces.
+ * - One `ResourceFlavor` per node pool (or, on existing clusters, per `existing.capacity` group):
+ *   its node labels, plus tolerations for GPU pools, which Kueue adds to the pods it admits there.
+ * - One `ClusterQueue`, `loom-batch`, with a nominal quota per flavour: `maxNodes` × the machine
+ *   type's vCPUs, memory and GPUs (see `spec/plan/capacity.ts` for multi-type pools). CPU flavours
+ *   come first, so CPU-only work fills CPU pools before it spills onto GPU nodes; jobs of a higher
+ *   priority class may preempt lower ones within the queue (`loom-batch-high` over `loom-batch-low`).
+ * - A `LocalQueue` named `default` in the workloads namespace: jobs there without a
+ *   `kueue.x-k8s.io/queue-name` label are queued in it.
+ */
+import { Construct } from 'constructs';
+import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { stringify } from 'yaml';
+import { PLATFORM_NAMESPACES, queueFlavors, type QueueFlavor } from '../../spec/plan';
+import { AddonRelease, customResource, type CustomResourceManifest, type HelmValues } from './release';
+import { controllerPriorityClass, tolerationFor, type AddonContext } from './context';
+
+/** Kueue's API version for the resources Loom writes (v0.19 stores v1beta2). */
+export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta2';
+export const CLUSTER_QUEUE_NAME = 'loom-batch';
+export const LOCAL_QUEUE_NAME = 'default';
+/** The GPU resource the NVIDIA device plugin advertises. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+/**
+ * The chart's default controller configuration (`managerConfig.controllerManagerConfigYaml` of
+ * kueue 0.19.2), which Loom extends; the add-on tests compare it with the chart's.
+ */
+export const KUEUE_DEFAULT_CONTROLLER_CONFIG = {
+  apiVersion: 'config.kueue.x-k8s.io/v1beta2',
+  kind: 'Configuration',
+  health: { healthProbeBindAddress: ':8081' },
+  metrics: { bindAddress: ':8443' },
+  webhook: { port: 9443 },
+  leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
+  controller: {
+    groupKindConcurrency: {
+      'Job.batch': 5,
+      Pod: 5,
+      'Workload.kueue.x-k8s.io': 10,
+      'LocalQueue.kueue.x-k8s.io': 5,
+      'ClusterQueue.kueue.x-k8s.io': 5,
+      'ResourceFlavor.kueue.x-k8s.io': 1,
+    },
+  },
+  clientConnection: { qps: 300, burst: 500 },
+  integrations: {
+    frameworks: [
+      'batch/job',
+      'kubeflow.org/mpijob',
+      'ray.io/rayjob',
+      'ray.io/rayservice',
+      'ray.io/raycluster',
+      'jobset.x-k8s.io/jobset',
+      'workload.codeflare.dev/appwrapper',
+      'trainer.kubeflow.org/trainjob',
+      'pod',
+      'deployment',
+      'statefulset',
+      'leaderworkerset.x-k8s.io/leaderworkerset',
+    ],
+  },
+} as const;
+
+/**
+ * Kueue's controller configuration: the chart's default, with `managedJobsNamespaceSelector`
+ * narrowed so that Kueue never manages (or gates) pods in kube-system or the platform's own
+ * namespaces — a queue must not stand between the cluster and its controllers — and, when the
+ * platform scrapes its add-ons, per-ClusterQueue resource metrics.
+ */
+export function kueueControllerConfig(monitoring: boolean): Record<string, unknown> {
+  const d = KUEUE_DEFAULT_CONTROLLER_CONFIG;
+  return {
+    ...d,
+    metrics: { ...d.metrics, ...(monitoring ? { enableClusterQueueResources: true } : {}) },
+    managedJobsNamespaceSelector: {
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', PLATFORM_NAMESPACES.system, PLATFORM_NAMESPACES.nodeAgents] },
+      ],
+    },
+  };
+}
+
+/** Kueue's values: priority class and tolerations of the controllers, HA in prod, metrics. */
+export function kueueValues(ctx: AddonContext): HelmValues {
+  return {
+    enablePrometheus: ctx.monitoring.enabled,
+    controllerManager: {
+      manager: { priorityClassName: controllerPriorityClass(ctx) },
+      ...(ctx.highAvailability ? { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } } : {}),
+      ...(ctx.controllerTolerations.length ? { tolerations: [...ctx.controllerTolerations] } : {}),
+    },
+    managerConfig: { controllerManagerConfigYaml: stringify(kueueControllerConfig(ctx.monitoring.enabled), { lineWidth: 0, aliasDuplicateObjects: false }) },
+    ...(ctx.monitoring.enabled ? { metrics: { prometheusNamespace: ctx.monitoring.prometheusNamespace } } : {}),
+  };
+}
+
+/** The ResourceFlavor of a queue flavour. */
+export function resourceFlavorManifest(flavor: QueueFlavor, labels: Record<string, string>): CustomResourceManifest {
+  return {
+    apiVersion: KUEUE_API_VERSION,
+    kind: 'ResourceFlavor',
+    metadata: { name: flavor.name, labels },
+    spec: {
+      nodeLabels: { ...flavor.nodeLabels },
+      ...(flavor.taints.length ? { tolerations: flavor.taints.map(tolerationFor) } : {}),
+    },
+  };
+}
+
+/** The covered resources of the cluster queue: CPU and memory, and GPUs where a flavour has them. */
+export function coveredResources(flavors: readonly QueueFlavor[]): string[] {
+  return flavors.some((f) => f.quota.gpus > 0) ? ['cpu', 'memory', GPU_RESOURCE] : ['cpu', 'memory'];
+}
+
+/** The ClusterQueue: one resource group, a nominal quota per flavour (every covered resource, in order). */
+export function clusterQueueManifest(flavors: readonly QueueFlavor[], labels: Record<string, string>): CustomResourceManifest {
+  const covered = coveredResources(flavors);
+  const quantity = (f: QueueFlavor, resource: string): string => {
+    switch (resource) {
+      case 'cpu':
+        return String(f.quota.vcpu);
+      case 'memory':
+        return `${f.quota.memoryGiB}Gi`;
+      default:
+        return String(f.quota.gpus);
+    }
+  };
+  return {
+    apiVersion: KUEUE_API_VERSION,
+    kind: 'ClusterQueue',
+    metadata: { name: CLUSTER_QUEUE_NAME, labels },
+    spec: {
+      // Which namespaces may use it is decided by where LocalQueues point at it.
+      namespaceSelector: {},
+      queueingStrategy: 'BestEffortFIFO',
+      preemption: { withinClusterQueue: 'LowerPriority' },
+      resourceGroups: [
+        {
+          coveredResources: covered,
+          flavors: flavors.map((f) => ({ name: f.name, resources: covered.map((r) => ({ name: r, nominalQuota: quantity(f, r) })) })),
+        },
+      ],
+    },
+  };
+}
+
+/** The LocalQueue `default` of the workloads namespace. */
+export function localQueueManifest(labels: Record<string, string>): CustomResourceManifest {
+  return {
+    apiVersion: KUEUE_API_VERSION,
+    kind: 'LocalQueue',
+    metadata: { name: LOCAL_QUEUE_NAME, namespace: PLATFORM_NAMESPACES.workloads, labels },
+    spec: { clusterQueue: CLUSTER_QUEUE_NAME },
+  };
+}
+
+/** Kueue's controller and the platform's queues. */
+export class Kueue extends Construct {
+  readonly release: AddonRelease;
+  readonly flavors: readonly QueueFlavor[];
+  readonly resourceFlavors: Record<string, Manifest> = {};
+  /** Absent on an existing cluster whose spec describes no capacity. */
+  readonly clusterQueue?: Manifest;
+  readonly localQueue?: Manifest;
+
+  constructor(scope: Construct, id: string, ctx: AddonContext) {
+    super(scope, id);
+    this.release = new AddonRelease(this, 'Release', {
+      chart: 'kueue',
+      releaseName: 'kueue',
+      namespace: ctx.namespaces.system.name,
+      values: kueueValues(ctx),
+    });
+    this.flavors = queueFlavors(ctx.cluster.cloud, ctx.cluster.plan);
+    if (this.flavors.length === 0) return;
+
+    const labels = { 'app.kubernetes.io/managed-by': 'loom', 'loom.dev/cluster': ctx.cluster.plan.name };
+    const flavorScope = new Construct(this, 'ResourceFlavors');
+    for (const flavor of this.flavors) {
+      this.resourceFlavors[flavor.source] = customResource(flavorScope, flavor.source, resourceFlavorManifest(flavor, labels), [this.release.resource]);
+    }
+    this.clusterQueue = customResource(this, 'ClusterQueue', clusterQueueManifest(this.flavors, labels), [
+      this.release.resource,
+      ...Object.values(this.resourceFlavors),
+    ]);
+    this.localQueue = customResource(this, 'LocalQueue', localQueueManifest(labels), [this.clusterQueue, ctx.namespaces.workloads.resource]);
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The AWS side of the add-ons, built in the CLUSTER stack (cloud provider only): the IAM roles the
+ * add-ons' service accounts assume, and Karpenter's node role, interruption queue and event rules.
+ * The add-ons stack (Kubernetes and Helm providers only) receives what it needs — role ARNs, the
+ * queue's name — as cross-stack references through {@link IAwsKubernetesCluster}, and never creates
+ * an AWS resource itself.
+ *
+ * Identities use IAM roles for service accounts (IRSA), as every other role of {@link EksCluster}
+ * does: each role trusts exactly one `namespace/serviceAccount` of one cluster's OIDC provider.
+ */
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import type { IKubernetesCluster } from '../core/contracts';
+import { PlatformValidationError } from '../core/errors';
+import { ADDON_SERVICE_ACCOUNTS, awsClusterNames, type ClusterPlan } from '../../spec/plan';
+import { assumeRolePolicy, managedPolicy } from './iam';
+import {
+  clusterAutoscalerPolicy,
+  interruptionQueuePolicy,
+  KARPENTER_EVENT_PATTERNS,
+  karpenterControllerPolicy,
+  loadBalancerControllerPolicy,
+  type PolicyDocument,
+} from './addon-policies';
+
+/** An IAM role a Kubernetes service account assumes, as the add-ons stack needs it. */
+export interface AddonIdentity {
+  /** The role's ARN: the service account's `eks.amazonaws.com/role-arn` annotation. @attribute */
+  readonly roleArn: string;
+  /** The namespace of the service account the role trusts. */
+  readonly namespace: string;
+  /** The service account the role trusts. */
+  readonly serviceAccount: string;
+}
+
+/** The add-on roles every EKS cluster has. */
+export interface EksAddonRoles {
+  /** cluster-autoscaler (`autoscaler: cluster-autoscaler`, the default); absent with Karpenter. */
+  readonly clusterAutoscaler?: AddonIdentity;
+  /** The AWS Load Balancer Controller. */
+  readonly loadBalancerController: AddonIdentity;
+}
+
+/** What the add-ons stack needs to run Karpenter (`autoscaler: karpenter`). */
+export interface KarpenterAttributes {
+  /** The controller's role. */
+  readonly controllerRole: AddonIdentity;
+  /** The role of the nodes Karpenter launches: EC2NodeClass `role` (Karpenter creates the instance profile). @attribute */
+  readonly nodeRoleName: string;
+  /** @attribute */
+  readonly nodeRoleArn: string;
+  /** The SQS queue interruption events arrive on: the chart's `settings.interruptionQueue`. @attribute */
+  readonly interruptionQueueName: string;
+}
+
+/**
+ * An EKS cluster as its add-ons see it: the cloud-neutral contract plus what only AWS has.
+ * Add-ons narrow an {@link IKubernetesCluster} to it with {@link isAwsKubernetesCluster}.
+ */
+export interface IAwsKubernetesCluster extends IKubernetesCluster {
+  readonly cloud: 'aws';
+  /** The cluster's region. */
+  readonly region: string;
+  /** The VPC the cluster runs in (the load balancer controller's `vpcId`). @attribute */
+  readonly vpcId: string;
+  /** The security group EKS creates for the cluster, on every node. @attribute */
+  readonly clusterSecurityGroupId: string;
+  readonly addonRoles: EksAddonRoles;
+  /** Present when the cluster's nodes are provisioned by Karpenter. */
+  readonly karpenter?: KarpenterAttributes;
+}
+
+/** Whether `cluster` is an EKS cluster with add-on roles. */
+export function isAwsKubernetesCluster(cluster: IKubernetesCluster): cluster is IAwsKubernetesCluster {
+  return cluster.cloud === 'aws' && 'addonRoles' in cluster;
+}
+
+/** What creating a service-account role takes; {@link EksCluster.addServiceAccountRole} provides it. */
+export interface ServiceAccountRoleFactory {
+  readonly plan: ClusterPlan;
+  addServiceAccountRole(
+    id: string,
+    namespace: string,
+    serviceAccount: string,
+    managedPolicyArns?: string[],
+    inlinePolicy?: { readonly name: string; readonly document: PolicyDocument },
+  ): { readonly role: IamRole; readonly namespace: string; readonly serviceAccount: string };
+}
+
+function identity(sa: { readonly role: IamRole; readonly namespace: string; readonly serviceAccount: string }): AddonIdentity {
+  return { roleArn: sa.role.arn, namespace: sa.namespace, serviceAccount: sa.serviceAccount };
+}
+
+/**
+ * The IAM roles of the add-ons every EKS cluster gets, through the cluster's own
+ * service-account roles: cluster-autoscaler's (unless Karpenter scales the nodes) and the AWS Load
+ * Balancer Controller's, each with its policy inline so that it lives and dies with the role.
+ *
+ * @param clusterName the EKS cluster's name, as a reference to the cluster resource
+ */
+export function createAddonRoles(cluster: ServiceAccountRoleFactory, clusterName: string): EksAddonRoles {
+  const ca = ADDON_SERVICE_ACCOUNTS.clusterAutoscaler;
+  const lbc = ADDON_SERVICE_ACCOUNTS.loadBalancerController;
+  return {
+    ...(cluster.plan.autoscaler === 'cluster-autoscaler'
+      ? {
+          clusterAutoscaler: identity(
+            cluster.addServiceAccountRole('ClusterAutoscalerRole', ca.namespace, ca.name, [], {
+              name: 'cluster-autoscaler',
+              document: clusterAutoscalerPolicy(clusterName),
+            }),
+          ),
+        }
+      : {}),
+    loadBalancerController: identity(
+      cluster.addServiceAccountRole('LoadBalancerControllerRole', lbc.namespace, lbc.name, [], {
+        name: 'aws-load-balancer-controller',
+        document: loadBalancerControllerPolicy(),
+      }),
+    ),
+  };
+}
+
+export interface KarpenterInfrastructureProps {
+  readonly cluster: ServiceAccountRoleFactory;
+  readonly platformName: string;
+  readonly region: string;
+  /** The EKS cluster's name and ARN (references to the cluster resource). */
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  /** Tags for what Karpenter's nodes are made of (the provider's default tags cover the rest). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Everything Karpenter needs on the AWS side, per Karpenter v1:
+ *
+ * - a dedicated node role (worker, image pull and SSM policies; the VPC CNI has its own IRSA role),
+ *   admitted to the cluster with an `EC2_LINUX` access entry. EC2NodeClasses name it in `role`,
+ *   and Karpenter creates and tags the instance profiles itself, which its policy allows only for
+ *   profiles carrying its tags;
+ * - the controller's IRSA role with the scoped controller policy;
+ * - an SQS interruption queue (SQS-managed encryption, messages kept 300 s, as Karpenter reads them
+ *   within seconds), writable by EventBridge only over TLS;
+ * - EventBridge rules for AWS Health scheduled changes, spot interruption warnings, rebalance
+ *   recommendations and instance state changes, each targeting the queue.
+ */
+export class KarpenterInfrastructure extends Construct implements KarpenterAttributes {
+  readonly controllerRole: AddonIdentity;
+  readonly nodeRole: IamRole;
+  readonly nodeRoleName: string;
+  readonly nodeRoleArn: string;
+  readonly queue: SqsQueue;
+  readonly interruptionQueueName: string;
+  readonly accessEntry: EksAccessEntry;
+
+  constructor(scope: Construct, id: string, props: KarpenterInfrastructureProps) {
+    super(scope, id);
+    const { cluster } = props;
+    if (cluster.plan.autoscaler !== 'karpenter') {
+      throw new PlatformValidationError(`cluster '${cluster.plan.name}' does not use Karpenter (autoscaler: ${cluster.plan.autoscaler})`, this);
+    }
+    const names = awsClusterNames(props.platformName, cluster.plan.name);
+
+    // Nodes.
+    this.nodeRole = new IamRole(this, 'NodeRole', {
+      name: names.karpenterNodeRole,
+      description: `Nodes Karpenter launches for EKS cluster ${names.cluster}`,
+      assumeRolePolicy: assumeRolePolicy({ Service: 'ec2.amazonaws.com' }),
+    });
+    this.nodeRoleName = this.nodeRole.name;
+    this.nodeRoleArn = this.nodeRole.arn;
+    for (const p of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']) {
+      new IamRolePolicyAttachment(this, `NodeRole${p}`, { role: this.nodeRole.name, policyArn: managedPolicy(p) });
+    }
+    this.accessEntry = new EksAccessEntry(this, 'NodeAccessEntry', {
+      clusterName: props.clusterName,
+      principalArn: this.nodeRole.arn,
+      type: 'EC2_LINUX',
+    });
+
+    // Interruption handling.
+    this.queue = new SqsQueue(this, 'InterruptionQueue', {
+      name: names.karpenterInterruptionQueue,
+      messageRetentionSeconds: 300,
+      sqsManagedSseEnabled: true,
+      ...(props.tags ? { tags: { ...props.tags } } : {}),
+    });
+    this.interruptionQueueName = this.queue.name;
+    const queuePolicy = new SqsQueuePolicy(this, 'InterruptionQueuePolicy', {
+      queueUrl: this.queue.url,
+      policy: JSON.stringify(interruptionQueuePolicy(this.queue.arn)),
+    });
+    const rules = new Construct(this, 'EventRules');
+    for (const [key, pattern] of Object.entries(KARPENTER_EVENT_PATTERNS) as [keyof typeof KARPENTER_EVENT_PATTERNS, unknown][]) {
+      const rule = new CloudwatchEventRule(rules, key, {
+        name: names.karpenterEventRules[key],
+        description: `Karpenter interruption handling for EKS cluster ${names.cluster}: ${EVENT_DESCRIPTIONS[key]}`,
+        eventPattern: JSON.stringify(pattern),
+      });
+      new CloudwatchEventTarget(rules, `${key}-target`, {
+        rule: rule.name,
+        targetId: 'KarpenterInterruptionQueue',
+        arn: this.queue.arn,
+        dependsOn: [queuePolicy],
+      });
+    }
+
+    // Controller. Loom's regions are all in the commercial partition; instance profiles are
+    // matched in any account, which widens nothing (an IAM role acts on its own account's IAM
+    // only) and spares the cluster stack a data source calling STS at plan time.
+    this.controllerRole = identity(
+      cluster.addServiceAccountRole('KarpenterControllerRole', ADDON_SERVICE_ACCOUNTS.karpenter.namespace, ADDON_SERVICE_ACCOUNTS.karpenter.name, [], {
+        name: 'karpenter-controller',
+        document: karpenterControllerPolicy({
+          clusterName: props.clusterName,
+          clusterArn: props.clusterArn,
+          region: props.region,
+          accountId: '*',
+          partition: 'aws',
+          nodeRoleArn: this.nodeRole.arn,
+          interruptionQueueArn: this.queue.arn,
+        }),
+      }),
+    );
+  }
+}
+
+const EVENT_DESCRIPTIONS: Readonly<Record<keyof typeof KARPENTER_EVENT_PATTERNS, string>> = {
+  scheduledChange: 'AWS Health scheduled changes',
+  spotInterruption: 'spot interruption warnings',
+  rebalance: 'instance rebalance recommendations',
+  stateChange: 'instance state changes',
+};

@@ -1,0 +1,141 @@
+/**
+ * What the plan decides about components, in pure TypeScript: which implementation a component
+ * gets (mode × cloud), whether it has cloud-side resources (and so whether the platform needs a
+ * `<name>-services` stack), how it is sized per environment, and the names it derives.
+ */
+import type { Cloud, ComponentName, Environment, PlatformSpec } from '../schema';
+import { registryComponentSchema } from '../schema';
+
+/** How a component is provided. */
+export type ComponentMode = 'build' | 'buy';
+
+/** The implementations a component can have: open source on the clusters, or a cloud's service. */
+export type Implementation = 'build' | 'buy-aws' | 'buy-gcp';
+
+/**
+ * The implementation for `mode` on `cloud`. Buy on `cloud: kubernetes` is rejected by validation
+ * (no managed service exists on existing clusters); this throws if it gets here anyway.
+ */
+export function implementationOf(mode: ComponentMode, cloud: Cloud): Implementation {
+  if (mode === 'build') return 'build';
+  switch (cloud) {
+    case 'aws':
+      return 'buy-aws';
+    case 'gcp':
+      return 'buy-gcp';
+    case 'kubernetes':
+      throw new Error('buy is not available with cloud: kubernetes: no managed service exists on existing clusters; use build');
+  }
+}
+
+/** Components Loom can synthesize today, with what each implementation keeps in the cloud. */
+const CLOUD_SIDE: Readonly<Partial<Record<ComponentName, Readonly<Record<Implementation, boolean>>>>> = {
+  // build: Harbor's image store is the cloud's object store (bucket + workload identity);
+  // buy: ECR repositories / an Artifact Registry repository.
+  registry: { build: true, 'buy-aws': true, 'buy-gcp': true },
+  // build: in-cluster only; buy-aws: AMP workspace, scrapers, Managed Grafana; buy-gcp: a GKE
+  // cluster setting (the cluster stack), nothing in the services stack.
+  monitoring: { build: false, 'buy-aws': true, 'buy-gcp': false },
+};
+
+/**
+ * Whether `component`, provided by `mode` on `cloud`, has resources in the `<name>-services`
+ * stack. Existing clusters (`cloud: kubernetes`) never do: there is no cloud.
+ */
+export function hasCloudSideResources(cloud: Cloud, component: ComponentName, mode: ComponentMode): boolean {
+  if (cloud === 'kubernetes') return false;
+  return CLOUD_SIDE[component]?.[implementationOf(mode, cloud)] ?? false;
+}
+
+/** Whether the platform gets a `<name>-services` stack: only when some component has cloud-side resources. */
+export function servicesStackNeeded(plan: { readonly cloud: Cloud; readonly components: readonly { readonly name: ComponentName; readonly mode: ComponentMode }[] }): boolean {
+  return plan.components.some((c) => hasCloudSideResources(plan.cloud, c.name, c.mode));
+}
+
+/** The mode of `component` in the plan, or undefined when the platform does not have it. */
+export function componentMode(plan: { readonly components: readonly { readonly name: ComponentName; readonly mode: ComponentMode }[] }, component: ComponentName): ComponentMode | undefined {
+  return plan.components.find((c) => c.name === component)?.mode;
+}
+
+/** Monitoring sized per environment: how long metrics are kept and the disk they need. */
+export interface MonitoringProfile {
+  /** How long Prometheus keeps samples (build). */
+  readonly retention: string;
+  /** Prometheus' persistent volume per replica (build). */
+  readonly storageGi: number;
+  /** Prometheus replicas per cluster (build); two in prod, so a node loss loses no samples. */
+  readonly prometheusReplicas: number;
+  /** Scrape interval; AMP's managed scraper takes nothing under 30s. */
+  readonly scrapeInterval: string;
+}
+
+export const MONITORING_PROFILES: Readonly<Record<Environment, MonitoringProfile>> = {
+  dev: { retention: '7d', storageGi: 20, prometheusReplicas: 1, scrapeInterval: '60s' },
+  staging: { retention: '15d', storageGi: 50, prometheusReplicas: 1, scrapeInterval: '60s' },
+  prod: { retention: '30d', storageGi: 100, prometheusReplicas: 2, scrapeInterval: '30s' },
+};
+
+/**
+ * Size-based retention: a little under the volume, so Prometheus drops old blocks before the disk
+ * fills (a full disk stops ingestion altogether).
+ */
+export const monitoringRetentionSize = (profile: MonitoringProfile) => `${Math.floor(profile.storageGi * 0.85)}GiB`;
+
+/** Registry housekeeping per environment. */
+export interface RegistryProfile {
+  /** Untagged images (layers of overwritten builds) expire after this many days. */
+  readonly untaggedExpiryDays: number;
+  /** Tagged images kept per repository; older ones expire. */
+  readonly keepTaggedImages: number;
+  /** Harbor's image volume on existing clusters (no object store there). */
+  readonly harborStorageGi: number;
+}
+
+export const REGISTRY_PROFILES: Readonly<Record<Environment, RegistryProfile>> = {
+  dev: { untaggedExpiryDays: 7, keepTaggedImages: 30, harborStorageGi: 50 },
+  staging: { untaggedExpiryDays: 14, keepTaggedImages: 100, harborStorageGi: 200 },
+  prod: { untaggedExpiryDays: 30, keepTaggedImages: 500, harborStorageGi: 500 },
+};
+
+/** The registry's own options, with every default applied. */
+export interface RegistryOptions {
+  readonly repositories: readonly string[];
+  /** Harbor's DNS name (build). */
+  readonly hostname: string;
+}
+
+/** The registry options of a validated spec (defaults filled in when the spec has no registry). */
+export function registryOptions(spec: Pick<PlatformSpec, 'name' | 'components'>): RegistryOptions {
+  const registry = spec.components.registry ?? registryComponentSchema.parse({ mode: 'build' });
+  return { repositories: registry.repositories, hostname: registry.hostname ?? harborHostname(spec.name) };
+}
+
+/** Harbor's default DNS name: under `.internal`, the top-level domain reserved for private use. */
+export const harborHostname = (platform: string) => `harbor.${platform}.internal`;
+
+/** Names derived for the registry's cloud-side resources. */
+export function registryNames(platform: string) {
+  return {
+    /** ECR repository of image `repo` (≤ 256), or the Artifact Registry repository id (≤ 63). */
+    ecrRepository: (repo: string) => `${platform}/${repo}`,
+    artifactRegistryRepository: platform,
+    kmsAlias: `alias/${platform}-registry`,
+    /** S3 bucket prefix for Harbor's images (≤ 37, the provider's limit for a prefix). */
+    harborBucketPrefix: `${platform}-harbor-`,
+    /** GCS bucket for Harbor's images: globally unique through the project id (≤ 63). */
+    harborGcsBucket: (project: string) => `${project}-${platform}-harbor`,
+    /** IAM role (≤ 64) / service account id (6–30) of Harbor's registry. */
+    harborIdentity: `${platform}-harbor`,
+  };
+}
+
+/** Names derived for monitoring's cloud-side resources. */
+export function monitoringNames(platform: string) {
+  return {
+    ampWorkspace: platform,
+    ampLogGroup: `/aws/prometheus/${platform}`,
+    scraper: (cluster: string) => `${platform}-${cluster}`,
+    grafanaWorkspace: platform,
+    grafanaRole: `${platform}-grafana`,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * What Loom hands Helm and the API server, checked against the pinned charts' ground truth in
+ * ../shared: on every example (and a few variants that turn on what the examples leave off),
+ * every helm_release comes from the chart catalogue at a stored version, sets only keys its
+ * chart's default values know (and passes the chart's values schema where it ships one), and every
+ * custom resource written with kubernetes_manifest validates against its CRD's schema.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHARTS } from '../../constructs/addons/charts';
+import { customResourceErrors, sharedDir, unknownValuesKeys, valuesSchemaErrors } from '../helpers/charts';
+import { specFrom, specFromFile, synthSpec, type Synthesized } from '../helpers/synth';
+import { awsSpec } from '../aws/fixtures';
+import { onpremSpec } from '../kubernetes/fixtures';
+import { catalogueEntry, customResources, releases } from './fixtures';
+
+const examplesDir = join(__dirname, '..', '..', 'examples');
+const exampleFiles = readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+/** Variants that exercise what the examples leave off: Karpenter everywhere, monitoring built. */
+function variants(): Record<string, unknown> {
+  const karpenter = awsSpec();
+  for (const c of karpenter.clusters) c.autoscaler = 'karpenter';
+  karpenter.components = { monitoring: { mode: 'build' } };
+  const autoscaled = awsSpec();
+  autoscaled.environment = 'dev';
+  autoscaled.components = { monitoring: { mode: 'build' } };
+  const onprem = onpremSpec({ components: { monitoring: { mode: 'build' } } });
+  onprem.clusters[2].existing.gpu = { driver: 'operator', toolkit: 'operator' };
+  onprem.clusters[2].existing.capacity = [
+    { name: 'cpu', nodeLabels: { pool: 'cpu' }, nodes: 4, cpu: 32, memoryGiB: 128 },
+    { name: 'h100', nodeLabels: { pool: 'h100' }, nodes: 2, cpu: 192, memoryGiB: 2048, gpus: 8, taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] },
+  ];
+  return { 'aws, karpenter on every cluster, monitoring build': karpenter, 'aws dev, cluster-autoscaler, monitoring build': autoscaled, 'existing clusters with GPUs and capacity, monitoring build': onprem };
+}
+
+const cases: { name: string; load: () => Synthesized }[] = [
+  ...exampleFiles.map((f) => ({ name: `examples/${f}`, load: () => synthSpec(specFromFile(join(examplesDir, f))) })),
+  ...Object.entries(variants()).map(([name, spec]) => ({ name, load: () => synthSpec(specFrom(spec)) })),
+];
+
+describe.each(cases)('$name', ({ load }) => {
+  let out: Synthesized;
+  beforeAll(() => {
+    out = load();
+  });
+  afterAll(() => out.cleanup());
+
+  const allReleases = () => Object.entries(out.stacks).flatMap(([stack, json]) => releases(json).map((r) => ({ stack, ...r })));
+
+  it('installs every chart from the catalogue, at a version stored in ../shared/charts', () => {
+    const all = allReleases();
+    expect(all.length).toBeGreaterThan(0);
+    for (const r of all) {
+      const entry = catalogueEntry(r);
+      expect(entry, `${r.stack}: ${r.resource.chart} from ${r.resource.repository} is not in CHARTS`).toBeDefined();
+      expect({ chart: r.resource.chart, repository: r.resource.repository, version: r.resource.version }, `${r.stack}: ${r.name}`).toEqual(entry);
+      expect(existsSync(join(sharedDir(), 'charts', entry!.chart, entry!.version, 'values.yaml')), `${entry!.chart} ${entry!.version}`).toBe(true);
+    }
+  });
+
+  it("sets only values keys the pinned chart's default values know", () => {
+    for (const r of allReleases()) {
+      expect(unknownValuesKeys(String(r.resource.chart), String(r.resource.version), r.values), `${r.stack}: ${r.resource.chart}`).toEqual([]);
+    }
+  });
+
+  it("passes the chart's values schema where it ships one (cert-manager rejects unknown keys)", () => {
+    for (const r of allReleases()) {
+      expect(valuesSchemaErrors(String(r.resource.chart), String(r.resource.version), r.values), `${r.stack}: ${r.resource.chart}`).toEqual([]);
+    }
+  });
+
+  it('writes only custom resources that validate against their CRD', () => {
+    for (const [stack, json] of Object.entries(out.stacks)) {
+      for (const manifest of customResources(json)) {
+        expect(customResourceErrors(manifest), `${stack}: ${manifest.kind} ${manifest.metadata?.name}`).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('the chart catalogue', () => {
+  it('pins every chart at a version whose defaults are stored in ../shared/charts', () => {
+    for (const [key, c] of Object.entries(CHARTS)) {
+      expect(existsSync(join(sharedDir(), 'charts', c.chart, c.version, 'values.yaml')), `${key}: ${c.chart} ${c.version}`).toBe(true);
+    }
+  });
+});
