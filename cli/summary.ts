@@ -1,5 +1,5 @@
 /** The short summary `loom validate` prints: what will be built. */
-import type { PlatformPlan } from '../spec/plan';
+import { servicesStackNeeded, type PlatformPlan } from '../spec/plan';
 
 export function summarize(plan: PlatformPlan): string {
   const lines: string[] = [];
@@ -20,6 +20,7 @@ export function summarize(plan: PlatformPlan): string {
   const stacks = [
     ...(plan.network ? [plan.stacks.network] : []),
     ...(plan.cloud !== 'kubernetes' ? plan.clusters.map((c) => c.stackName) : []),
+    ...(servicesStackNeeded(plan) ? [plan.stacks.services] : []),
     ...plan.clusters.map((c) => c.addonsStackName),
   ];
   if (stacks.length) lines.push(`  stacks: ${stacks.join(', ')}`);

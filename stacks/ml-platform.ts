@@ -4,16 +4,22 @@
  * references.
  */
 import type { Construct } from 'constructs';
-import { resolvePlan, type PlatformPlan } from '../spec/plan';
+import { resolvePlan, servicesStackNeeded, type ComponentPlan, type PlatformPlan } from '../spec/plan';
 import type { ComponentName, PlatformSpec } from '../spec/schema';
 import { SynthRefusal } from '../constructs/core/errors';
 import type { IKubernetesCluster } from '../constructs/core/contracts';
 import { NetworkStack } from './network-stack';
 import { ClusterStack } from './cluster-stack';
 import { AddonsStack } from './addons-stack';
+import { ServicesStack } from './services-stack';
+import type { ComponentProps } from '../constructs/components/contract';
+import type { IMonitoring } from '../constructs/components/monitoring/contract';
+import { monitoringFor } from '../constructs/components/monitoring/select';
+import type { IRegistry } from '../constructs/components/registry/contract';
+import { registryFor } from '../constructs/components/registry/select';
 
 /** Components Loom synthesizes today; the others are validated but refused at synth. */
-export const SYNTHESIZED_COMPONENTS: readonly ComponentName[] = [];
+export const SYNTHESIZED_COMPONENTS: readonly ComponentName[] = ['monitoring', 'registry'];
 
 export class MlPlatform {
   readonly plan: PlatformPlan;
@@ -22,6 +28,12 @@ export class MlPlatform {
   readonly clusters: Record<string, IKubernetesCluster> = {};
   /** One `<name>-addons-<cluster>` stack per cluster, on every cloud. */
   readonly addonsStacks: Record<string, AddonsStack> = {};
+  /** `<name>-services`, when some component keeps resources in the cloud (never on cloud: kubernetes). */
+  readonly servicesStack?: ServicesStack;
+  /** The monitoring component, through its contract, when the spec has one. */
+  readonly monitoring?: IMonitoring;
+  /** The registry component, through its contract, when the spec has one. */
+  readonly registry?: IRegistry;
 
   constructor(scope: Construct, spec: PlatformSpec) {
     const refused = spec.clusters.length ? (Object.keys(spec.components) as ComponentName[]).filter((c) => spec.components[c] && !SYNTHESIZED_COMPONENTS.includes(c)) : [];
@@ -51,5 +63,24 @@ export class MlPlatform {
       this.addonsStacks[cluster.name] = addons;
       this.clusters[cluster.name] = addons.cluster;
     }
+
+    // Components: cloud-side resources in the services stack, in-cluster ones in the add-ons
+    // stack of the cluster they run on; each built through its contract's factory.
+    if (servicesStackNeeded(plan)) {
+      this.servicesStack = new ServicesStack(scope, { plan });
+      // Cloud-side identities refer to the clusters (OIDC providers, node roles, workload pools).
+      for (const stack of Object.values(this.clusterStacks)) this.servicesStack.addDependency(stack);
+    }
+    const propsOf = (component: ComponentPlan): ComponentProps => ({
+      plan,
+      component,
+      clusters: plan.clusters.map((c) => this.addonsStacks[c.name]!),
+      ...(this.servicesStack ? { services: this.servicesStack } : {}),
+    });
+    // Monitoring first: the components after it may hand it scrape targets.
+    const monitoring = plan.components.find((c) => c.name === 'monitoring');
+    if (monitoring) this.monitoring = monitoringFor(propsOf(monitoring));
+    const registry = plan.components.find((c) => c.name === 'registry');
+    if (registry) this.registry = registryFor(propsOf(registry));
   }
 }

@@ -25,6 +25,7 @@ import {
   type PlatformPlan,
 } from '../../spec/plan';
 import { GCP_ACCELERATOR_TYPES } from '../../spec/machine-types';
+import { gkeMonitoringConfig } from '../components/monitoring/gke';
 import {
   bootDiskType,
   CLOUD_PLATFORM_SCOPE,
@@ -178,7 +179,8 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       enableShieldedNodes: true,
       databaseEncryption: { state: 'ENCRYPTED', keyName: this.secretsKey.id },
       loggingConfig: { enableComponents: [...GKE_LOG_COMPONENTS] },
-      monitoringConfig: { enableComponents: [...GKE_MONITORING_COMPONENTS] },
+      // Monitoring component: Managed Service for Prometheus on buy, off on build (see gke.ts).
+      monitoringConfig: gkeMonitoringConfig(platform, cluster, GKE_MONITORING_COMPONENTS),
       clusterAutoscaling: { autoscalingProfile: cluster.profile.gkeAutoscalingProfile },
       deletionProtection: prod,
       resourceLabels: labels,

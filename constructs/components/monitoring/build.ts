@@ -1,0 +1,157 @@
+/**
+ * Monitoring, built: kube-prometheus-stack on every cluster — a Prometheus per cluster with
+ * retention and a persistent volume sized by environment (`MONITORING_PROFILES`), Alertmanager,
+ * kube-state-metrics, node exporters — and Grafana on the monitoring component's cluster only.
+ *
+ * Prometheus picks up every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and PrometheusRule in
+ * the cluster, not only the chart's own (`*SelectorNilUsesHelmValues: false`), so what add-ons
+ * expose — the GPU operator's DCGM exporter where there are GPUs, Kueue, cert-manager — is scraped
+ * without further wiring. Targets given through the contract become PodMonitors in the values.
+ *
+ * Placement: the release and its controllers in `loom-system` (Pod Security baseline); the node
+ * exporter DaemonSet, which needs the host's network, PID namespace and filesystem, in
+ * `loom-node-agents`, the one namespace where privileged pods are admitted.
+ */
+import { Construct } from 'constructs';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { IKubernetesCluster } from '../../core/contracts';
+import { dependable } from '../../core/cdk';
+import { CHARTS } from '../../addons/charts';
+import { MONITORING_PROFILES, monitoringRetentionSize, PLATFORM_NAMESPACES, type PlatformPlan } from '../../../spec/plan';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
+import { componentRelease } from '../helm';
+import { assertMonitored, CLUSTER_LABEL, ScrapeTargets, type IMonitoring, type RemoteWriteTarget, type ScrapeTarget } from './contract';
+
+/** The release name; the chart names its services after it. */
+export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
+/** Prometheus' service in each cluster (the chart's `<release>-prometheus`). */
+const PROMETHEUS_SERVICE = `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`;
+/** Grafana's service on the monitoring cluster (the Grafana subchart's `<release>-grafana`). */
+const GRAFANA_SERVICE = `${KUBE_PROMETHEUS_STACK_RELEASE}-grafana`;
+
+export interface KubePrometheusStackValuesProps {
+  readonly plan: PlatformPlan;
+  readonly cluster: IKubernetesCluster;
+  readonly addons: IClusterAddons;
+  /** Whether Grafana runs here: only on the monitoring component's cluster. */
+  readonly grafana: boolean;
+  readonly targets: readonly ScrapeTarget[];
+}
+
+/** A scrape target as a PodMonitor of the chart's `prometheus.additionalPodMonitors`. */
+export function podMonitorOf(target: ScrapeTarget): Record<string, unknown> {
+  return {
+    name: target.name,
+    additionalLabels: componentTags('monitoring'),
+    selector: { matchLabels: { ...target.podSelector } },
+    namespaceSelector: { matchNames: [target.namespace] },
+    podMetricsEndpoints: [{ port: target.port, path: target.path ?? '/metrics' }],
+  };
+}
+
+/** kube-prometheus-stack's values for one cluster. */
+export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps): Record<string, unknown> {
+  const { plan, cluster, addons } = props;
+  const profile = MONITORING_PROFILES[plan.environment];
+  // EKS and GKE run the control plane: its scheduler, controller manager and etcd are not
+  // scrapable from the nodes, and kube-proxy binds its metrics to localhost (or is absent).
+  const managedControlPlane = plan.cloud !== 'kubernetes';
+  return {
+    crds: { enabled: true },
+    commonLabels: { ...componentTags('monitoring'), 'loom.dev/cluster': cluster.plan.name },
+    ...(managedControlPlane
+      ? { kubeControllerManager: { enabled: false }, kubeScheduler: { enabled: false }, kubeEtcd: { enabled: false }, kubeProxy: { enabled: false } }
+      : {}),
+    prometheus: {
+      prometheusSpec: {
+        replicas: profile.prometheusReplicas,
+        retention: profile.retention,
+        retentionSize: monitoringRetentionSize(profile),
+        scrapeInterval: profile.scrapeInterval,
+        externalLabels: { [CLUSTER_LABEL]: cluster.plan.name },
+        // Workloads in the cluster may push samples (the contract's remoteWrite).
+        enableRemoteWriteReceiver: true,
+        // Select every monitor and rule in the cluster, not only those labelled for this release.
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        scrapeConfigSelectorNilUsesHelmValues: false,
+        priorityClassName: addons.priorityClasses.nameOf('loom-critical'),
+        storageSpec: {
+          volumeClaimTemplate: {
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${profile.storageGi}Gi` } } },
+          },
+        },
+      },
+      additionalPodMonitors: props.targets.map(podMonitorOf),
+    },
+    alertmanager: { alertmanagerSpec: { priorityClassName: addons.priorityClasses.nameOf('loom-critical') } },
+    grafana: props.grafana ? { enabled: true, defaultDashboardsTimezone: 'utc' } : { enabled: false },
+    'prometheus-node-exporter': {
+      namespaceOverride: addons.namespaces.nodeAgents.name,
+      priorityClassName: addons.priorityClasses.nameOf('loom-critical'),
+    },
+  };
+}
+
+export class KubePrometheusStack extends Construct implements IMonitoring {
+  readonly componentName = 'monitoring' as const;
+  readonly mode = 'build' as const;
+  readonly implementation = 'build' as const;
+  readonly product = 'kube-prometheus-stack' as const;
+  readonly clusters: readonly IKubernetesCluster[];
+  readonly dashboardsUrl: string;
+  /** The release on each cluster, by cluster name. */
+  readonly releases: Readonly<Record<string, Release>>;
+  private readonly targets: ScrapeTargets;
+
+  constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, id);
+    const { plan } = props;
+    const home = componentClusterAddons(props);
+    this.clusters = props.clusters.map((a) => a.cluster);
+    this.targets = new ScrapeTargets(this.clusters);
+    const releases: Record<string, Release> = {};
+    for (const addons of props.clusters) {
+      const cluster = addons.cluster;
+      const grafana = addons === home;
+      // Under the `Monitoring` scope of each add-ons stack, the same address on every cluster
+      // (moving Grafana to another cluster changes values, not addresses).
+      const scope = componentScope(addons, 'monitoring');
+      const release = componentRelease(scope, 'KubePrometheusStack', {
+        name: KUBE_PROMETHEUS_STACK_RELEASE,
+        chart: CHARTS.kubePrometheusStack,
+        namespace: addons.namespaces.system.name,
+        values: () => kubePrometheusStackValues({ plan, cluster, addons, grafana, targets: this.targets.of(cluster) }),
+        timeout: 900,
+      });
+      // The release brings the ServiceMonitor CRD: what creates ServiceMonitors waits for it.
+      // Handed over as a bare reference (`helm_release.x`): `depends_on` takes no `${…}`.
+      addons.addons?.dependOnMonitoring({ fqn: dependable(release) });
+      releases[cluster.plan.name] = release;
+    }
+    this.releases = releases;
+    this.dashboardsUrl = `http://${GRAFANA_SERVICE}.${PLATFORM_NAMESPACES.system}.svc`;
+    componentOutput(this, 'grafana_url', this.dashboardsUrl, 'Grafana (an in-cluster URL: reach it with kubectl port-forward)');
+  }
+
+  queryEndpoint(cluster: IKubernetesCluster): string {
+    assertMonitored(this.clusters, cluster);
+    return `http://${PROMETHEUS_SERVICE}.${PLATFORM_NAMESPACES.system}.svc:9090`;
+  }
+
+  remoteWrite(cluster: IKubernetesCluster): RemoteWriteTarget {
+    return { url: `${this.queryEndpoint(cluster)}/api/v1/write`, auth: 'none' };
+  }
+
+  scrape(cluster: IKubernetesCluster, target: ScrapeTarget): void {
+    this.targets.add(cluster, target);
+  }
+}
+
+
+/** Monitoring, built: kube-prometheus-stack in every cluster's add-ons stack. */
+export function buildMonitoring(props: ComponentProps): KubePrometheusStack {
+  return new KubePrometheusStack(componentScope(componentClusterAddons(props), 'monitoring'), 'Resource', props);
+}

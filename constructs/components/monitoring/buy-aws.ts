@@ -1,0 +1,284 @@
+/**
+ * Monitoring, bought on AWS: an Amazon Managed Service for Prometheus workspace (with its own log
+ * group), one AMP managed scraper per EKS cluster feeding it, and an Amazon Managed Grafana
+ * workspace that queries it — all in the services stack.
+ *
+ * The scraper is agentless: it joins the cluster's subnets with the EKS cluster security group
+ * (which the managed node groups carry, so it reaches nodes and pods) and, because the clusters
+ * use EKS access entries, AMP creates its access entry and Kubernetes permissions itself. What it
+ * scrapes comes from each cluster: kube-state-metrics and node exporters are installed in every
+ * cluster's add-ons stack, annotated services and pods (`prometheus.io/scrape: "true"`) are
+ * discovered, the GPU operator's DCGM exporter is scraped on clusters with GPU pools, and targets
+ * given through the contract become jobs of their own.
+ */
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
+import { PrometheusScraper } from '@cdktf/provider-aws/lib/prometheus-scraper';
+import { GrafanaWorkspace } from '@cdktf/provider-aws/lib/grafana-workspace';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { Fn, Lazy } from '../../core/cdk';
+import type { IKubernetesCluster } from '../../core/contracts';
+import { CHARTS } from '../../addons/charts';
+import { MONITORING_PROFILES, monitoringNames, type PlatformPlan } from '../../../spec/plan';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentProps } from '../contract';
+import { eksClusterOf } from '../clusters';
+import { componentRelease } from '../helm';
+import { assertMonitored, CLUSTER_LABEL, ScrapeTargets, type IMonitoring, type RemoteWriteTarget, type ScrapeTarget } from './contract';
+
+/** How long AMP's own logs (rule and ingestion errors) are kept. */
+const WORKSPACE_LOG_RETENTION_DAYS = 30;
+
+/** Service-account bearer token the managed scraper presents (the only form AMP accepts). */
+const TOKEN = { type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' };
+
+/** Keeps pods annotated `prometheus.io/scrape: "true"` and honours their port/path annotations. */
+function annotationRelabeling(role: 'pod' | 'service'): Record<string, unknown>[] {
+  const meta = role === 'pod' ? '__meta_kubernetes_pod_annotation' : '__meta_kubernetes_service_annotation';
+  return [
+    { source_labels: [`${meta}_prometheus_io_scrape`], action: 'keep', regex: 'true' },
+    { source_labels: [`${meta}_prometheus_io_path`], action: 'replace', target_label: '__metrics_path__', regex: '(.+)' },
+    {
+      source_labels: ['__address__', `${meta}_prometheus_io_port`],
+      action: 'replace',
+      regex: '([^:]+)(?::\\d+)?;(\\d+)',
+      replacement: '$1:$2',
+      target_label: '__address__',
+    },
+    { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+    { source_labels: [role === 'pod' ? '__meta_kubernetes_pod_name' : '__meta_kubernetes_service_name'], target_label: role },
+  ];
+}
+
+/** A contract scrape target as a scrape job: pods by namespace, labels and port name. */
+export function scrapeJobOf(target: ScrapeTarget): Record<string, unknown> {
+  const labelKeep = Object.entries(target.podSelector).map(([k, v]) => ({
+    source_labels: [`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`],
+    action: 'keep',
+    regex: v,
+  }));
+  return {
+    job_name: target.name,
+    metrics_path: target.path ?? '/metrics',
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [target.namespace] } }],
+    relabel_configs: [
+      ...labelKeep,
+      { source_labels: ['__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: target.port },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    ],
+  };
+}
+
+export interface ScraperConfigurationProps {
+  readonly plan: PlatformPlan;
+  readonly cluster: IKubernetesCluster;
+  readonly targets: readonly ScrapeTarget[];
+}
+
+/** The Prometheus configuration one cluster's managed scraper runs (YAML). */
+export function scraperConfiguration(props: ScraperConfigurationProps): string {
+  const { plan, cluster } = props;
+  const profile = MONITORING_PROFILES[plan.environment];
+  const hasGpus = cluster.plan.pools.some((p) => p.gpu);
+  const viaApiServer = (path: string) => [
+    { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+    { replacement: 'kubernetes.default.svc:443', target_label: '__address__' },
+    { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: `/api/v1/nodes/$1/proxy${path}` },
+  ];
+  const config = {
+    global: { scrape_interval: profile.scrapeInterval, external_labels: { [CLUSTER_LABEL]: cluster.plan.name } },
+    scrape_configs: [
+      {
+        job_name: 'kubernetes-apiservers',
+        scheme: 'https',
+        authorization: TOKEN,
+        kubernetes_sd_configs: [{ role: 'endpoints' }],
+        relabel_configs: [
+          {
+            source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'],
+            action: 'keep',
+            regex: 'default;kubernetes;https',
+          },
+        ],
+      },
+      { job_name: 'kubelet', scheme: 'https', authorization: TOKEN, kubernetes_sd_configs: [{ role: 'node' }], relabel_configs: viaApiServer('/metrics') },
+      { job_name: 'cadvisor', scheme: 'https', authorization: TOKEN, kubernetes_sd_configs: [{ role: 'node' }], relabel_configs: viaApiServer('/metrics/cadvisor') },
+      // kube-state-metrics and the node exporters annotate their services; so may any add-on.
+      { job_name: 'kubernetes-service-endpoints', kubernetes_sd_configs: [{ role: 'endpoints' }], relabel_configs: annotationRelabeling('service') },
+      { job_name: 'kubernetes-pods', kubernetes_sd_configs: [{ role: 'pod' }], relabel_configs: annotationRelabeling('pod') },
+      ...(hasGpus
+        ? [
+            {
+              // The GPU operator's DCGM exporter, on port 9400 of its pods.
+              job_name: 'dcgm-exporter',
+              kubernetes_sd_configs: [{ role: 'pod' }],
+              relabel_configs: [
+                { source_labels: ['__meta_kubernetes_pod_label_app'], action: 'keep', regex: 'nvidia-dcgm-exporter' },
+                { source_labels: ['__meta_kubernetes_pod_ip'], target_label: '__address__', replacement: '$1:9400' },
+                { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
+              ],
+            },
+          ]
+        : []),
+      ...props.targets.map(scrapeJobOf),
+    ],
+  };
+  return stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+export class AmazonManagedPrometheus extends Construct implements IMonitoring {
+  readonly componentName = 'monitoring' as const;
+  readonly mode = 'buy' as const;
+  readonly implementation = 'buy-aws' as const;
+  readonly product = 'amazon-managed-prometheus' as const;
+  readonly clusters: readonly IKubernetesCluster[];
+  readonly dashboardsUrl: string;
+  readonly workspace: PrometheusWorkspace;
+  readonly grafana: GrafanaWorkspace;
+  /** The managed scraper of each cluster, by cluster name. */
+  readonly scrapers: Readonly<Record<string, PrometheusScraper>>;
+  /** The workspace's Prometheus API base, without the trailing slash. @attribute */
+  readonly workspaceEndpoint: string;
+  private readonly targets: ScrapeTargets;
+  private readonly region: string;
+
+  constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, id);
+    const { plan } = props;
+    const names = monitoringNames(plan.name);
+    const tags = componentTags('monitoring');
+    this.region = plan.region ?? '';
+    this.clusters = props.clusters.map((a) => a.cluster);
+    this.targets = new ScrapeTargets(this.clusters);
+
+    const logs = new CloudwatchLogGroup(this, 'WorkspaceLogs', { name: names.ampLogGroup, retentionInDays: WORKSPACE_LOG_RETENTION_DAYS, tags });
+    this.workspace = new PrometheusWorkspace(this, 'Workspace', {
+      alias: names.ampWorkspace,
+      loggingConfiguration: { logGroupArn: `${logs.arn}:*` },
+      tags,
+    });
+    this.workspaceEndpoint = Fn.trimsuffix(this.workspace.prometheusEndpoint, '/');
+
+    const scrapers: Record<string, PrometheusScraper> = {};
+    const scraperScope = new Construct(this, 'Scrapers');
+    for (const addons of props.clusters) {
+      const cluster = addons.cluster;
+      const eks = eksClusterOf(cluster, 'An Amazon Managed Service for Prometheus scraper');
+      scrapers[cluster.plan.name] = new PrometheusScraper(scraperScope, cluster.plan.name, {
+        alias: names.scraper(cluster.plan.name),
+        source: [
+          {
+            eks: [
+              {
+                clusterArn: eks.clusterArn,
+                subnetIds: eks.resource.vpcConfig.subnetIds,
+                securityGroupIds: [eks.resource.vpcConfig.clusterSecurityGroupId],
+              },
+            ],
+          },
+        ],
+        destination: [{ amp: [{ workspaceArn: this.workspace.arn }] }],
+        scrapeConfiguration: Lazy.stringValue({ produce: () => scraperConfiguration({ plan, cluster, targets: this.targets.of(cluster) }) }),
+        tags: { ...tags, 'loom.dev/cluster': cluster.plan.name },
+      });
+      installCollectors(addons);
+    }
+    this.scrapers = scrapers;
+
+    // Managed Grafana, reading the workspace with a role only Grafana in this account may assume.
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    const grafanaRole = new IamRole(this, 'GrafanaRole', {
+      name: names.grafanaRole,
+      description: `Loom: Amazon Managed Grafana of platform ${plan.name} queries its Prometheus workspace`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'grafana.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': account.accountId },
+              StringLike: { 'aws:SourceArn': `arn:aws:grafana:${plan.region}:${account.accountId}:/workspaces/*` },
+            },
+          },
+        ],
+      }),
+      tags,
+    });
+    new IamRolePolicy(this, 'GrafanaRolePolicy', {
+      role: grafanaRole.id,
+      name: 'query-prometheus',
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['aps:ListWorkspaces'], Resource: '*' },
+          {
+            Effect: 'Allow',
+            Action: ['aps:DescribeWorkspace', 'aps:QueryMetrics', 'aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'],
+            Resource: this.workspace.arn,
+          },
+        ],
+      }),
+    });
+    this.grafana = new GrafanaWorkspace(this, 'Grafana', {
+      name: names.grafanaWorkspace,
+      description: `Loom: dashboards of platform ${plan.name}`,
+      accountAccessType: 'CURRENT_ACCOUNT',
+      authenticationProviders: ['AWS_SSO'],
+      permissionType: 'SERVICE_MANAGED',
+      dataSources: ['PROMETHEUS'],
+      roleArn: grafanaRole.arn,
+      tags,
+    });
+    this.dashboardsUrl = `https://${this.grafana.endpoint}`;
+
+    componentOutput(this, 'prometheus_query_endpoint', this.workspaceEndpoint, 'Amazon Managed Service for Prometheus: the Prometheus API (SigV4)');
+    componentOutput(this, 'prometheus_remote_write_url', `${this.workspaceEndpoint}/api/v1/remote_write`, 'Amazon Managed Service for Prometheus: remote write (SigV4, aps:RemoteWrite)');
+    componentOutput(this, 'grafana_url', this.dashboardsUrl, 'Amazon Managed Grafana');
+  }
+
+  queryEndpoint(cluster: IKubernetesCluster): string {
+    assertMonitored(this.clusters, cluster);
+    return this.workspaceEndpoint;
+  }
+
+  remoteWrite(cluster: IKubernetesCluster): RemoteWriteTarget {
+    return { url: `${this.queryEndpoint(cluster)}/api/v1/remote_write`, auth: 'aws-sigv4', region: this.region };
+  }
+
+  scrape(cluster: IKubernetesCluster, target: ScrapeTarget): void {
+    this.targets.add(cluster, target);
+  }
+}
+
+/**
+ * The in-cluster half: the exporters a managed scraper reads — kube-state-metrics in the system
+ * namespace, node exporters (host access) in the node-agents namespace.
+ */
+function installCollectors(addons: ComponentProps['clusters'][number]): void {
+  const scope = new Construct(componentScope(addons, 'monitoring'), 'Collectors');
+  const critical = addons.priorityClasses.nameOf('loom-critical');
+  componentRelease(scope, 'KubeStateMetrics', {
+    name: 'kube-state-metrics',
+    chart: CHARTS.kubeStateMetrics,
+    namespace: addons.namespaces.system.name,
+    values: { customLabels: componentTags('monitoring'), priorityClassName: critical },
+  });
+  componentRelease(scope, 'NodeExporter', {
+    name: 'prometheus-node-exporter',
+    chart: CHARTS.prometheusNodeExporter,
+    namespace: addons.namespaces.nodeAgents.name,
+    values: { podLabels: componentTags('monitoring'), priorityClassName: critical },
+  });
+}
+
+/** Monitoring, bought on AWS: AMP, scrapers and Managed Grafana in the services stack. */
+export function buyAwsMonitoring(props: ComponentProps): AmazonManagedPrometheus {
+  componentClusterAddons(props);
+  return new AmazonManagedPrometheus(servicesScope(props, 'buy on AWS: Amazon Managed Service for Prometheus'), 'Resource', props);
+}

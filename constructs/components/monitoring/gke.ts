@@ -1,0 +1,41 @@
+/**
+ * What the monitoring component asks of a GKE cluster: on buy, Google Managed Service for
+ * Prometheus with managed collection and the metric packages that stand in for what
+ * kube-prometheus-stack would scrape (kube-state-metrics, kubelet and cAdvisor, the control plane),
+ * plus DCGM GPU metrics on clusters with GPU pools; on build, managed collection off (Loom's own
+ * Prometheus is the one source); without a monitoring component, GKE's defaults.
+ *
+ * A pure function of the plan, so the cluster stack and the tests agree on it.
+ */
+import type { ClusterPlan, PlatformPlan } from '../../../spec/plan';
+import { componentMode } from '../../../spec/plan';
+
+/** Control-plane metrics, the GKE counterpart of the apiserver/scheduler/controller-manager jobs. */
+export const GKE_CONTROL_PLANE_METRICS = ['APISERVER', 'SCHEDULER', 'CONTROLLER_MANAGER'] as const;
+/** The kube state metrics package, GKE's managed kube-state-metrics. */
+export const GKE_KUBE_STATE_METRICS = ['STORAGE', 'HPA', 'POD', 'DAEMONSET', 'DEPLOYMENT', 'STATEFULSET'] as const;
+/** The kubelet and cAdvisor package. */
+export const GKE_NODE_METRICS = ['KUBELET', 'CADVISOR'] as const;
+
+export interface GkeMonitoringConfig {
+  readonly enableComponents: string[];
+  readonly managedPrometheus?: { readonly enabled: boolean };
+}
+
+/**
+ * The `monitoring_config` of `cluster`'s GKE cluster, given the components GKE sends metrics for
+ * whatever the platform's monitoring (`base`).
+ */
+export function gkeMonitoringConfig(plan: Pick<PlatformPlan, 'components'>, cluster: Pick<ClusterPlan, 'pools'>, base: readonly string[]): GkeMonitoringConfig {
+  switch (componentMode(plan, 'monitoring')) {
+    case undefined:
+      return { enableComponents: [...base] };
+    case 'build':
+      return { enableComponents: [...base], managedPrometheus: { enabled: false } };
+    case 'buy': {
+      const gpus = cluster.pools.some((p) => p.gpu);
+      const components = [...base, ...GKE_CONTROL_PLANE_METRICS, ...GKE_KUBE_STATE_METRICS, ...GKE_NODE_METRICS, ...(gpus ? ['DCGM'] : [])];
+      return { enableComponents: [...new Set(components)], managedPrometheus: { enabled: true } };
+    }
+  }
+}

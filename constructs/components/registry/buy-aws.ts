@@ -1,0 +1,114 @@
+/**
+ * Registry, bought on AWS: one ECR repository per listed name (`<platform>/<name>`), immutable
+ * tags, scan on push, encrypted with the registry's own KMS key (rotating), a lifecycle policy
+ * per repository, and a repository policy that lets every cluster's node role pull.
+ *
+ * Everything lives in the services stack; the node roles arrive as cross-stack references from the
+ * cluster stacks, so the grant follows the cluster objects it was given, never names.
+ */
+import { Construct } from 'constructs';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import type { IKubernetesCluster } from '../../core/contracts';
+import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../spec/plan';
+import { componentOutput, componentTags, servicesScope, type ComponentProps } from '../contract';
+import { eksClusterOf } from '../clusters';
+import { repositoryUrlOf, type IRegistry } from './contract';
+
+/** What a node needs to pull an image, and nothing more. */
+export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
+
+/** The lifecycle policy of one repository: untagged images expire, tagged ones beyond the last N do. */
+export function ecrLifecyclePolicy(profile: RegistryProfile): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images after ${profile.untaggedExpiryDays} days`,
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: profile.untaggedExpiryDays },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: `Keep the ${profile.keepTaggedImages} most recent tagged images`,
+        selection: { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: profile.keepTaggedImages },
+        action: { type: 'expire' },
+      },
+    ],
+  });
+}
+
+export class EcrRegistry extends Construct implements IRegistry {
+  readonly componentName = 'registry' as const;
+  readonly mode = 'buy' as const;
+  readonly implementation = 'buy-aws' as const;
+  readonly product = 'ecr' as const;
+  readonly registryHost: string;
+  readonly registryUrl: string;
+  readonly repositories: readonly string[];
+  readonly pullers: readonly IKubernetesCluster[];
+  /** The KMS key the repositories are encrypted with. */
+  readonly key: KmsKey;
+  /** The ECR repositories, by listed name. */
+  readonly ecrRepositories: Readonly<Record<string, EcrRepository>>;
+
+  constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, id);
+    const { plan } = props;
+    const names = registryNames(plan.name);
+    const profile = REGISTRY_PROFILES[plan.environment];
+    const tags = componentTags('registry');
+    this.repositories = [...registryOptions(plan.spec).repositories];
+    const nodeRoles = props.clusters.map((a) => eksClusterOf(a.cluster, 'ECR pull access').nodeRole.arn);
+    this.pullers = props.clusters.map((a) => a.cluster);
+
+    this.key = new KmsKey(this, 'Key', {
+      description: `Loom: container images of platform ${plan.name} (ECR)`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      tags,
+    });
+    new KmsAlias(this, 'KeyAlias', { name: names.kmsAlias, targetKeyId: this.key.keyId });
+
+    const repositories: Record<string, EcrRepository> = {};
+    const repos = new Construct(this, 'Repositories');
+    for (const name of this.repositories) {
+      const repoScope = new Construct(repos, name);
+      const repo = new EcrRepository(repoScope, 'Resource', {
+        name: names.ecrRepository(name),
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
+        tags: { ...tags, 'loom.dev/repository': name },
+      });
+      new EcrLifecyclePolicy(repoScope, 'Lifecycle', { repository: repo.name, policy: ecrLifecyclePolicy(profile) });
+      new EcrRepositoryPolicy(repoScope, 'Pull', {
+        repository: repo.name,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'ClusterNodesPull', Effect: 'Allow', Principal: { AWS: nodeRoles }, Action: [...ECR_PULL_ACTIONS] }],
+        }),
+      });
+      repositories[name] = repo;
+    }
+    this.ecrRepositories = repositories;
+    const first = repositories[this.repositories[0]!]!;
+    this.registryHost = `${first.registryId}.dkr.ecr.${plan.region}.amazonaws.com`;
+    this.registryUrl = `${this.registryHost}/${plan.name}`;
+  }
+
+  repositoryUrl(name: string): string {
+    // `<account>.dkr.ecr.<region>.amazonaws.com/<platform>/<name>`: the repository's own URL.
+    return repositoryUrlOf(this, name);
+  }
+}
+
+/** Registry, bought on AWS: ECR in the services stack. */
+export function buyAwsRegistry(props: ComponentProps): EcrRegistry {
+  const registry = new EcrRegistry(servicesScope(props, 'buy on AWS: ECR'), 'Resource', props);
+  componentOutput(registry, 'registry_url', registry.registryUrl, 'Where the platform pushes images: <registry_url>/<repository>:<tag> (ECR)');
+  return registry;
+}

@@ -1,0 +1,49 @@
+/**
+ * The registry contract: where the platform's container images live, and who may pull them.
+ *
+ * Consumers (CI pushing images, serving and pipelines pulling them) read `registryUrl` /
+ * `repositoryUrl(name)`; an image is always `<registryUrl>/<name>:<tag>`, whichever
+ * implementation is behind it. Pull access for the clusters' nodes is granted by the
+ * implementation when it is built, from the cluster objects it is given.
+ */
+import type { IKubernetesCluster } from '../../core/contracts';
+import { PlatformValidationError } from '../../core/errors';
+import type { IPlatformComponent } from '../contract';
+
+/** The products behind the registry contract. */
+export type RegistryProduct = 'harbor' | 'ecr' | 'artifact-registry';
+
+export interface IRegistry extends IPlatformComponent {
+  readonly componentName: 'registry';
+  readonly product: RegistryProduct;
+  /**
+   * Host name to log in to (`docker login <registryHost>`).
+   * @attribute
+   */
+  readonly registryHost: string;
+  /**
+   * Where the platform's images go: `<registryUrl>/<repository>:<tag>`.
+   * - build: `<hostname>/library` (Harbor's default project)
+   * - buy on AWS: `<account>.dkr.ecr.<region>.amazonaws.com/<platform>` (one ECR repository per name)
+   * - buy on Google Cloud: `<region>-docker.pkg.dev/<project>/<platform>`
+   * @attribute
+   */
+  readonly registryUrl: string;
+  /** The repositories the spec lists (`components.registry.repositories`). */
+  readonly repositories: readonly string[];
+  /** The clusters whose nodes were granted pull access. */
+  readonly pullers: readonly IKubernetesCluster[];
+  /**
+   * The URL of repository `name` (`<registryUrl>/<name>`). Throws for a name the spec does not
+   * list: on ECR only listed repositories exist.
+   */
+  repositoryUrl(name: string): string;
+}
+
+/** Registry URL + repository → image repository URL; checks the name is one the spec lists. */
+export function repositoryUrlOf(registry: Pick<IRegistry, 'registryUrl' | 'repositories'>, name: string): string {
+  if (!registry.repositories.includes(name)) {
+    throw new PlatformValidationError(`registry has no repository '${name}'; components.registry.repositories lists ${registry.repositories.join(', ')}`);
+  }
+  return `${registry.registryUrl}/${name}`;
+}

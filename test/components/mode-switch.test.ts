@@ -1,0 +1,203 @@
+/**
+ * Switching one component between build and buy changes that component's resources and nothing
+ * else: the whole platform is synthesized twice, with one mode flipped, and every resource of
+ * every stack is compared by type and name. What differs must sit under the flipped component's
+ * scope (`Registry/…`, `Monitoring/…`) in whatever stack it is in — with one deliberate
+ * exception: on Google Cloud, Managed Service for Prometheus is a setting of the GKE cluster, so
+ * flipping monitoring there changes the clusters' `monitoring_config` and no other attribute.
+ *
+ * And the consumers' side is unchanged: the contract (URLs, repositories, clusters, scrape) has
+ * the same shape in both modes, and so do the outputs pipelines read.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { App } from '../../constructs/core/cdk';
+import { MlPlatform } from '../../stacks/ml-platform';
+import { readStacks, specFrom, specFromFile, type StackJson } from '../helpers/synth';
+import { allResources, type FoundResource } from './fixtures';
+
+const examples = join(__dirname, '..', '..', 'examples');
+
+interface Built {
+  readonly platform: MlPlatform;
+  readonly stacks: Record<string, StackJson>;
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** The example with `component`'s mode set to `mode`, synthesized through MlPlatform. */
+function build(example: string, component: 'registry' | 'monitoring', mode: 'build' | 'buy'): Built {
+  const spec = specFromFile(join(examples, example));
+  const raw = JSON.parse(JSON.stringify(spec));
+  raw.components[component] = { ...raw.components[component], mode };
+  if (mode === 'buy') delete raw.components[component].hostname;
+  const dir = mkdtempSync(join(tmpdir(), 'loom-mode-switch-'));
+  dirs.push(dir);
+  const app = new App({ outdir: dir });
+  const platform = new MlPlatform(app, specFrom(raw));
+  // Consumers call the contract before synthesis, as add-ons do.
+  if (platform.monitoring) {
+    const apps = platform.clusters.apps!;
+    platform.monitoring.scrape(apps, { name: 'consumer', namespace: 'loom-workloads', podSelector: { app: 'consumer' }, port: 'metrics' });
+  }
+  app.synth();
+  return { platform, stacks: readStacks(dir) };
+}
+
+const keyOf = (r: FoundResource) => `${r.stack} ${r.type}.${r.name}`;
+const SCOPE = { registry: 'Registry', monitoring: 'Monitoring' } as const;
+
+/** Resources that differ between two syntheses (added, removed or changed), without metadata. */
+function differing(a: Record<string, StackJson>, b: Record<string, StackJson>, ignore: (r: FoundResource) => Record<string, unknown> = (r) => r.body) {
+  const index = (stacks: Record<string, StackJson>) => new Map(allResources(stacks).map((r) => [keyOf(r), r]));
+  const ia = index(a);
+  const ib = index(b);
+  const out: { key: string; path: string; change: 'added' | 'removed' | 'changed' }[] = [];
+  for (const [key, r] of ia) {
+    const other = ib.get(key);
+    if (!other) out.push({ key, path: r.path, change: 'removed' });
+    else if (JSON.stringify(ignore(r)) !== JSON.stringify(ignore(other))) out.push({ key, path: r.path, change: 'changed' });
+  }
+  for (const [key, r] of ib) if (!ia.has(key)) out.push({ key, path: r.path, change: 'added' });
+  return out;
+}
+
+/** Outputs that differ, other than cdktf's own cross-stack outputs. */
+function differingOutputs(a: Record<string, StackJson>, b: Record<string, StackJson>): string[] {
+  const names = (stacks: Record<string, StackJson>) =>
+    new Set(Object.entries(stacks).flatMap(([s, j]) => Object.keys(j.output ?? {}).filter((o) => !o.startsWith('cross-stack-output-')).map((o) => `${s} ${o}`)));
+  const na = names(a);
+  const nb = names(b);
+  return [...na].filter((n) => !nb.has(n)).concat([...nb].filter((n) => !na.has(n)));
+}
+
+/** Google's cluster setting for managed collection: the one attribute outside the component monitoring may change. */
+const withoutGkeMonitoring = (r: FoundResource) => {
+  if (r.type !== 'google_container_cluster') return r.body;
+  const { monitoring_config: _, ...rest } = r.body;
+  return rest;
+};
+
+/**
+ * The platform add-ons as monitoring's consumers are written today: each reads the monitoring mode
+ * to decide how its chart exposes metrics (a ServiceMonitor and the metrics endpoints behind it,
+ * Kueue's Prometheus settings) and then waits for the release that brings the ServiceMonitor CRD.
+ * So on a monitoring flip an add-on's values and its ordering after the monitoring release may
+ * change, and the ServiceMonitors Loom writes for the autoscalers may come and go — but not which
+ * add-ons exist, their charts, versions, namespaces or anything else. (Once the add-ons hand their
+ * targets to `IMonitoring.scrape`, this allowance goes and the check is exact.)
+ */
+const withoutAddonScrapeWiring = (r: FoundResource) => {
+  const body = withoutGkeMonitoring(r) as Record<string, any>;
+  if (r.path.split('/')[1] !== 'Addons' || r.type !== 'helm_release') return body;
+  const { values: _, ...out } = body;
+  if (Array.isArray(out.depends_on)) {
+    out.depends_on = out.depends_on.filter((d: string) => !/Monitoring_/.test(d));
+    if (out.depends_on.length === 0) delete out.depends_on;
+  }
+  return out;
+};
+const isAddonScrapeResource = (c: { path: string; key: string }) => c.path.split('/')[1] === 'Addons' && / kubernetes_manifest\./.test(c.key) && /ServiceMonitor|PodMonitor/.test(c.path);
+
+describe.each([
+  ['aws-platform.yaml', 'registry', 'buy', 'build'],
+  ['aws-platform.yaml', 'monitoring', 'buy', 'build'],
+  ['gcp-platform.yaml', 'registry', 'build', 'buy'],
+  ['gcp-platform.yaml', 'monitoring', 'buy', 'build'],
+] as const)('%s: %s %s → %s', (example, component, from, to) => {
+  const a = build(example, component, from);
+  const b = build(example, component, to);
+
+  it(`changes only resources under ${SCOPE[component]}/ in any stack`, () => {
+    const normalise = component === 'monitoring' ? withoutAddonScrapeWiring : undefined;
+    const changes = differing(a.stacks, b.stacks, normalise);
+    expect(changes.length).toBeGreaterThan(0);
+    const strays = changes.filter((c) => c.path.split('/')[1] !== SCOPE[component] && !(component === 'monitoring' && isAddonScrapeResource(c)));
+    expect(strays, JSON.stringify(strays, null, 2)).toEqual([]);
+  });
+
+  if (component === 'registry') {
+    it('changes no add-on at all', () => {
+      expect(differing(a.stacks, b.stacks).filter((c) => c.path.split('/')[1] === 'Addons')).toEqual([]);
+    });
+  }
+
+  it('changes nothing that belongs to the other component', () => {
+    const other = component === 'registry' ? 'monitoring' : 'registry';
+    const changes = differing(a.stacks, b.stacks, withoutGkeMonitoring).filter((c) => c.path.split('/')[1] === SCOPE[other]);
+    expect(changes).toEqual([]);
+  });
+
+  it("leaves the clusters' node groups and node pools untouched", () => {
+    for (const type of ['aws_eks_node_group', 'aws_launch_template', 'google_container_node_pool', 'aws_eks_cluster']) {
+      const pick = (stacks: Record<string, StackJson>) => allResources(stacks).filter((r) => r.type === type).map((r) => JSON.stringify(r.body));
+      expect(pick(b.stacks), type).toEqual(pick(a.stacks));
+    }
+  });
+
+  it('keeps the contract its consumers read the same shape', () => {
+    const shape = (p: MlPlatform) => {
+      const c = component === 'registry' ? p.registry! : p.monitoring!;
+      const common = { componentName: c.componentName, clusters: Object.keys(p.clusters) };
+      if (component === 'registry') {
+        const r = p.registry!;
+        return {
+          ...common,
+          repositories: r.repositories,
+          pullers: r.pullers.map((x) => x.plan.name),
+          urls: [typeof r.registryUrl, typeof r.registryHost, ...r.repositories.map((n) => typeof r.repositoryUrl(n))],
+          suffix: r.repositories.map((n) => r.repositoryUrl(n).endsWith(`/${n}`)),
+        };
+      }
+      const m = p.monitoring!;
+      return {
+        ...common,
+        monitored: m.clusters.map((x) => x.plan.name),
+        endpoints: Object.values(p.clusters).map((x) => typeof m.queryEndpoint(x)),
+        dashboards: typeof m.dashboardsUrl,
+      };
+    };
+    expect(shape(b.platform)).toEqual(shape(a.platform));
+    expect(a.platform.registry?.mode ?? a.platform.monitoring?.mode).not.toBe(undefined);
+    expect((component === 'registry' ? b.platform.registry! : b.platform.monitoring!).mode).toBe(to);
+  });
+
+  it("keeps the component's outputs by name (in whichever stack the implementation puts them)", () => {
+    const named = (stacks: Record<string, StackJson>) =>
+      new Set(Object.values(stacks).flatMap((j) => Object.keys(j.output ?? {}).filter((o) => !o.startsWith('cross-stack-output-'))));
+    const want = component === 'registry' ? ['registry_url'] : ['grafana_url'];
+    for (const o of want) {
+      expect(named(a.stacks).has(o), `${from}: ${o}`).toBe(true);
+      expect(named(b.stacks).has(o), `${to}: ${o}`).toBe(true);
+    }
+    // Other outputs than the component's own do not come or go.
+    const foreign = differingOutputs(a.stacks, b.stacks).filter((o) => !/ (registry_url|grafana_url|prometheus_\w+)$/.test(o));
+    expect(foreign).toEqual([]);
+  });
+
+  it('never adds a cloud provider to an add-ons stack or Kubernetes to a cloud stack', () => {
+    for (const stacks of [a.stacks, b.stacks]) {
+      for (const [name, stack] of Object.entries(stacks)) {
+        const providers = Object.keys(stack.terraform?.required_providers ?? {}).sort();
+        expect(providers, name).toEqual(name.includes('-addons-') ? ['helm', 'kubernetes'] : [example.startsWith('aws') ? 'aws' : 'google']);
+      }
+    }
+  });
+});
+
+describe('the services stack comes and goes with cloud-side resources', () => {
+  it('appears on Google Cloud only when some component keeps resources in the cloud', () => {
+    const spec = JSON.parse(JSON.stringify(specFromFile(join(examples, 'gcp-platform.yaml'))));
+    delete spec.components.registry;
+    const dir = mkdtempSync(join(tmpdir(), 'loom-mode-switch-'));
+    dirs.push(dir);
+    const app = new App({ outdir: dir });
+    new MlPlatform(app, specFrom(spec));
+    app.synth();
+    // Monitoring bought on Google Cloud is a cluster setting: nothing for a services stack to hold.
+    expect(Object.keys(readStacks(dir))).not.toContain('acme-services');
+  });
+});
