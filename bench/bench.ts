@@ -11,6 +11,8 @@ export interface Measurement {
   mode: string;
   arg?: string;
   ms: number;
+  /** User + system CPU time of the process. */
+  cpuMs: number;
   maxRssMb: number;
   stacks: number;
 }
@@ -46,9 +48,9 @@ if (require.main === module) {
     [`default example (${example.stacks} stacks)`, example],
     [`generated, 20 clusters (${generated.stacks} stacks)`, generated],
   ] as const;
-  console.log('case'.padEnd(40), 'wall ms'.padStart(8), 'peak MB'.padStart(8), '× bare'.padStart(7));
+  console.log('case'.padEnd(40), 'wall ms'.padStart(8), 'cpu ms'.padStart(8), 'peak MB'.padStart(8), '× bare'.padStart(7));
   for (const [name, m] of rows) {
-    console.log(name.padEnd(40), String(m.ms).padStart(8), String(m.maxRssMb).padStart(8), (m.ms / bare.ms).toFixed(1).padStart(7));
+    console.log(name.padEnd(40), String(m.ms).padStart(8), String(m.cpuMs).padStart(8), String(m.maxRssMb).padStart(8), (m.ms / bare.ms).toFixed(1).padStart(7));
   }
   const ratio = example.ms / bare.ms;
   const ok = ratio <= BUDGET.timesBare && example.maxRssMb < BUDGET.maxRssMb;

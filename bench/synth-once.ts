@@ -1,6 +1,7 @@
 /**
  * One measured synth in a fresh process, so that peak memory (max RSS) is the synth's own.
- * Prints one JSON line: { mode, ms, maxRssMb, stacks }.
+ * Prints one JSON line: { mode, ms, cpuMs, maxRssMb, stacks } (cpuMs: user + system CPU time of
+ * the whole process, start-up included, which other load on the machine hardly changes).
  *
  *   node dist/bench/synth-once.js bare|spec <file>|generated <count>
  */
@@ -37,4 +38,6 @@ try {
   rmSync(out, { recursive: true, force: true });
 }
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-process.stdout.write(`${JSON.stringify({ mode, arg, ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stacks })}\n`);
+const usage = process.resourceUsage();
+const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
+process.stdout.write(`${JSON.stringify({ mode, arg, ms: Math.round(ms), cpuMs, maxRssMb: Math.round(usage.maxRSS / 1024), stacks })}\n`);
