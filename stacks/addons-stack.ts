@@ -6,15 +6,16 @@
  * cluster already exists and is described by an {@link ExistingCluster} built here.
  *
  * It holds the platform namespaces with their Pod Security levels, the flavour's priority classes
- * and the platform add-ons ({@link PlatformAddons}); built components are added to it by the
- * components that run on the cluster.
+ * and the platform add-ons ({@link PlatformAddons}), which declare what they expose
+ * ({@link AddonsStack.scrapeTargets}); built components are added to it by the components that
+ * run on the cluster.
  */
 import { Construct } from 'constructs';
 import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from '../constructs/core/cdk';
 import { LoomStack } from '../constructs/core/stack';
-import type { IKubernetesCluster } from '../constructs/core/contracts';
+import type { IKubernetesCluster, ScrapeTarget } from '../constructs/core/contracts';
 import { PlatformValidationError } from '../constructs/core/errors';
 import { ExistingCluster } from '../constructs/cluster/existing-cluster';
 import { addClusterProviders } from '../constructs/kubernetes/providers';
@@ -85,6 +86,14 @@ export class AddonsStack extends LoomStack {
    * load balancing) the cluster's cloud and flavour call for; see `constructs/addons`.
    */
   readonly addons: PlatformAddons;
+
+  /**
+   * What the cluster's add-ons expose to the platform's monitoring (their metrics endpoints), the
+   * same in every monitoring mode; `MlPlatform` hands them to the monitoring component.
+   */
+  get scrapeTargets(): ScrapeTarget[] {
+    return this.addons.scrapeTargets;
+  }
 
   constructor(scope: Construct, props: AddonsStackProps) {
     super(scope, props.cluster.addonsStackName, props);

@@ -79,7 +79,15 @@ export class MlPlatform {
     });
     // Monitoring first: the components after it may hand it scrape targets.
     const monitoring = plan.components.find((c) => c.name === 'monitoring');
-    if (monitoring) this.monitoring = monitoringFor(propsOf(monitoring));
+    if (monitoring) {
+      this.monitoring = monitoringFor(propsOf(monitoring));
+      // The add-ons declare their metrics whatever the mode; scraping them is monitoring's (its
+      // resources, its form), so that switching the mode changes monitoring's resources only.
+      for (const cluster of plan.clusters) {
+        const addons = this.addonsStacks[cluster.name]!;
+        for (const target of addons.scrapeTargets) this.monitoring.scrape(addons.cluster, target);
+      }
+    }
     const registry = plan.components.find((c) => c.name === 'registry');
     if (registry) this.registry = registryFor(propsOf(registry));
   }

@@ -4,6 +4,8 @@
  * teams.
  */
 import { Construct } from 'constructs';
+import type { ScrapeTarget } from '../core/contracts';
+import { PLATFORM_NAMESPACES } from '../../spec/plan';
 import { AddonRelease, type HelmValues } from './release';
 import { controllerPriorityClass, type AddonContext } from './context';
 
@@ -18,7 +20,10 @@ import { controllerPriorityClass, type AddonContext } from './context';
  * - priority class and tolerations of the platform's controllers; in prod two replicas of the
  *   controller and the webhook, each with a disruption budget (the webhook answers every
  *   Certificate write).
- * - `prometheus.servicemonitor` when the platform scrapes its add-ons.
+ * - `prometheus.enabled`: the metrics port (`http-metrics`, 9402) of the controller, webhook and
+ *   cainjector, in every mode; the chart's ServiceMonitor and PodMonitor stay off (they would need
+ *   the Prometheus Operator's CRDs), since scraping is the monitoring component's — see
+ *   {@link certManagerScrapeTargets}.
  */
 export function certManagerValues(ctx: AddonContext): HelmValues {
   const ha = ctx.highAvailability;
@@ -35,19 +40,33 @@ export function certManagerValues(ctx: AddonContext): HelmValues {
     webhook: { ...replicas, tolerations },
     cainjector: { tolerations },
     startupapicheck: { tolerations },
-    prometheus: { enabled: true, servicemonitor: { enabled: ctx.monitoring.enabled } },
+    prometheus: { enabled: true, servicemonitor: { enabled: false }, podmonitor: { enabled: false } },
   };
+}
+
+/** The release name, which labels every pod of the chart (`app.kubernetes.io/instance`). */
+export const CERT_MANAGER_RELEASE = 'cert-manager';
+
+/**
+ * cert-manager's metrics: the controller, the webhook and the cainjector each serve them on their
+ * `http-metrics` port, and all three carry the release's instance label (the chart's own
+ * PodMonitor selects them the same way; the startupapicheck job has no such port).
+ */
+export function certManagerScrapeTargets(): ScrapeTarget[] {
+  return [{ name: 'cert-manager', namespace: PLATFORM_NAMESPACES.system, podSelector: { 'app.kubernetes.io/instance': CERT_MANAGER_RELEASE }, port: 'http-metrics' }];
 }
 
 /** The cert-manager release in the system namespace. */
 export class CertManager extends Construct {
   readonly release: AddonRelease;
+  /** What it exposes to the platform's monitoring. */
+  readonly scrapeTargets: readonly ScrapeTarget[] = certManagerScrapeTargets();
 
   constructor(scope: Construct, id: string, ctx: AddonContext) {
     super(scope, id);
     this.release = new AddonRelease(this, 'Release', {
       chart: 'certManager',
-      releaseName: 'cert-manager',
+      releaseName: CERT_MANAGER_RELEASE,
       namespace: ctx.namespaces.system.name,
       values: certManagerValues(ctx),
     });

@@ -5,11 +5,11 @@
  * order for brokers, fast scale-to-zero for batch.
  */
 import { Construct } from 'constructs';
-import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { awsNodePoolNames, PLATFORM_NAMESPACES, type ClusterPlan, type FlavourProfile } from '../../spec/plan';
+import type { ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import type { AddonIdentity } from '../aws/addon-roles';
-import { AddonRelease, customResource, serviceMonitorManifest, type HelmValues } from './release';
+import { AddonRelease, type HelmValues } from './release';
 import { controllerPriorityClass, type AddonContext } from './context';
 
 /**
@@ -109,25 +109,41 @@ export function clusterAutoscalerValues(ctx: AddonContext, props: ClusterAutosca
     extraArgs: clusterAutoscalerArgs(profile),
     ...(profile.expander === 'priority' ? { expanderPriorities: expanderPriorities(ctx.plan.name, plan) } : {}),
     ...(ctx.controllerTolerations.length ? { tolerations: [...ctx.controllerTolerations] } : {}),
-    // Its metrics Service; the ServiceMonitor is Loom's (see ClusterAutoscaler).
     service: { create: true },
+    // No ServiceMonitor of the chart's in any mode: its metrics are declared instead
+    // (clusterAutoscalerScrapeTargets) and scraped by whatever the platform monitors with.
     serviceMonitor: { enabled: false },
   };
 }
 
-/** The release name, which labels the chart's metrics Service (`app.kubernetes.io/instance`). */
+/** The release name, which labels its pods (`app.kubernetes.io/instance`). */
 export const CLUSTER_AUTOSCALER_RELEASE = 'cluster-autoscaler';
+/** The chart's name label: `<cloudProvider>-cluster-autoscaler` unless overridden. */
+export const CLUSTER_AUTOSCALER_NAME = 'aws-cluster-autoscaler';
+/** The autoscaler's metrics port: the chart declares it on the container without a name. */
+export const CLUSTER_AUTOSCALER_METRICS_PORT = 8085;
+
+/** The autoscaler's metrics (plain http on its one container port, by number since the chart leaves it unnamed). */
+export function clusterAutoscalerScrapeTargets(): ScrapeTarget[] {
+  return [
+    {
+      name: 'cluster-autoscaler',
+      namespace: PLATFORM_NAMESPACES.system,
+      podSelector: { 'app.kubernetes.io/name': CLUSTER_AUTOSCALER_NAME, 'app.kubernetes.io/instance': CLUSTER_AUTOSCALER_RELEASE },
+      port: CLUSTER_AUTOSCALER_METRICS_PORT,
+    },
+  ];
+}
 
 /**
- * The cluster-autoscaler release in the system namespace.
- *
- * When the platform scrapes its add-ons, the ServiceMonitor is a resource of Loom's rather than
- * the chart's: it must wait for the monitoring stack (whose CRD it is), while the autoscaler must
- * not — the monitoring stack's pods may need the very nodes the autoscaler adds.
+ * The cluster-autoscaler release in the system namespace. It waits for nothing of the monitoring
+ * component's — the monitoring stack's pods may need the very nodes the autoscaler adds — and
+ * nothing it creates needs the Prometheus Operator's CRDs.
  */
 export class ClusterAutoscaler extends Construct {
   readonly release: AddonRelease;
-  readonly serviceMonitor?: Manifest;
+  /** What it exposes to the platform's monitoring. */
+  readonly scrapeTargets: readonly ScrapeTarget[] = clusterAutoscalerScrapeTargets();
 
   constructor(scope: Construct, id: string, ctx: AddonContext, props: ClusterAutoscalerProps) {
     super(scope, id);
@@ -137,18 +153,5 @@ export class ClusterAutoscaler extends Construct {
       namespace: ctx.namespaces.system.name,
       values: clusterAutoscalerValues(ctx, props),
     });
-    if (ctx.monitoring.enabled) {
-      this.serviceMonitor = customResource(
-        this,
-        'ServiceMonitor',
-        serviceMonitorManifest({
-          name: CLUSTER_AUTOSCALER_RELEASE,
-          namespace: PLATFORM_NAMESPACES.system,
-          selector: { 'app.kubernetes.io/instance': CLUSTER_AUTOSCALER_RELEASE },
-          port: 'http',
-        }),
-        [this.release.resource],
-      );
-    }
   }
 }

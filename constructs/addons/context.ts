@@ -1,6 +1,8 @@
 /**
  * What every add-on is given: the platform, the cluster, the namespaces and priority classes of
- * its add-ons stack, and the scheduling and monitoring decisions that apply to all of them.
+ * its add-ons stack, and the scheduling decisions that apply to all of them. Nothing about the
+ * platform's monitoring: an add-on declares what it exposes (`scrapeTargets`) and configures its
+ * chart the same way whatever monitors it.
  */
 import type { IKubernetesCluster } from '../core/contracts';
 import type { PlatformNamespace } from '../kubernetes/namespace';
@@ -26,20 +28,11 @@ export interface AddonNamespaces {
   readonly workloads: PlatformNamespace;
 }
 
-/** Scraping the add-ons' metrics, when the platform runs its own Prometheus. */
-export interface AddonMonitoring {
-  /** Whether to create ServiceMonitors (their CRD comes with kube-prometheus-stack). */
-  readonly enabled: boolean;
-  /** The namespace Prometheus runs in, for charts that grant it access to their metrics. */
-  readonly prometheusNamespace: string;
-}
-
 export interface AddonContext {
   readonly plan: PlatformPlan;
   readonly cluster: IKubernetesCluster;
   readonly namespaces: AddonNamespaces;
   readonly priorityClasses: PriorityClasses;
-  readonly monitoring: AddonMonitoring;
   /** Two replicas and disruption budgets for the controllers (prod). */
   readonly highAvailability: boolean;
   /**

@@ -20,8 +20,8 @@
  */
 import { Construct } from 'constructs';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
-import type { IKubernetesCluster } from '../core/contracts';
-import { clusterHasGpus } from '../../spec/plan';
+import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
+import { clusterHasGpus, PLATFORM_NAMESPACES } from '../../spec/plan';
 import { AddonRelease, type HelmValues } from './release';
 import { GPU_TOLERATION, type AddonContext } from './context';
 
@@ -77,7 +77,9 @@ export function gpuOperatorValues(ctx: AddonContext): HelmValues {
     toolkit: { enabled: !host.toolkit, ...(gke ? { installDir: GKE_NVIDIA_INSTALL_DIR } : {}) },
     ...(gke ? { hostPaths: { driverInstallDir: GKE_NVIDIA_INSTALL_DIR }, cdi: { enabled: true } } : {}),
     devicePlugin: { enabled: true },
-    dcgmExporter: { enabled: true, serviceMonitor: { enabled: ctx.monitoring.enabled } },
+    // GPU metrics in every mode; the operator's own ServiceMonitor (it creates one once the CRD
+    // exists) stays off: see gpuOperatorScrapeTargets.
+    dcgmExporter: { enabled: true, serviceMonitor: { enabled: false } },
     daemonsets: { tolerations: [GPU_TOLERATION] },
     operator: {
       // The chart's own (control plane) plus the platform controllers'.
@@ -92,9 +94,22 @@ export function gpuOperatorValues(ctx: AddonContext): HelmValues {
   };
 }
 
+/** The DCGM exporter's port: the operator's DaemonSet declares it (as `metrics`) and listens there. */
+export const DCGM_EXPORTER_PORT = 9400;
+
+/**
+ * GPU metrics: the DCGM exporter the operator runs on every GPU node (pods labelled
+ * `app: nvidia-dcgm-exporter`, in the operator's namespace), by port number.
+ */
+export function gpuOperatorScrapeTargets(): ScrapeTarget[] {
+  return [{ name: 'dcgm-exporter', namespace: PLATFORM_NAMESPACES.nodeAgents, podSelector: { app: 'nvidia-dcgm-exporter' }, port: DCGM_EXPORTER_PORT }];
+}
+
 /** The GPU operator release in the node-agents namespace (and, on GKE, its priority-class quota). */
 export class GpuOperator extends Construct {
   readonly release: AddonRelease;
+  /** What it exposes to the platform's monitoring. */
+  readonly scrapeTargets: readonly ScrapeTarget[] = gpuOperatorScrapeTargets();
   /** GKE only: admits `system-node-critical` pods in the node-agents namespace. */
   readonly criticalPodsQuota?: ResourceQuotaV1;
 

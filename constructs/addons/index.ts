@@ -14,16 +14,20 @@
  * Everything is installed with the Kubernetes and Helm providers of the cluster's add-ons stack;
  * what an add-on needs from AWS (IAM roles, Karpenter's queue) comes from the cluster stack
  * through {@link IAwsKubernetesCluster}.
+ *
+ * The add-ons know nothing of the platform's monitoring: each serves its metrics and declares
+ * them as scrape targets ({@link PlatformAddons.scrapeTargets}) whatever the monitoring mode,
+ * with its chart's own ServiceMonitors off; the monitoring component, when there is one, renders
+ * the targets in its own form (`IMonitoring.scrape`). Switching the monitoring mode therefore
+ * changes no add-on resource.
  */
 import { Construct } from 'constructs';
-import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import type { ITerraformDependable } from '../core/cdk';
-import type { IKubernetesCluster } from '../core/contracts';
+import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { isAwsKubernetesCluster } from '../aws/addon-roles';
 import { ADDON_SERVICE_ACCOUNTS, type PlatformPlan } from '../../spec/plan';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
-import { tolerationFor, type AddonContext, type AddonMonitoring, type AddonNamespaces } from './context';
+import { tolerationFor, type AddonContext, type AddonNamespaces } from './context';
 import type { AddonRelease } from './release';
 import { CertManager } from './cert-manager';
 import { MetricsServer, needsMetricsServer } from './metrics-server';
@@ -49,17 +53,6 @@ export interface PlatformAddonsProps {
   readonly cluster: IKubernetesCluster;
   readonly namespaces: AddonNamespaces;
   readonly priorityClasses: PriorityClasses;
-  /**
-   * Where the platform's Prometheus runs, when the monitoring component is `build` (its charts are
-   * told to grant it access to their metrics).
-   * @default the system namespace
-   */
-  readonly prometheusNamespace?: string;
-}
-
-/** Whether the platform runs its own Prometheus (monitoring: build), which scrapes ServiceMonitors. */
-export function monitoringIsBuilt(plan: PlatformPlan): boolean {
-  return plan.components.some((c) => c.name === 'monitoring' && c.mode === 'build');
 }
 
 /** Which add-ons a cluster gets, without building them (for summaries and tests). */
@@ -88,16 +81,11 @@ export class PlatformAddons extends Construct {
   constructor(scope: Construct, id: string, props: PlatformAddonsProps) {
     super(scope, id);
     const { plan, cluster } = props;
-    const monitoring: AddonMonitoring = {
-      enabled: monitoringIsBuilt(plan),
-      prometheusNamespace: props.prometheusNamespace ?? props.namespaces.system.name,
-    };
     this.context = {
       plan,
       cluster,
       namespaces: props.namespaces,
       priorityClasses: props.priorityClasses,
-      monitoring,
       highAvailability: plan.environment === 'prod',
       controllerTolerations: (cluster.plan.systemPool?.taints ?? []).map(tolerationFor),
     };
@@ -141,11 +129,6 @@ export class PlatformAddons extends Construct {
     if (cluster.flavour === 'batch') this.kueue = new Kueue(this, 'Kueue', ctx);
   }
 
-  /** The ServiceMonitors Loom writes itself (the autoscalers'; see {@link dependOnMonitoring}). */
-  get serviceMonitors(): Manifest[] {
-    return [this.clusterAutoscaler?.serviceMonitor, this.karpenter?.serviceMonitor].filter((m): m is Manifest => m !== undefined);
-  }
-
   /** Every Helm release of the add-ons. */
   get releases(): AddonRelease[] {
     return [
@@ -161,26 +144,14 @@ export class PlatformAddons extends Construct {
   }
 
   /**
-   * Orders what creates ServiceMonitors after `monitoring` — the monitoring component's
-   * kube-prometheus-stack release, which brings the ServiceMonitor CRD — when the platform scrapes
-   * its add-ons. The monitoring component calls this once its release exists in the same stack.
-   *
-   * - The releases whose charts render ServiceMonitors (cert-manager, metrics-server, Kueue, the
-   *   load balancer controller) wait for it; the monitoring release must therefore not depend on
-   *   them (Terraform reports such a cycle at plan time).
-   * - The autoscalers never wait for monitoring: Prometheus may need the nodes they add. Their
-   *   ServiceMonitors are Loom's own resources ({@link serviceMonitors}), and those wait instead.
-   * - The GPU operator creates its DCGM ServiceMonitor itself once the CRD exists; no ordering.
+   * What the add-ons expose to the platform's monitoring, in the order of {@link releases}: one
+   * scrape target per metrics endpoint, the same whatever the monitoring mode (and whether there is
+   * a monitoring component at all). `MlPlatform` hands them to `IMonitoring.scrape`.
    */
-  dependOnMonitoring(monitoring: ITerraformDependable): void {
-    if (!this.context.monitoring.enabled) return;
-    for (const release of [this.certManager.release, this.metricsServer?.release, this.kueue?.release, this.loadBalancerController?.release]) {
-      release?.addDependency(monitoring);
-    }
-    for (const monitor of this.serviceMonitors) {
-      const existing = monitor.dependsOn ?? [];
-      if (!existing.includes(monitoring.fqn)) monitor.dependsOn = [...existing, monitoring.fqn];
-    }
+  get scrapeTargets(): ScrapeTarget[] {
+    return [this.certManager, this.metricsServer, this.clusterAutoscaler, this.karpenter, this.loadBalancerController, this.gpuOperator, this.kueue]
+      .flatMap((addon) => addon?.scrapeTargets ?? [])
+      .map((t) => ({ ...t, podSelector: { ...t.podSelector } }));
   }
 }
 

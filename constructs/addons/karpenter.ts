@@ -8,8 +8,9 @@ import { Construct } from 'constructs';
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { PLATFORM_NAMESPACES, poolLimits, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
 import type { RegionalCloud } from '../../spec/regions';
+import type { ScrapeTarget } from '../core/contracts';
 import type { IAwsKubernetesCluster, KarpenterAttributes } from '../aws/addon-roles';
-import { AddonRelease, customResource, serviceMonitorManifest, type CustomResourceManifest, type HelmValues } from './release';
+import { AddonRelease, customResource, type CustomResourceManifest, type HelmValues } from './release';
 import { controllerPriorityClass, type AddonContext } from './context';
 import { GPU_RESOURCE } from './kueue';
 
@@ -40,13 +41,26 @@ export function karpenterValues(ctx: AddonContext, cluster: IAwsKubernetesCluste
     // Karpenter's own nodes and tolerates CriticalAddonsOnly).
     nodeSelector: { 'kubernetes.io/os': 'linux', 'loom.dev/role': 'system' },
     controller: { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
-    // The ServiceMonitor is Loom's (see Karpenter): Karpenter must not wait for the monitoring stack.
+    // No ServiceMonitor of the chart's in any mode: its metrics are declared instead
+    // (karpenterScrapeTargets) and scraped by whatever the platform monitors with.
     serviceMonitor: { enabled: false },
   };
 }
 
-/** The release name, which labels the chart's metrics Service (`app.kubernetes.io/instance`). */
+/** The release name, which labels the controller's pods (`app.kubernetes.io/instance`). */
 export const KARPENTER_RELEASE = 'karpenter';
+
+/** The controller's metrics, on its `http-metrics` container port (`controller.metrics.port`, plain http). */
+export function karpenterScrapeTargets(): ScrapeTarget[] {
+  return [
+    {
+      name: 'karpenter',
+      namespace: PLATFORM_NAMESPACES.system,
+      podSelector: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': KARPENTER_RELEASE },
+      port: 'http-metrics',
+    },
+  ];
+}
 
 /** The EC2NodeClass of a pool: AMI, subnets and security group of the cluster, disk, IMDSv2, tags. */
 export function ec2NodeClassManifest(plan: PlatformPlan, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes, pool: NodePoolPlan): CustomResourceManifest {
@@ -126,18 +140,16 @@ export function nodePoolManifest(cloud: RegionalCloud, cluster: IAwsKubernetesCl
 }
 
 /**
- * Karpenter's CRDs, controller, and a NodePool and EC2NodeClass per pool.
- *
- * When the platform scrapes its add-ons, the ServiceMonitor is a resource of Loom's rather than
- * the chart's: it must wait for the monitoring stack (whose CRD it is), while Karpenter must not —
- * the monitoring stack's pods need the nodes Karpenter launches.
+ * Karpenter's CRDs, controller, and a NodePool and EC2NodeClass per pool. Nothing here waits for
+ * the monitoring component — its pods need the nodes Karpenter launches.
  */
 export class Karpenter extends Construct {
   readonly crds: AddonRelease;
   readonly release: AddonRelease;
   readonly nodeClasses: Record<string, Manifest> = {};
   readonly nodePools: Record<string, Manifest> = {};
-  readonly serviceMonitor?: Manifest;
+  /** What it exposes to the platform's monitoring. */
+  readonly scrapeTargets: readonly ScrapeTarget[] = karpenterScrapeTargets();
 
   constructor(scope: Construct, id: string, ctx: AddonContext, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes) {
     super(scope, id);
@@ -157,19 +169,6 @@ export class Karpenter extends Construct {
       const scopeOf = new Construct(pools, pool.name);
       this.nodeClasses[pool.name] = customResource(scopeOf, 'EC2NodeClass', ec2NodeClassManifest(ctx.plan, cluster, karpenter, pool), [this.release.resource]);
       this.nodePools[pool.name] = customResource(scopeOf, 'NodePool', nodePoolManifest('aws', cluster, pool), [this.release.resource, this.nodeClasses[pool.name]!]);
-    }
-    if (ctx.monitoring.enabled) {
-      this.serviceMonitor = customResource(
-        this,
-        'ServiceMonitor',
-        serviceMonitorManifest({
-          name: KARPENTER_RELEASE,
-          namespace: PLATFORM_NAMESPACES.system,
-          selector: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': KARPENTER_RELEASE },
-          port: 'http-metrics',
-        }),
-        [this.release.resource],
-      );
     }
   }
 }

@@ -15,6 +15,7 @@
 import { Construct } from 'constructs';
 import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { stringify } from 'yaml';
+import type { ScrapeTarget } from '../core/contracts';
 import { PLATFORM_NAMESPACES, queueFlavors, type QueueFlavor } from '../../spec/plan';
 import { AddonRelease, customResource, type CustomResourceManifest, type HelmValues } from './release';
 import { controllerPriorityClass, tolerationFor, type AddonContext } from './context';
@@ -69,14 +70,14 @@ export const KUEUE_DEFAULT_CONTROLLER_CONFIG = {
 /**
  * Kueue's controller configuration: the chart's default, with `managedJobsNamespaceSelector`
  * narrowed so that Kueue never manages (or gates) pods in kube-system or the platform's own
- * namespaces — a queue must not stand between the cluster and its controllers — and, when the
- * platform scrapes its add-ons, per-ClusterQueue resource metrics.
+ * namespaces — a queue must not stand between the cluster and its controllers — and per-ClusterQueue
+ * resource metrics (a configuration switch, on in every mode).
  */
-export function kueueControllerConfig(monitoring: boolean): Record<string, unknown> {
+export function kueueControllerConfig(): Record<string, unknown> {
   const d = KUEUE_DEFAULT_CONTROLLER_CONFIG;
   return {
     ...d,
-    metrics: { ...d.metrics, ...(monitoring ? { enableClusterQueueResources: true } : {}) },
+    metrics: { ...d.metrics, enableClusterQueueResources: true },
     managedJobsNamespaceSelector: {
       matchExpressions: [
         { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', PLATFORM_NAMESPACES.system, PLATFORM_NAMESPACES.nodeAgents] },
@@ -85,18 +86,46 @@ export function kueueControllerConfig(monitoring: boolean): Record<string, unkno
   };
 }
 
-/** Kueue's values: priority class and tolerations of the controllers, HA in prod, metrics. */
+/**
+ * Kueue's values: priority class and tolerations of the controllers, HA in prod. `enablePrometheus`
+ * stays off in every mode: it only adds the chart's ServiceMonitor (and a Role for a
+ * `prometheus-k8s` service account); the metrics endpoint itself is always served — see
+ * {@link kueueScrapeTargets}.
+ */
 export function kueueValues(ctx: AddonContext): HelmValues {
   return {
-    enablePrometheus: ctx.monitoring.enabled,
+    enablePrometheus: false,
     controllerManager: {
       manager: { priorityClassName: controllerPriorityClass(ctx) },
       ...(ctx.highAvailability ? { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } } : {}),
       ...(ctx.controllerTolerations.length ? { tolerations: [...ctx.controllerTolerations] } : {}),
     },
-    managerConfig: { controllerManagerConfigYaml: stringify(kueueControllerConfig(ctx.monitoring.enabled), { lineWidth: 0, aliasDuplicateObjects: false }) },
-    ...(ctx.monitoring.enabled ? { metrics: { prometheusNamespace: ctx.monitoring.prometheusNamespace } } : {}),
+    managerConfig: { controllerManagerConfigYaml: stringify(kueueControllerConfig(), { lineWidth: 0, aliasDuplicateObjects: false }) },
   };
+}
+
+/** The release name, which labels the controller's pods (`app.kubernetes.io/instance`). */
+export const KUEUE_RELEASE = 'kueue';
+/** The controller's metrics port (`metrics.bindAddress` of the configuration, declared on the pod). */
+export const KUEUE_METRICS_PORT = 8443;
+
+/**
+ * Kueue's metrics: the controller manager serves them over https with a self-signed certificate,
+ * to clients whose token may `get` `/metrics` (controller-runtime's authentication and
+ * authorization filter), as the chart's own ServiceMonitor scrapes them.
+ */
+export function kueueScrapeTargets(): ScrapeTarget[] {
+  return [
+    {
+      name: 'kueue',
+      namespace: PLATFORM_NAMESPACES.system,
+      podSelector: { 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/instance': KUEUE_RELEASE, 'control-plane': 'controller-manager' },
+      port: KUEUE_METRICS_PORT,
+      scheme: 'https',
+      insecureSkipVerify: true,
+      auth: 'service-account-token',
+    },
+  ];
 }
 
 /** The ResourceFlavor of a queue flavour. */
@@ -162,6 +191,8 @@ export function localQueueManifest(labels: Record<string, string>): CustomResour
 /** Kueue's controller and the platform's queues. */
 export class Kueue extends Construct {
   readonly release: AddonRelease;
+  /** What it exposes to the platform's monitoring. */
+  readonly scrapeTargets: readonly ScrapeTarget[] = kueueScrapeTargets();
   readonly flavors: readonly QueueFlavor[];
   readonly resourceFlavors: Record<string, Manifest> = {};
   /** Absent on an existing cluster whose spec describes no capacity. */
@@ -172,7 +203,7 @@ export class Kueue extends Construct {
     super(scope, id);
     this.release = new AddonRelease(this, 'Release', {
       chart: 'kueue',
-      releaseName: 'kueue',
+      releaseName: KUEUE_RELEASE,
       namespace: ctx.namespaces.system.name,
       values: kueueValues(ctx),
     });

@@ -73,7 +73,7 @@ export class AddonRelease extends Construct {
     });
   }
 
-  /** Makes the release wait for `dependable` too (e.g. the monitoring stack's CRDs). */
+  /** Makes the release wait for `dependable` too (CRDs or a webhook another release brings). */
   addDependency(dependable: ITerraformDependable): void {
     const fqn = dependable.fqn;
     const existing = this.resource.dependsOn ?? [];
@@ -107,34 +107,4 @@ export function customResource(scope: Construct, id: string, manifest: CustomRes
     manifest: manifest as unknown as Record<string, unknown>,
     ...(dependsOn.length ? { dependsOn } : {}),
   });
-}
-
-/** What a Loom-written ServiceMonitor scrapes. */
-export interface ServiceMonitorTarget {
-  /** The ServiceMonitor's name. */
-  readonly name: string;
-  /** The namespace of the Service (and of the ServiceMonitor), by its literal name. */
-  readonly namespace: string;
-  /** Labels of the metrics Service. */
-  readonly selector: Readonly<Record<string, string>>;
-  /** The Service's port name. */
-  readonly port: string;
-  /** @default /metrics */
-  readonly path?: string;
-  /** @default 30s */
-  readonly interval?: string;
-}
-
-/** A Prometheus Operator ServiceMonitor (monitoring.coreos.com/v1) for one add-on's metrics Service. */
-export function serviceMonitorManifest(target: ServiceMonitorTarget): CustomResourceManifest {
-  return {
-    apiVersion: 'monitoring.coreos.com/v1',
-    kind: 'ServiceMonitor',
-    metadata: { name: target.name, namespace: target.namespace, labels: { 'app.kubernetes.io/managed-by': 'loom' } },
-    spec: {
-      selector: { matchLabels: { ...target.selector } },
-      namespaceSelector: { matchNames: [target.namespace] },
-      endpoints: [{ port: target.port, path: target.path ?? '/metrics', interval: target.interval ?? '30s' }],
-    },
-  };
 }

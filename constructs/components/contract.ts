@@ -43,15 +43,12 @@ export interface IPlatformComponent extends IConstruct {
  */
 export interface IClusterAddons extends IConstruct {
   readonly cluster: IKubernetesCluster;
-  /** The platform namespaces; `name` is a reference to the namespace, so users wait for it. */
-  readonly namespaces: Readonly<Record<'system' | 'nodeAgents' | 'workloads', { readonly name: string }>>;
-  readonly priorityClasses: { nameOf(name: string): string };
   /**
-   * The cluster's platform add-ons, where they need ordering against a component: the charts
-   * that render ServiceMonitors wait for the monitoring release that brings their CRD.
-   * @default none
+   * The platform namespaces; `name` is a reference to the namespace, so users wait for it, and
+   * `resource` is for what names the namespace literally (custom resources) and must wait too.
    */
-  readonly addons?: { dependOnMonitoring(monitoring: ITerraformDependable): void };
+  readonly namespaces: Readonly<Record<'system' | 'nodeAgents' | 'workloads', { readonly name: string; readonly resource?: ITerraformDependable }>>;
+  readonly priorityClasses: { nameOf(name: string): string };
 }
 
 /** The props every component implementation takes. */

@@ -65,3 +65,48 @@ export interface IKubernetesCluster extends IConstruct {
 export interface PlatformContext {
   readonly plan: PlatformPlan;
 }
+
+/**
+ * Pods whose metrics endpoint should be scraped: what an add-on or a component exposes, stated
+ * once and independently of how the platform monitors (the monitoring component renders it as a
+ * PodMonitor, a scrape job or a `PodMonitoring`, see `IMonitoring.scrape`).
+ *
+ * Pods are selected by namespace and labels, and the endpoint by its container port — as the
+ * chart that runs the pods sets them — so no Service or chart-made monitor is needed.
+ */
+export interface ScrapeTarget {
+  /** Names the scrape job; unique per cluster (a lowercase DNS label of at most 40 characters). */
+  readonly name: string;
+  /** The pods' namespace (a plain name, not a reference). */
+  readonly namespace: string;
+  /** Labels the pods carry (all must match). */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /**
+   * The container port serving metrics: its name, or its number where the chart leaves the port
+   * unnamed. Either way the pod must declare the port.
+   */
+  readonly port: string | number;
+  /**
+   * The metrics path.
+   * @default /metrics
+   */
+  readonly path?: string;
+  /**
+   * The endpoint's scheme.
+   * @default http
+   */
+  readonly scheme?: 'http' | 'https';
+  /**
+   * Accept the endpoint's certificate without verifying it (https only): for endpoints serving a
+   * self-signed certificate that no CA the scraper knows has issued.
+   * @default false
+   */
+  readonly insecureSkipVerify?: boolean;
+  /**
+   * How the scraper authenticates (https only): `service-account-token` presents a Kubernetes
+   * service-account token, for endpoints that check it with a TokenReview and allow `get` on the
+   * non-resource URL `/metrics` (controller-runtime's secure metrics serving).
+   * @default none
+   */
+  readonly auth?: 'none' | 'service-account-token';
+}

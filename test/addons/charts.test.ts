@@ -16,6 +16,13 @@ import { onpremSpec } from '../kubernetes/fixtures';
 import { catalogueEntry, customResources, releases } from './fixtures';
 
 const examplesDir = join(__dirname, '..', '..', 'examples');
+
+/**
+ * Custom resources whose CRD ../shared/crds does not hold, so that no schema check is possible:
+ * Google Managed Service for Prometheus' `PodMonitoring` (its CRD comes with GKE's managed
+ * collection). Their shape is pinned by the monitoring component's own tests instead.
+ */
+const UNSTORED_CRDS = new Set(['monitoring.googleapis.com/v1 PodMonitoring']);
 const exampleFiles = readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)).sort();
 
 /** Variants that exercise what the examples leave off: Karpenter everywhere, monitoring built. */
@@ -75,6 +82,7 @@ describe.each(cases)('$name', ({ load }) => {
   it('writes only custom resources that validate against their CRD', () => {
     for (const [stack, json] of Object.entries(out.stacks)) {
       for (const manifest of customResources(json)) {
+        if (UNSTORED_CRDS.has(`${manifest.apiVersion} ${manifest.kind}`)) continue;
         expect(customResourceErrors(manifest), `${stack}: ${manifest.kind} ${manifest.metadata?.name}`).toEqual([]);
       }
     }

@@ -81,7 +81,7 @@ describe('cluster-autoscaler', () => {
     expect(values('apps').extraArgs).not.toHaveProperty('skip-nodes-with-system-pods');
   });
 
-  it('has no ServiceMonitor of the chart’s: Loom writes its own when the platform builds monitoring', () => {
+  it('has no ServiceMonitor of the chart’s: it declares its metrics as a scrape target instead', () => {
     expect(values('apps').serviceMonitor).toEqual({ enabled: false });
   });
 });

@@ -1,16 +1,14 @@
 /**
  * cert-manager, metrics-server and the AWS Load Balancer Controller; and the add-ons' metrics when
- * the platform builds its own monitoring (ServiceMonitors on, ordered after kube-prometheus-stack).
+ * the platform builds its own monitoring (scraped through kube-prometheus-stack's values, nothing
+ * ordered after it; see scrape-targets.test.ts for every mode).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { App } from '../../constructs/core/cdk';
-import { Release } from '@cdktf/provider-helm/lib/release';
 import { loadBalancerControllerPolicy } from '../../constructs/aws/addon-policies';
-import { MlPlatform } from '../../stacks/ml-platform';
-import { findResource, specFrom, synthSpec, type Synthesized } from '../helpers/synth';
+import { findResource, synthSpec, type Synthesized } from '../helpers/synth';
 import { awsSpec } from '../aws/fixtures';
 import { onpremSpec } from '../kubernetes/fixtures';
-import { customResource, release, remoteRef } from './fixtures';
+import { customResources, release, remoteRef } from './fixtures';
 
 describe('cert-manager', () => {
   let out: Synthesized;
@@ -100,53 +98,34 @@ describe('with monitoring: build', () => {
   });
   afterAll(() => out.cleanup());
 
-  it("turns on the add-ons' ServiceMonitors and metrics", () => {
-    const training = out.stacks['acme-addons-training']!;
-    const apps = out.stacks['acme-addons-apps']!;
-    expect(release(training, 'cert-manager').values.prometheus).toEqual({ enabled: true, servicemonitor: { enabled: true } });
-    expect(release(training, 'gpu-operator').values.dcgmExporter.serviceMonitor).toEqual({ enabled: true });
-    expect(release(training, 'kueue').values).toMatchObject({ enablePrometheus: true, metrics: { prometheusNamespace: expect.stringMatching(/Namespaces_System/) } });
-    expect(release(training, 'aws-load-balancer-controller').values.serviceMonitor).toMatchObject({ enabled: true });
-    expect(release(apps, 'metrics-server').values).toMatchObject({ metrics: { enabled: true }, serviceMonitor: { enabled: true } });
-  });
-
-  it("scrapes the autoscalers through ServiceMonitors of Loom's, not their charts'", () => {
-    const karpenter = customResource(out.stacks['acme-addons-training']!, 'ServiceMonitor', 'karpenter');
-    expect(karpenter.metadata.namespace).toBe('loom-system');
-    expect(karpenter.spec).toMatchObject({ selector: { matchLabels: { 'app.kubernetes.io/instance': 'karpenter' } }, endpoints: [{ port: 'http-metrics', path: '/metrics' }] });
-    expect(release(out.stacks['acme-addons-training']!, 'karpenter').values.serviceMonitor).toEqual({ enabled: false });
-    const ca = customResource(out.stacks['acme-addons-apps']!, 'ServiceMonitor', 'cluster-autoscaler');
-    expect(ca.spec).toMatchObject({ selector: { matchLabels: { 'app.kubernetes.io/instance': 'cluster-autoscaler' } }, endpoints: [{ port: 'http' }] });
-  });
-
-  it('orders what creates ServiceMonitors after the monitoring release, but never the autoscalers', () => {
-    const platform = new MlPlatform(new App(), specFrom({ ...awsSpec(), components: { monitoring: { mode: 'build' } } }));
-    const stack = platform.addonsStacks.apps!;
-    const monitoring = new Release(stack, 'FakeMonitoring', { name: 'kube-prometheus-stack', chart: 'kube-prometheus-stack' });
-    stack.addons.dependOnMonitoring(monitoring);
-    const deps = (r: { resource: { dependsOn?: string[] } } | undefined) => r?.resource.dependsOn ?? [];
-    for (const r of [stack.addons.certManager.release, stack.addons.metricsServer?.release, stack.addons.loadBalancerController?.release]) {
-      expect(deps(r)).toContain(monitoring.fqn);
+  it('orders no add-on after the monitoring release: nothing of theirs needs the Prometheus Operator CRDs', () => {
+    for (const c of ['apps', 'events', 'training']) {
+      const stack = out.stacks[`acme-addons-${c}`]!;
+      for (const body of Object.values(stack.resource ?? {}).flatMap((byName) => Object.values(byName))) {
+        const path = String((body as any)['//']?.metadata?.path ?? '');
+        if (path.split('/')[1] !== 'Addons') continue;
+        expect(((body as any).depends_on ?? []).join(' '), path).not.toMatch(/Monitoring/);
+      }
+      expect(customResources(stack, 'ServiceMonitor'), c).toEqual([]);
     }
-    expect(deps(stack.addons.clusterAutoscaler?.release)).not.toContain(monitoring.fqn);
-    expect(stack.addons.clusterAutoscaler?.serviceMonitor?.dependsOn).toContain(monitoring.fqn);
   });
 
-  it('leaves them off, and orders nothing, when monitoring is bought or absent', () => {
-    const platform = new MlPlatform(new App(), specFrom(awsSpec()));
-    const stack = platform.addonsStacks.apps!;
-    const monitoring = new Release(stack, 'FakeMonitoring', { name: 'm', chart: 'm' });
-    stack.addons.dependOnMonitoring(monitoring);
-    expect(stack.addons.certManager.release.resource.dependsOn ?? []).not.toContain(monitoring.fqn);
-    expect(stack.addons.serviceMonitors).toEqual([]);
+  it('scrapes the autoscalers, the controllers and the GPU metrics through the monitoring release, not through monitors of theirs', () => {
+    const kps = release(out.stacks['acme-addons-training']!, 'kube-prometheus-stack').values;
+    const monitors = kps.prometheus.additionalPodMonitors.map((m: any) => m.name);
+    expect(monitors).toEqual(['cert-manager', 'metrics-server', 'karpenter', 'aws-load-balancer-controller', 'dcgm-exporter']);
+    expect(kps.prometheus.prometheusSpec.additionalScrapeConfigs.map((j: any) => j.job_name)).toEqual(['kueue']);
+    expect(release(out.stacks['acme-addons-training']!, 'karpenter').values.serviceMonitor).toEqual({ enabled: false });
   });
 });
 
 describe('existing clusters with monitoring: build', () => {
-  it("scrape the add-ons the same way", () => {
+  it('scrape the add-ons the same way', () => {
     const out = synthSpec(onpremSpec({ components: { monitoring: { mode: 'build' } } }));
     try {
-      expect(release(out.stacks['lab-addons-apps']!, 'cert-manager').values.prometheus.servicemonitor).toEqual({ enabled: true });
+      expect(release(out.stacks['lab-addons-apps']!, 'cert-manager').values.prometheus.servicemonitor).toEqual({ enabled: false });
+      const monitors = release(out.stacks['lab-addons-apps']!, 'kube-prometheus-stack').values.prometheus.additionalPodMonitors.map((m: any) => m.name);
+      expect(monitors).toContain('cert-manager');
     } finally {
       out.cleanup();
     }

@@ -60,12 +60,18 @@ describe.each(['aws', 'gcp', 'kubernetes'] as const)('monitoring: build on %s (k
     else for (const k of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy']) expect(values[k], k).toEqual({ enabled: false });
   });
 
-  it('orders the add-ons that render ServiceMonitors after the release that brings their CRD', () => {
-    const stack = out().stacks[`${prefix}-addons-${clusters[0]}`]!;
-    const kpsAddress = Object.entries(stack.resource!.helm_release!).find(([, r]) => (r as any).name === 'kube-prometheus-stack')![0];
-    const certManager = releases(stack)['cert-manager'];
-    if (certManager) expect(certManager.depends_on.join(' ')).toContain(`helm_release.${kpsAddress}`);
-    expect(kps(clusters[0]!).depends_on ?? []).toEqual([]);
+  it('makes no add-on wait for the monitoring release, nor the release for an add-on (nothing of theirs needs its CRDs)', () => {
+    for (const c of clusters) {
+      const stack = out().stacks[`${prefix}-addons-${c}`]!;
+      const kpsAddress = Object.entries(stack.resource!.helm_release!).find(([, r]) => (r as any).name === 'kube-prometheus-stack')![0];
+      for (const [name, r] of Object.entries(releases(stack))) {
+        expect(((r.depends_on ?? []) as string[]).join(' '), `${c}: ${name}`).not.toContain(kpsAddress);
+      }
+      expect(kps(c).depends_on ?? [], c).toEqual([]);
+      // No Prometheus Operator resource outside the release: ServiceMonitors, PodMonitors.
+      const manifests = Object.values(stack.resource?.kubernetes_manifest ?? {}).map((m: any) => m.manifest.kind);
+      expect(manifests.filter((k) => /Monitor/.test(k)), c).toEqual([]);
+    }
   });
 
   it('has no services stack and no cloud resource', () => {
@@ -112,7 +118,7 @@ describe('monitoring: buy on AWS (Amazon Managed Service for Prometheus, Managed
     }
   });
 
-  it("scrapes the API server, kubelets, cAdvisor, annotated services and pods, and DCGM where there are GPUs", () => {
+  it("scrapes the API server, kubelets, cAdvisor, annotated services and pods, and the add-ons' targets (DCGM where there are GPUs)", () => {
     const config = (c: string) => parse(String((findResource(services(), 'aws_prometheus_scraper', { alias: `acme-${c}` }) as any).scrape_configuration));
     const training = config('training');
     expect(training.global).toEqual({ scrape_interval: '30s', external_labels: { cluster: 'training' } });
@@ -122,9 +128,22 @@ describe('monitoring: buy on AWS (Amazon Managed Service for Prometheus, Managed
       'cadvisor',
       'kubernetes-service-endpoints',
       'kubernetes-pods',
+      'cert-manager',
+      'metrics-server',
+      'cluster-autoscaler',
+      'aws-load-balancer-controller',
       'dcgm-exporter',
+      'kueue',
     ]);
     expect(config('apps').scrape_configs.map((j: any) => j.job_name)).not.toContain('dcgm-exporter');
+    // Pods a declared target scrapes are not scraped again for their prometheus.io annotations.
+    const pods = training.scrape_configs.find((j: any) => j.job_name === 'kubernetes-pods');
+    expect(pods.relabel_configs).toContainEqual({
+      source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_label_app_kubernetes_io_instance'],
+      separator: ';',
+      regex: 'loom-system;cert-manager',
+      action: 'drop',
+    });
     // AMP accepts bearer tokens only from the service-account token file, and no interval under 30s.
     for (const job of training.scrape_configs.filter((j: any) => j.authorization)) {
       expect(job.authorization).toEqual({ type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' });
@@ -170,18 +189,32 @@ describe('monitoring: buy on Google Cloud (Managed Service for Prometheus)', () 
   const out = () => synthPlatform('gcp', { monitoring: 'buy' });
   const cluster = (c: string) => findResource(out().stacks[`acme-cluster-${c}`]!, 'google_container_cluster') as any;
 
-  it('enables managed collection and the metric packages on every cluster, DCGM where there are GPUs', () => {
+  it("enables managed collection and the metric packages on every cluster, leaving GPU metrics to the GPU operator's DCGM exporter", () => {
     for (const c of CLUSTERS) {
       const config = cluster(c).monitoring_config;
       expect(config.managed_prometheus).toEqual({ enabled: true });
       expect(config.enable_components).toEqual(expect.arrayContaining(['SYSTEM_COMPONENTS', ...GKE_KUBE_STATE_METRICS, ...GKE_NODE_METRICS, 'APISERVER']));
-      expect(config.enable_components.includes('DCGM'), c).toBe(c === 'training');
+      // GKE's DCGM package would duplicate the DCGM exporter's series, which monitoring scrapes as an add-on target.
+      expect(config.enable_components, c).not.toContain('DCGM');
     }
   });
 
-  it('needs no services stack and installs nothing in the clusters', () => {
+  it("needs no services stack, and installs in the clusters only the PodMonitorings of their targets (and Kueue's scraper token)", () => {
     expect(out().stacks['acme-services']).toBeUndefined();
-    expect(resourcesUnder(out().stacks, 'Monitoring')).toEqual([]);
+    const under = resourcesUnder(out().stacks, 'Monitoring');
+    expect([...new Set(under.filter((r) => r.type === 'kubernetes_manifest').map((r) => (r.body as any).manifest.kind))]).toEqual(['PodMonitoring']);
+    const others = under.filter((r) => r.type !== 'kubernetes_manifest');
+    // Kueue (training only) checks a token: a service account allowed /metrics, its token, and
+    // read access to that one Secret for managed collection's collector.
+    expect(new Set(others.map((r) => r.stack))).toEqual(new Set(['acme-addons-training']));
+    expect(others.map((r) => r.type).sort()).toEqual([
+      'kubernetes_cluster_role_binding_v1',
+      'kubernetes_cluster_role_v1',
+      'kubernetes_role_binding_v1',
+      'kubernetes_role_v1',
+      'kubernetes_secret_v1',
+      'kubernetes_service_account_v1',
+    ]);
   });
 
   it('turns managed collection off on build, and leaves GKE alone without a monitoring component', () => {

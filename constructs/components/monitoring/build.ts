@@ -4,9 +4,12 @@
  * kube-state-metrics, node exporters — and Grafana on the monitoring component's cluster only.
  *
  * Prometheus picks up every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and PrometheusRule in
- * the cluster, not only the chart's own (`*SelectorNilUsesHelmValues: false`), so what add-ons
- * expose — the GPU operator's DCGM exporter where there are GPUs, Kueue, cert-manager — is scraped
- * without further wiring. Targets given through the contract become PodMonitors in the values.
+ * the cluster, not only the chart's own (`*SelectorNilUsesHelmValues: false`), for what teams add
+ * themselves. Targets given through the contract — the platform add-ons' metrics among them: the
+ * GPU operator's DCGM exporter where there are GPUs, Kueue, cert-manager, the autoscaler — become
+ * PodMonitors in the values (or scrape jobs, for targets that authenticate with Prometheus' own
+ * token), so nothing outside this release needs the Prometheus Operator's CRDs and nothing has to
+ * wait for them.
  *
  * Placement: the release and its controllers in `loom-system` (Pod Security baseline); the node
  * exporter DaemonSet, which needs the host's network, PID namespace and filesystem, in
@@ -15,12 +18,12 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { IKubernetesCluster } from '../../core/contracts';
-import { dependable } from '../../core/cdk';
 import { CHARTS } from '../../addons/charts';
 import { MONITORING_PROFILES, monitoringRetentionSize, PLATFORM_NAMESPACES, type PlatformPlan } from '../../../spec/plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
 import { assertMonitored, CLUSTER_LABEL, ScrapeTargets, type IMonitoring, type RemoteWriteTarget, type ScrapeTarget } from './contract';
+import { scrapeJobOf } from './scrape-config';
 
 /** The release name; the chart names its services after it. */
 export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
@@ -38,16 +41,34 @@ export interface KubePrometheusStackValuesProps {
   readonly targets: readonly ScrapeTarget[];
 }
 
-/** A scrape target as a PodMonitor of the chart's `prometheus.additionalPodMonitors`. */
+/**
+ * A scrape target as a PodMonitor of the chart's `prometheus.additionalPodMonitors` (the chart
+ * renders it with its CRDs, in the same release).
+ */
 export function podMonitorOf(target: ScrapeTarget): Record<string, unknown> {
   return {
     name: target.name,
     additionalLabels: componentTags('monitoring'),
     selector: { matchLabels: { ...target.podSelector } },
     namespaceSelector: { matchNames: [target.namespace] },
-    podMetricsEndpoints: [{ port: target.port, path: target.path ?? '/metrics' }],
+    podMetricsEndpoints: [
+      {
+        ...(typeof target.port === 'number' ? { portNumber: target.port } : { port: target.port }),
+        path: target.path ?? '/metrics',
+        ...(target.scheme === 'https' ? { scheme: 'https' } : {}),
+        ...(target.insecureSkipVerify ? { tlsConfig: { insecureSkipVerify: true } } : {}),
+      },
+    ],
   };
 }
+
+/**
+ * Whether a target needs Prometheus' own service-account token, which a PodMonitor cannot hand
+ * over (it takes credentials from Secrets only): such targets become scrape jobs in
+ * `prometheusSpec.additionalScrapeConfigs` instead, presenting the token Prometheus runs with —
+ * the chart's ClusterRole for Prometheus allows `get` on `/metrics`.
+ */
+const needsOwnToken = (t: ScrapeTarget) => t.auth === 'service-account-token';
 
 /** kube-prometheus-stack's values for one cluster. */
 export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps): Record<string, unknown> {
@@ -78,13 +99,14 @@ export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps)
         ruleSelectorNilUsesHelmValues: false,
         scrapeConfigSelectorNilUsesHelmValues: false,
         priorityClassName: addons.priorityClasses.nameOf('loom-critical'),
+        additionalScrapeConfigs: props.targets.filter(needsOwnToken).map(scrapeJobOf),
         storageSpec: {
           volumeClaimTemplate: {
             spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${profile.storageGi}Gi` } } },
           },
         },
       },
-      additionalPodMonitors: props.targets.map(podMonitorOf),
+      additionalPodMonitors: props.targets.filter((t) => !needsOwnToken(t)).map(podMonitorOf),
     },
     alertmanager: { alertmanagerSpec: { priorityClassName: addons.priorityClasses.nameOf('loom-critical') } },
     grafana: props.grafana ? { enabled: true, defaultDashboardsTimezone: 'utc' } : { enabled: false },
@@ -126,9 +148,6 @@ export class KubePrometheusStack extends Construct implements IMonitoring {
         values: () => kubePrometheusStackValues({ plan, cluster, addons, grafana, targets: this.targets.of(cluster) }),
         timeout: 900,
       });
-      // The release brings the ServiceMonitor CRD: what creates ServiceMonitors waits for it.
-      // Handed over as a bare reference (`helm_release.x`): `depends_on` takes no `${…}`.
-      addons.addons?.dependOnMonitoring({ fqn: dependable(release) });
       releases[cluster.plan.name] = release;
     }
     this.releases = releases;

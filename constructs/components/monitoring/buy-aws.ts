@@ -8,8 +8,8 @@
  * use EKS access entries, AMP creates its access entry and Kubernetes permissions itself. What it
  * scrapes comes from each cluster: kube-state-metrics and node exporters are installed in every
  * cluster's add-ons stack, annotated services and pods (`prometheus.io/scrape: "true"`) are
- * discovered, the GPU operator's DCGM exporter is scraped on clusters with GPU pools, and targets
- * given through the contract become jobs of their own.
+ * discovered, and targets given through the contract — the add-ons' metrics among them, the GPU
+ * operator's DCGM exporter on clusters with GPUs — become jobs of their own.
  */
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -28,18 +28,21 @@ import { componentClusterAddons, componentOutput, componentScope, componentTags,
 import { eksClusterOf } from '../clusters';
 import { componentRelease } from '../helm';
 import { assertMonitored, CLUSTER_LABEL, ScrapeTargets, type IMonitoring, type RemoteWriteTarget, type ScrapeTarget } from './contract';
+import { dropTargetPods, scrapeJobOf, SERVICE_ACCOUNT_TOKEN as TOKEN } from './scrape-config';
 
 /** How long AMP's own logs (rule and ingestion errors) are kept. */
 const WORKSPACE_LOG_RETENTION_DAYS = 30;
 
-/** Service-account bearer token the managed scraper presents (the only form AMP accepts). */
-const TOKEN = { type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' };
-
-/** Keeps pods annotated `prometheus.io/scrape: "true"` and honours their port/path annotations. */
-function annotationRelabeling(role: 'pod' | 'service'): Record<string, unknown>[] {
+/**
+ * Keeps pods annotated `prometheus.io/scrape: "true"` and honours their port/path annotations —
+ * except the pods of declared targets, which their own jobs scrape (several charts annotate their
+ * pods whenever their own monitors are off).
+ */
+function annotationRelabeling(role: 'pod' | 'service', targets: readonly ScrapeTarget[]): Record<string, unknown>[] {
   const meta = role === 'pod' ? '__meta_kubernetes_pod_annotation' : '__meta_kubernetes_service_annotation';
   return [
     { source_labels: [`${meta}_prometheus_io_scrape`], action: 'keep', regex: 'true' },
+    ...dropTargetPods(targets),
     { source_labels: [`${meta}_prometheus_io_path`], action: 'replace', target_label: '__metrics_path__', regex: '(.+)' },
     {
       source_labels: ['__address__', `${meta}_prometheus_io_port`],
@@ -53,26 +56,6 @@ function annotationRelabeling(role: 'pod' | 'service'): Record<string, unknown>[
   ];
 }
 
-/** A contract scrape target as a scrape job: pods by namespace, labels and port name. */
-export function scrapeJobOf(target: ScrapeTarget): Record<string, unknown> {
-  const labelKeep = Object.entries(target.podSelector).map(([k, v]) => ({
-    source_labels: [`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`],
-    action: 'keep',
-    regex: v,
-  }));
-  return {
-    job_name: target.name,
-    metrics_path: target.path ?? '/metrics',
-    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [target.namespace] } }],
-    relabel_configs: [
-      ...labelKeep,
-      { source_labels: ['__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: target.port },
-      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
-      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
-    ],
-  };
-}
-
 export interface ScraperConfigurationProps {
   readonly plan: PlatformPlan;
   readonly cluster: IKubernetesCluster;
@@ -83,7 +66,6 @@ export interface ScraperConfigurationProps {
 export function scraperConfiguration(props: ScraperConfigurationProps): string {
   const { plan, cluster } = props;
   const profile = MONITORING_PROFILES[plan.environment];
-  const hasGpus = cluster.plan.pools.some((p) => p.gpu);
   const viaApiServer = (path: string) => [
     { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
     { replacement: 'kubernetes.default.svc:443', target_label: '__address__' },
@@ -108,22 +90,10 @@ export function scraperConfiguration(props: ScraperConfigurationProps): string {
       { job_name: 'kubelet', scheme: 'https', authorization: TOKEN, kubernetes_sd_configs: [{ role: 'node' }], relabel_configs: viaApiServer('/metrics') },
       { job_name: 'cadvisor', scheme: 'https', authorization: TOKEN, kubernetes_sd_configs: [{ role: 'node' }], relabel_configs: viaApiServer('/metrics/cadvisor') },
       // kube-state-metrics and the node exporters annotate their services; so may any add-on.
-      { job_name: 'kubernetes-service-endpoints', kubernetes_sd_configs: [{ role: 'endpoints' }], relabel_configs: annotationRelabeling('service') },
-      { job_name: 'kubernetes-pods', kubernetes_sd_configs: [{ role: 'pod' }], relabel_configs: annotationRelabeling('pod') },
-      ...(hasGpus
-        ? [
-            {
-              // The GPU operator's DCGM exporter, on port 9400 of its pods.
-              job_name: 'dcgm-exporter',
-              kubernetes_sd_configs: [{ role: 'pod' }],
-              relabel_configs: [
-                { source_labels: ['__meta_kubernetes_pod_label_app'], action: 'keep', regex: 'nvidia-dcgm-exporter' },
-                { source_labels: ['__meta_kubernetes_pod_ip'], target_label: '__address__', replacement: '$1:9400' },
-                { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
-              ],
-            },
-          ]
-        : []),
+      { job_name: 'kubernetes-service-endpoints', kubernetes_sd_configs: [{ role: 'endpoints' }], relabel_configs: annotationRelabeling('service', props.targets) },
+      { job_name: 'kubernetes-pods', kubernetes_sd_configs: [{ role: 'pod' }], relabel_configs: annotationRelabeling('pod', props.targets) },
+      // Declared targets (the add-ons' metrics — the GPU operator's DCGM exporter among them —
+      // and consumers'), a job each.
       ...props.targets.map(scrapeJobOf),
     ],
   };

@@ -6,27 +6,69 @@
  * services stack.
  *
  * Targets given through the contract become `PodMonitoring` resources (managed collection's own
- * kind; its CRD exists once managed collection is on) in the cluster's add-ons stack.
+ * kind; its CRD exists once managed collection is on) in the cluster's add-ons stack; targets that
+ * authenticate with a service-account token get a token of Loom's to present (`GMP_SCRAPER`).
  */
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { IKubernetesCluster } from '../../core/contracts';
+import type { ITerraformDependable } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
+import { PLATFORM_NAMESPACES } from '../../../spec/plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
 import { gkeClusterOf } from '../clusters';
 import { assertMonitored, ScrapeTargets, type IMonitoring, type ScrapeTarget } from './contract';
 
-/** A contract scrape target as managed collection's `PodMonitoring`. */
-export function podMonitoringOf(target: ScrapeTarget, interval: string): Record<string, unknown> {
+/**
+ * The identity managed collection presents to endpoints that check a Kubernetes token
+ * (`auth: service-account-token`): a service account of Loom's allowed `get` on `/metrics`, whose
+ * long-lived token sits in a Secret the collector may read. Managed collection cannot present its
+ * own token; a `PodMonitoring` takes credentials from a Secret in its namespace only.
+ */
+export const GMP_SCRAPER = {
+  serviceAccount: 'loom-metrics-scraper',
+  tokenSecret: 'loom-metrics-scraper-token',
+  tokenKey: 'token',
+  clusterRole: 'loom-metrics-reader',
+  /** Managed collection's collector on GKE Standard. */
+  collector: { namespace: 'gmp-system', name: 'collector' },
+} as const;
+
+/** A contract scrape target as managed collection's `PodMonitoring`; `tokenSecret` for targets that authenticate. */
+export function podMonitoringOf(target: ScrapeTarget, interval: string, tokenSecret?: string): Record<string, unknown> {
+  if (target.auth === 'service-account-token' && !tokenSecret) {
+    throw new PlatformValidationError(`scrape target '${target.name}' authenticates with a service-account token; give the Secret holding it`);
+  }
   return {
     apiVersion: 'monitoring.googleapis.com/v1',
     kind: 'PodMonitoring',
     metadata: { name: target.name, namespace: target.namespace, labels: { ...componentTags('monitoring'), 'app.kubernetes.io/managed-by': 'loom' } },
     spec: {
       selector: { matchLabels: { ...target.podSelector } },
-      endpoints: [{ port: target.port, path: target.path ?? '/metrics', interval }],
+      endpoints: [
+        {
+          port: target.port,
+          path: target.path ?? '/metrics',
+          interval,
+          ...(target.scheme === 'https' ? { scheme: 'https' } : {}),
+          ...(target.insecureSkipVerify ? { tls: { insecureSkipVerify: true } } : {}),
+          ...(target.auth === 'service-account-token' ? { authorization: { type: 'Bearer', credentials: { secret: { name: tokenSecret, key: GMP_SCRAPER.tokenKey } } } } : {}),
+        },
+      ],
     },
   };
+}
+
+/** The scraper token of one namespace: the Secret's name, and what a PodMonitoring using it waits for. */
+interface ScraperToken {
+  readonly secretName: string;
+  readonly dependsOn: ITerraformDependable[];
 }
 
 export class GoogleManagedPrometheus extends Construct implements IMonitoring {
@@ -40,6 +82,7 @@ export class GoogleManagedPrometheus extends Construct implements IMonitoring {
   readonly prometheusApi: string;
   private readonly targets: ScrapeTargets;
   private readonly addonsByCluster = new Map<string, IClusterAddons>();
+  private readonly tokens = new Map<string, ScraperToken>();
   private readonly interval: string;
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
@@ -76,8 +119,70 @@ export class GoogleManagedPrometheus extends Construct implements IMonitoring {
     const addons = this.addonsByCluster.get(cluster.plan.name)!;
     const scope = componentScope(addons, 'monitoring');
     const monitors = (scope.node.tryFindChild('PodMonitorings') as Construct | undefined) ?? new Construct(scope, 'PodMonitorings');
-    new Manifest(monitors, target.name, { manifest: podMonitoringOf(target, this.interval) });
+    const token = target.auth === 'service-account-token' ? this.scraperToken(addons, target.namespace) : undefined;
+    // The manifest names its namespace literally: wait for a platform namespace explicitly.
+    const namespace = platformNamespaceOf(addons, target.namespace)?.resource;
+    const dependsOn = [...(namespace ? [namespace] : []), ...(token?.dependsOn ?? [])];
+    new Manifest(monitors, target.name, {
+      manifest: podMonitoringOf(target, this.interval, token?.secretName),
+      ...(dependsOn.length ? { dependsOn } : {}),
+    });
   }
+
+  /**
+   * The scraper token of `namespace` on the cluster of `addons`, created on first use: the service
+   * account, its binding to the `/metrics` reader role (one per cluster), the token Secret, and a
+   * Role letting managed collection's collector read that Secret alone.
+   */
+  private scraperToken(addons: IClusterAddons, namespace: string): ScraperToken {
+    const key = `${addons.cluster.plan.name}/${namespace}`;
+    const existing = this.tokens.get(key);
+    if (existing) return existing;
+    const scope = componentScope(addons, 'monitoring');
+    const root = (scope.node.tryFindChild('ScraperToken') as Construct | undefined) ?? new Construct(scope, 'ScraperToken');
+    const labels = { ...componentTags('monitoring'), 'app.kubernetes.io/managed-by': 'loom' };
+    const reader =
+      (root.node.tryFindChild('MetricsReader') as ClusterRoleV1 | undefined) ??
+      new ClusterRoleV1(root, 'MetricsReader', {
+        metadata: { name: GMP_SCRAPER.clusterRole, labels },
+        rule: [{ nonResourceUrls: ['/metrics'], verbs: ['get'] }],
+      });
+    // A platform namespace by reference (so that everything here waits for it), any other by name.
+    const ns = platformNamespaceOf(addons, namespace)?.name ?? namespace;
+    const within = new Construct(root, namespace);
+    const account = new ServiceAccountV1(within, 'ServiceAccount', {
+      metadata: { name: GMP_SCRAPER.serviceAccount, namespace: ns, labels },
+      automountServiceAccountToken: false,
+    });
+    const binding = new ClusterRoleBindingV1(within, 'MetricsReaderBinding', {
+      metadata: { name: `${GMP_SCRAPER.clusterRole}-${namespace}`, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: reader.metadata.name },
+      subject: [{ kind: 'ServiceAccount', name: account.metadata.name, namespace }],
+    });
+    const secret = new SecretV1(within, 'Token', {
+      metadata: { name: GMP_SCRAPER.tokenSecret, namespace: ns, labels, annotations: { 'kubernetes.io/service-account.name': account.metadata.name } },
+      type: 'kubernetes.io/service-account-token',
+      waitForServiceAccountToken: true,
+    });
+    const secretRole = new RoleV1(within, 'CollectorSecretReader', {
+      metadata: { name: `${GMP_SCRAPER.tokenSecret}-reader`, namespace: ns, labels },
+      rule: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [GMP_SCRAPER.tokenSecret], verbs: ['get', 'list', 'watch'] }],
+    });
+    const collectorBinding = new RoleBindingV1(within, 'CollectorSecretReaderBinding', {
+      metadata: { name: `${GMP_SCRAPER.tokenSecret}-reader`, namespace: ns, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: secretRole.metadata.name },
+      subject: [{ kind: 'ServiceAccount', name: GMP_SCRAPER.collector.name, namespace: GMP_SCRAPER.collector.namespace }],
+    });
+    const token: ScraperToken = { secretName: GMP_SCRAPER.tokenSecret, dependsOn: [secret, binding, collectorBinding] };
+    this.tokens.set(key, token);
+    return token;
+  }
+}
+
+/** The platform namespace called `name` in the add-ons stack of `addons`, if it is one. */
+function platformNamespaceOf(addons: IClusterAddons, name: string): IClusterAddons['namespaces'][keyof typeof PLATFORM_NAMESPACES] | undefined {
+  const role = (Object.keys(PLATFORM_NAMESPACES) as (keyof typeof PLATFORM_NAMESPACES)[]).find((r) => PLATFORM_NAMESPACES[r] === name);
+  return role ? addons.namespaces[role] : undefined;
 }
 
 /** Monitoring, bought on Google Cloud: managed collection on the clusters (see `gke.ts`). */

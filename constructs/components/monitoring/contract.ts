@@ -7,9 +7,11 @@
  * target into its own form — a PodMonitor in kube-prometheus-stack's values (build), a job in the
  * cluster's AMP scraper configuration (buy on AWS), a `PodMonitoring` resource for Google Managed
  * Service for Prometheus (buy on Google Cloud) — so a consumer is the same code in every mode.
+ * The platform's add-ons declare their targets whatever the mode (`PlatformAddons.scrapeTargets`)
+ * and `MlPlatform` hands them to `scrape`: all scrape wiring is the monitoring component's.
  * Every series carries the label `cluster` naming the cluster it came from.
  */
-import type { IKubernetesCluster } from '../../core/contracts';
+import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import type { IPlatformComponent } from '../contract';
 
@@ -19,22 +21,7 @@ export type MonitoringProduct = 'kube-prometheus-stack' | 'amazon-managed-promet
 /** The label every series carries with its cluster's name. */
 export const CLUSTER_LABEL = 'cluster';
 
-/** Pods a consumer wants scraped. */
-export interface ScrapeTarget {
-  /** Names the scrape job; unique per cluster (a lowercase DNS label). */
-  readonly name: string;
-  /** The pods' namespace (a plain name). */
-  readonly namespace: string;
-  /** Labels the pods carry. */
-  readonly podSelector: Readonly<Record<string, string>>;
-  /** The name of the container port serving metrics. */
-  readonly port: string;
-  /**
-   * The metrics path.
-   * @default /metrics
-   */
-  readonly path?: string;
-}
+export type { ScrapeTarget } from '../../core/contracts';
 
 /** Where and how to push samples with Prometheus remote write. */
 export interface RemoteWriteTarget {
@@ -89,6 +76,14 @@ export class ScrapeTargets {
     if (Object.keys(target.podSelector).length === 0) {
       throw new PlatformValidationError(`scrape target '${target.name}' selects no pods; give podSelector labels`);
     }
+    checkPort(target);
+    const https = target.scheme === 'https';
+    if (!https && target.insecureSkipVerify) {
+      throw new PlatformValidationError(`scrape target '${target.name}' sets insecureSkipVerify without scheme 'https'; set scheme: 'https' or drop insecureSkipVerify`);
+    }
+    if (!https && target.auth === 'service-account-token') {
+      throw new PlatformValidationError(`scrape target '${target.name}' would send a service-account token over plain http; set scheme: 'https'`);
+    }
     const list = this.byCluster.get(cluster.plan.name) ?? [];
     if (list.some((t) => t.name === target.name)) {
       throw new PlatformValidationError(`scrape target '${target.name}' is already defined on cluster '${cluster.plan.name}'`);
@@ -108,5 +103,18 @@ export class ScrapeTargets {
 export function assertMonitored(clusters: readonly IKubernetesCluster[], cluster: IKubernetesCluster): void {
   if (!clusters.includes(cluster)) {
     throw new PlatformValidationError(`monitoring collects from ${clusters.map((c) => c.plan.name).join(', ')}; cluster '${cluster.plan.name}' is not one of them`);
+  }
+}
+
+/** A container port name (IANA service name: at most 15 characters) or number. */
+const PORT_NAME = /^(?=.{1,15}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function checkPort(target: ScrapeTarget): void {
+  const port = target.port;
+  const ok = typeof port === 'number' ? Number.isInteger(port) && port >= 1 && port <= 65535 : PORT_NAME.test(port) && /[a-z]/.test(port);
+  if (!ok) {
+    throw new PlatformValidationError(
+      `scrape target '${target.name}' has port ${JSON.stringify(port)}; give the container port's name (at most 15 lowercase letters, digits and '-') or its number (1-65535)`,
+    );
   }
 }

@@ -1,8 +1,9 @@
 /**
  * What the monitoring component asks of a GKE cluster: on buy, Google Managed Service for
  * Prometheus with managed collection and the metric packages that stand in for what
- * kube-prometheus-stack would scrape (kube-state-metrics, kubelet and cAdvisor, the control plane),
- * plus DCGM GPU metrics on clusters with GPU pools; on build, managed collection off (Loom's own
+ * kube-prometheus-stack would scrape (kube-state-metrics, kubelet and cAdvisor, the control plane);
+ * GPU metrics come from the GPU operator's DCGM exporter, a declared scrape target, so GKE's own
+ * DCGM package stays off (it would record every GPU series twice); on build, managed collection off (Loom's own
  * Prometheus is the one source); without a monitoring component, GKE's defaults.
  *
  * A pure function of the plan, so the cluster stack and the tests agree on it.
@@ -26,15 +27,14 @@ export interface GkeMonitoringConfig {
  * The `monitoring_config` of `cluster`'s GKE cluster, given the components GKE sends metrics for
  * whatever the platform's monitoring (`base`).
  */
-export function gkeMonitoringConfig(plan: Pick<PlatformPlan, 'components'>, cluster: Pick<ClusterPlan, 'pools'>, base: readonly string[]): GkeMonitoringConfig {
+export function gkeMonitoringConfig(plan: Pick<PlatformPlan, 'components'>, _cluster: Pick<ClusterPlan, 'pools'>, base: readonly string[]): GkeMonitoringConfig {
   switch (componentMode(plan, 'monitoring')) {
     case undefined:
       return { enableComponents: [...base] };
     case 'build':
       return { enableComponents: [...base], managedPrometheus: { enabled: false } };
     case 'buy': {
-      const gpus = cluster.pools.some((p) => p.gpu);
-      const components = [...base, ...GKE_CONTROL_PLANE_METRICS, ...GKE_KUBE_STATE_METRICS, ...GKE_NODE_METRICS, ...(gpus ? ['DCGM'] : [])];
+      const components = [...base, ...GKE_CONTROL_PLANE_METRICS, ...GKE_KUBE_STATE_METRICS, ...GKE_NODE_METRICS];
       return { enableComponents: [...new Set(components)], managedPrometheus: { enabled: true } };
     }
   }

@@ -5,7 +5,8 @@
 export * from './contract';
 export { monitoringFor } from './select';
 export { KubePrometheusStack, kubePrometheusStackValues, podMonitorOf, KUBE_PROMETHEUS_STACK_RELEASE } from './build';
-export { AmazonManagedPrometheus, scraperConfiguration, scrapeJobOf } from './buy-aws';
-export { GoogleManagedPrometheus, podMonitoringOf } from './buy-gcp';
+export { AmazonManagedPrometheus, scraperConfiguration } from './buy-aws';
+export { scrapeJobOf, dropTargetPods } from './scrape-config';
+export { GoogleManagedPrometheus, podMonitoringOf, GMP_SCRAPER } from './buy-gcp';
 export * from './gke';
 
