@@ -13,19 +13,19 @@ if (!built) console.warn(`SKIPPED performance budget: ${SYNTH_ONCE} is missing; 
 describe.skipIf(!built)('synth performance budget', () => {
   it('synthesizes the default example within 5× a bare cdktf app and under 300 MB', () => {
     // CPU time rather than wall time: the test runs beside other test files on a small machine,
-    // and their load would stretch wall time unevenly. Interleaved runs, medians compared.
+    // and their load would stretch wall time unevenly. Interleaved runs; the fastest of each is
+    // the estimate of the intrinsic cost (interference only ever adds time).
     const bares: number[] = [];
     const examples: number[] = [];
     let peak = 0;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       bares.push(measure(['bare'], 1).cpuMs);
       const m = measure(['spec', 'examples/aws-platform.yaml'], 1);
       examples.push(m.cpuMs);
       peak = Math.max(peak, m.maxRssMb);
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-    const bare = { ms: median(bares) };
-    const example = { ms: median(examples), maxRssMb: peak };
+    const bare = { ms: Math.min(...bares) };
+    const example = { ms: Math.min(...examples), maxRssMb: peak };
     console.info(`CPU: bare ${bare.ms} ms; default example ${example.ms} ms / ${example.maxRssMb} MB (${(example.ms / bare.ms).toFixed(1)}×)`);
     expect(example.maxRssMb).toBeLessThan(BUDGET.maxRssMb);
     expect(example.ms / bare.ms).toBeLessThanOrEqual(BUDGET.timesBare);
