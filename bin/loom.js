@@ -7,4 +7,4 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('loom: the CLI is not built yet; run `npm run build` (or `npm install`, which builds it) first\n');
   process.exit(2);
 }
-require(entry);
+process.exitCode = require(entry).run(process.argv.slice(2));

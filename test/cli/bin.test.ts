@@ -1,0 +1,33 @@
+/**
+ * The installed `loom` command (bin/loom.js → dist/cli/main.js) runs the CLI and passes its exit
+ * code on: what `npx loom …` does for a user.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const built = existsSync(join(root, 'dist', 'cli', 'main.js'));
+if (!built) console.warn('SKIPPED bin/loom.js tests: dist/ is not built; run `npm run build` (npm test does)');
+
+const loom = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'loom.js'), ...args], { cwd: root, encoding: 'utf8' });
+
+describe.skipIf(!built)('bin/loom.js', () => {
+  it('validates a spec and exits 0 with the summary', () => {
+    const r = loom('validate', 'examples/aws-minimal.yaml');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('valid: examples/aws-minimal.yaml');
+  });
+
+  it('exits 2 for a missing file and 1 for an invalid spec', () => {
+    expect(loom('validate', 'no-such-platform.yaml').status).toBe(2);
+    const invalid = loom('validate', 'test/spec/fixtures/invalid-rules.yaml');
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toMatch(/^[a-z][\w.[\]]*: /m);
+  });
+
+  it('exits 2 with usage when no command is given', () => {
+    expect(loom().status).toBe(2);
+  });
+});
