@@ -15,6 +15,8 @@ export interface Measurement {
   cpuMs: number;
   maxRssMb: number;
   stacks: number;
+  /** The @cdktf provider packages the synth loaded. */
+  providerPackages: string[];
 }
 
 /** The compiled runner, whether this file runs compiled (dist/bench) or from source (bench/). */

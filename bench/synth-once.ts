@@ -1,6 +1,6 @@
 /**
  * One measured synth in a fresh process, so that peak memory (max RSS) is the synth's own.
- * Prints one JSON line: { mode, ms, cpuMs, maxRssMb, stacks } (cpuMs: user + system CPU time of
+ * Prints one JSON line: { mode, ms, cpuMs, maxRssMb, stacks, providerPackages } (cpuMs: user + system CPU time of
  * the whole process, start-up included, which other load on the machine hardly changes).
  *
  *   node dist/bench/synth-once.js bare|spec <file>|generated <count>
@@ -40,4 +40,6 @@ try {
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 const usage = process.resourceUsage();
 const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
-process.stdout.write(`${JSON.stringify({ mode, arg, ms: Math.round(ms), cpuMs, maxRssMb: Math.round(usage.maxRSS / 1024), stacks })}\n`);
+// Which provider packages the synth had to load: a platform should load its own cloud's only.
+const providerPackages = [...new Set(Object.keys(require.cache).flatMap((f) => /@cdktf\/(provider-[a-z]+)/.exec(f)?.[1] ?? []))].sort();
+process.stdout.write(`${JSON.stringify({ mode, arg, ms: Math.round(ms), cpuMs, maxRssMb: Math.round(usage.maxRSS / 1024), stacks, providerPackages })}\n`);

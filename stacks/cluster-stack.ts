@@ -2,8 +2,6 @@
 import type { Construct } from 'constructs';
 import { LoomStack } from '../constructs/core/stack';
 import type { IKubernetesCluster, INetwork } from '../constructs/core/contracts';
-import { EksCluster } from '../constructs/cluster/eks-cluster';
-import { GkeCluster } from '../constructs/cluster/gke-cluster';
 import type { ClusterPlan, PlatformPlan } from '../spec/plan';
 import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
@@ -23,10 +21,10 @@ export class ClusterStack extends LoomStack {
     addCloudProvider(this, props.plan);
     switch (props.plan.cloud) {
       case 'aws':
-        this.cluster = new EksCluster(this, 'Cluster', props);
+        this.cluster = new (loadAws().EksCluster)(this, 'Cluster', props);
         break;
       case 'gcp':
-        this.cluster = new GkeCluster(this, 'Cluster', props);
+        this.cluster = new (loadGcp().GkeCluster)(this, 'Cluster', props);
         break;
       default:
         throw new PlatformValidationError(`no cluster stack for cloud: ${props.plan.cloud}`);
@@ -35,3 +33,7 @@ export class ClusterStack extends LoomStack {
     new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.clusterEndpoint, description: 'Kubernetes API server URL' });
   }
 }
+
+// Each cloud's constructs are loaded only when the platform is on that cloud (see network-stack.ts).
+const loadAws = () => require('../constructs/cluster/eks-cluster') as typeof import('../constructs/cluster/eks-cluster');
+const loadGcp = () => require('../constructs/cluster/gke-cluster') as typeof import('../constructs/cluster/gke-cluster');

@@ -2,8 +2,6 @@
 import type { Construct } from 'constructs';
 import { LoomStack } from '../constructs/core/stack';
 import type { INetwork } from '../constructs/core/contracts';
-import { AwsNetwork } from '../constructs/network/aws-network';
-import { GcpNetwork } from '../constructs/network/gcp-network';
 import type { PlatformPlan } from '../spec/plan';
 import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
@@ -20,13 +18,18 @@ export class NetworkStack extends LoomStack {
     addCloudProvider(this, props.plan);
     switch (props.plan.cloud) {
       case 'aws':
-        this.network = new AwsNetwork(this, 'Network', { plan: props.plan });
+        this.network = new (loadAws().AwsNetwork)(this, 'Network', { plan: props.plan });
         break;
       case 'gcp':
-        this.network = new GcpNetwork(this, 'Network', { plan: props.plan });
+        this.network = new (loadGcp().GcpNetwork)(this, 'Network', { plan: props.plan });
         break;
       default:
         throw new PlatformValidationError(`no network stack for cloud: ${props.plan.cloud}`);
     }
   }
 }
+
+// Each cloud's constructs are loaded only when the platform is on that cloud, so that a synth
+// loads one provider's classes rather than all of them (DESIGN.md, performance rules).
+const loadAws = () => require('../constructs/network/aws-network') as typeof import('../constructs/network/aws-network');
+const loadGcp = () => require('../constructs/network/gcp-network') as typeof import('../constructs/network/gcp-network');

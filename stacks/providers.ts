@@ -4,21 +4,23 @@
  * Cloud resource that takes them.
  */
 import type { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { PlatformPlan } from '../spec/plan';
 import { PlatformValidationError } from '../constructs/core/errors';
 
 /** Adds the provider of the platform's cloud to a cloud-side stack. */
 export function addCloudProvider(stack: Construct, plan: PlatformPlan): void {
   switch (plan.cloud) {
-    case 'aws':
+    // Each provider's classes are loaded only for its cloud (see network-stack.ts).
+    case 'aws': {
+      const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
       new AwsProvider(stack, 'aws', {
         region: plan.region!,
         defaultTags: [{ tags: { ...plan.labels } }],
       });
       return;
+    }
     case 'gcp': {
+      const { GoogleProvider } = require('@cdktf/provider-google/lib/provider') as typeof import('@cdktf/provider-google/lib/provider');
       // Every resource also names its project and location itself; the provider's defaults are
       // the backstop. default_labels reach every resource with a `labels` field.
       const google = new GoogleProvider(stack, 'google', { project: plan.gcpProject!, region: plan.region! });

@@ -24,7 +24,7 @@
 import { Construct } from 'constructs';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
-import { isAwsKubernetesCluster } from '../aws/addon-roles';
+import { isAwsKubernetesCluster } from '../aws/aws-cluster';
 import { ADDON_SERVICE_ACCOUNTS, type PlatformPlan } from '../../spec/plan';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
 import { tolerationFor, type AddonContext, type AddonNamespaces } from './context';

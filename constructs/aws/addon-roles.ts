@@ -16,7 +16,6 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import type { IKubernetesCluster } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { ADDON_SERVICE_ACCOUNTS, awsClusterNames, type ClusterPlan } from '../../spec/plan';
 import { assumeRolePolicy, managedPolicy } from './iam';
@@ -28,58 +27,9 @@ import {
   loadBalancerControllerPolicy,
   type PolicyDocument,
 } from './addon-policies';
+import type { AddonIdentity, EksAddonRoles, KarpenterAttributes } from './aws-cluster';
 
-/** An IAM role a Kubernetes service account assumes, as the add-ons stack needs it. */
-export interface AddonIdentity {
-  /** The role's ARN: the service account's `eks.amazonaws.com/role-arn` annotation. @attribute */
-  readonly roleArn: string;
-  /** The namespace of the service account the role trusts. */
-  readonly namespace: string;
-  /** The service account the role trusts. */
-  readonly serviceAccount: string;
-}
-
-/** The add-on roles every EKS cluster has. */
-export interface EksAddonRoles {
-  /** cluster-autoscaler (`autoscaler: cluster-autoscaler`, the default); absent with Karpenter. */
-  readonly clusterAutoscaler?: AddonIdentity;
-  /** The AWS Load Balancer Controller. */
-  readonly loadBalancerController: AddonIdentity;
-}
-
-/** What the add-ons stack needs to run Karpenter (`autoscaler: karpenter`). */
-export interface KarpenterAttributes {
-  /** The controller's role. */
-  readonly controllerRole: AddonIdentity;
-  /** The role of the nodes Karpenter launches: EC2NodeClass `role` (Karpenter creates the instance profile). @attribute */
-  readonly nodeRoleName: string;
-  /** @attribute */
-  readonly nodeRoleArn: string;
-  /** The SQS queue interruption events arrive on: the chart's `settings.interruptionQueue`. @attribute */
-  readonly interruptionQueueName: string;
-}
-
-/**
- * An EKS cluster as its add-ons see it: the cloud-neutral contract plus what only AWS has.
- * Add-ons narrow an {@link IKubernetesCluster} to it with {@link isAwsKubernetesCluster}.
- */
-export interface IAwsKubernetesCluster extends IKubernetesCluster {
-  readonly cloud: 'aws';
-  /** The cluster's region. */
-  readonly region: string;
-  /** The VPC the cluster runs in (the load balancer controller's `vpcId`). @attribute */
-  readonly vpcId: string;
-  /** The security group EKS creates for the cluster, on every node. @attribute */
-  readonly clusterSecurityGroupId: string;
-  readonly addonRoles: EksAddonRoles;
-  /** Present when the cluster's nodes are provisioned by Karpenter. */
-  readonly karpenter?: KarpenterAttributes;
-}
-
-/** Whether `cluster` is an EKS cluster with add-on roles. */
-export function isAwsKubernetesCluster(cluster: IKubernetesCluster): cluster is IAwsKubernetesCluster {
-  return cluster.cloud === 'aws' && 'addonRoles' in cluster;
-}
+export * from './aws-cluster';
 
 /** What creating a service-account role takes; {@link EksCluster.addServiceAccountRole} provides it. */
 export interface ServiceAccountRoleFactory {

@@ -36,4 +36,10 @@ describe.skipIf(!built)('synth performance budget', () => {
     expect(generated.stacks).toBeGreaterThanOrEqual(21);
     expect(generated.maxRssMb).toBeLessThan(BUDGET.maxRssMb);
   });
+
+  it("loads only the platform's own cloud provider (plus Kubernetes and Helm)", () => {
+    expect(measure(['spec', 'examples/aws-platform.yaml'], 1).providerPackages).toEqual(['provider-aws', 'provider-helm', 'provider-kubernetes']);
+    expect(measure(['spec', 'examples/gcp-platform.yaml'], 1).providerPackages).toEqual(['provider-google', 'provider-helm', 'provider-kubernetes']);
+    expect(measure(['spec', 'examples/onprem-sovereign.yaml'], 1).providerPackages).toEqual(['provider-helm', 'provider-kubernetes']);
+  });
 });

@@ -1,13 +1,11 @@
 /**
- * Chooses the monitoring implementation for the plan's mode and cloud.
+ * Chooses the monitoring implementation for the plan's mode and cloud. Implementations are loaded
+ * only when chosen, so that a synth loads one cloud's provider classes, not every cloud's.
  */
 import { implementationOf } from '../../../spec/plan';
 import { PlatformValidationError } from '../../core/errors';
 import type { ComponentProps } from '../contract';
 import type { IMonitoring } from './contract';
-import { buildMonitoring } from './build';
-import { buyAwsMonitoring } from './buy-aws';
-import { buyGcpMonitoring } from './buy-gcp';
 
 /**
  * The monitoring for the plan's mode and cloud:
@@ -22,11 +20,11 @@ export function monitoringFor(props: ComponentProps): IMonitoring {
   const implementation = implementationOf(props.component.mode, props.plan.cloud);
   switch (implementation) {
     case 'build':
-      return buildMonitoring(props);
+      return (require('./build') as typeof import('./build')).buildMonitoring(props);
     case 'buy-aws':
-      return buyAwsMonitoring(props);
+      return (require('./buy-aws') as typeof import('./buy-aws')).buyAwsMonitoring(props);
     case 'buy-gcp':
-      return buyGcpMonitoring(props);
+      return (require('./buy-gcp') as typeof import('./buy-gcp')).buyGcpMonitoring(props);
     default: {
       const unreachable: never = implementation;
       throw new PlatformValidationError(`no monitoring implementation '${String(unreachable)}'`);

@@ -26,8 +26,6 @@ import { componentClusterAddons, componentOutput, componentScope, componentTags,
 import { componentRelease } from '../helm';
 import { repositoryUrlOf, type IRegistry } from './contract';
 import { HARBOR_REGISTRY_SERVICE_ACCOUNT, type HarborImageStore } from './image-store';
-import { S3ImageStore } from './s3-image-store';
-import { GcsImageStore } from './gcs-image-store';
 
 /** Harbor's project the platform's images go to: the one Harbor creates on install. */
 export const HARBOR_PROJECT = 'library';
@@ -169,11 +167,11 @@ export function buildRegistry(props: ComponentProps): Harbor {
   let imageStore: HarborImageStore | undefined;
   switch (props.plan.cloud) {
     case 'aws': {
-      imageStore = new S3ImageStore(servicesOf(props), 'ImageStore', { plan: props.plan, cluster: addons.cluster, namespace });
+      imageStore = new (require('./s3-image-store') as typeof import('./s3-image-store')).S3ImageStore(servicesOf(props), 'ImageStore', { plan: props.plan, cluster: addons.cluster, namespace });
       break;
     }
     case 'gcp': {
-      imageStore = new GcsImageStore(servicesOf(props), 'ImageStore', { plan: props.plan, cluster: addons.cluster, namespace });
+      imageStore = new (require('./gcs-image-store') as typeof import('./gcs-image-store')).GcsImageStore(servicesOf(props), 'ImageStore', { plan: props.plan, cluster: addons.cluster, namespace });
       break;
     }
     case 'kubernetes':

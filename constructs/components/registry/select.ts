@@ -1,13 +1,11 @@
 /**
- * Chooses the registry implementation for the plan's mode and cloud.
+ * Chooses the registry implementation for the plan's mode and cloud. Implementations are loaded
+ * only when chosen, so that a synth loads one cloud's provider classes, not every cloud's.
  */
 import { implementationOf } from '../../../spec/plan';
 import { PlatformValidationError } from '../../core/errors';
 import type { ComponentProps } from '../contract';
 import type { IRegistry } from './contract';
-import { buildRegistry } from './build';
-import { buyAwsRegistry } from './buy-aws';
-import { buyGcpRegistry } from './buy-gcp';
 
 /**
  * The registry for the plan's mode and cloud:
@@ -22,11 +20,11 @@ export function registryFor(props: ComponentProps): IRegistry {
   const implementation = implementationOf(props.component.mode, props.plan.cloud);
   switch (implementation) {
     case 'build':
-      return buildRegistry(props);
+      return (require('./build') as typeof import('./build')).buildRegistry(props);
     case 'buy-aws':
-      return buyAwsRegistry(props);
+      return (require('./buy-aws') as typeof import('./buy-aws')).buyAwsRegistry(props);
     case 'buy-gcp':
-      return buyGcpRegistry(props);
+      return (require('./buy-gcp') as typeof import('./buy-gcp')).buyGcpRegistry(props);
     default: {
       const unreachable: never = implementation;
       throw new PlatformValidationError(`no registry implementation '${String(unreachable)}'`);

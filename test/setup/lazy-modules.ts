@@ -1,0 +1,48 @@
+/**
+ * Production code loads each cloud's constructs lazily with `require(...)` (stacks/network-stack.ts
+ * and friends), so that a synth loads one cloud's provider classes. Compiled, that is plain
+ * Node. Under vitest the sources are TypeScript, which Node's `require` cannot load, so this setup
+ * imports those modules through vitest and puts the very same module objects into Node's require
+ * cache: a lazy `require` then returns the instance the tests use (one `PlatformValidationError`
+ * class, one `EksCluster` class), never a second copy.
+ */
+import Module from 'node:module';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+/** Every module production code loads lazily, relative to the repository root. */
+const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
+  'constructs/network/aws-network.ts': () => import('../../constructs/network/aws-network'),
+  'constructs/network/gcp-network.ts': () => import('../../constructs/network/gcp-network'),
+  'constructs/cluster/eks-cluster.ts': () => import('../../constructs/cluster/eks-cluster'),
+  'constructs/cluster/gke-cluster.ts': () => import('../../constructs/cluster/gke-cluster'),
+  'constructs/components/registry/build.ts': () => import('../../constructs/components/registry/build'),
+  'constructs/components/registry/buy-aws.ts': () => import('../../constructs/components/registry/buy-aws'),
+  'constructs/components/registry/buy-gcp.ts': () => import('../../constructs/components/registry/buy-gcp'),
+  'constructs/components/registry/s3-image-store.ts': () => import('../../constructs/components/registry/s3-image-store'),
+  'constructs/components/registry/gcs-image-store.ts': () => import('../../constructs/components/registry/gcs-image-store'),
+  'constructs/components/monitoring/build.ts': () => import('../../constructs/components/monitoring/build'),
+  'constructs/components/monitoring/buy-aws.ts': () => import('../../constructs/components/monitoring/buy-aws'),
+  'constructs/components/monitoring/buy-gcp.ts': () => import('../../constructs/components/monitoring/buy-gcp'),
+};
+
+type NodeModuleInternals = typeof Module & {
+  _extensions: Record<string, (m: Module, filename: string) => void>;
+  _cache: Record<string, Module>;
+};
+const internals = Module as NodeModuleInternals;
+
+// Let `require('./x')` resolve to `x.ts`; loading one that was not preloaded is a setup bug.
+internals._extensions['.ts'] ??= (_m, filename) => {
+  throw new Error(`${filename} is required lazily but not preloaded; add it to LAZY_MODULES in test/setup/lazy-modules.ts`);
+};
+
+for (const [relative, load] of Object.entries(LAZY_MODULES)) {
+  const filename = join(root, relative);
+  const entry = new Module(filename);
+  entry.filename = filename;
+  entry.exports = await load();
+  entry.loaded = true;
+  internals._cache[filename] = entry;
+}
