@@ -180,7 +180,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       databaseEncryption: { state: 'ENCRYPTED', keyName: this.secretsKey.id },
       loggingConfig: { enableComponents: [...GKE_LOG_COMPONENTS] },
       // Monitoring component: Managed Service for Prometheus on buy, off on build (see gke.ts).
-      monitoringConfig: gkeMonitoringConfig(platform, cluster, GKE_MONITORING_COMPONENTS),
+      monitoringConfig: gkeMonitoringConfig(platform, GKE_MONITORING_COMPONENTS),
       clusterAutoscaling: { autoscalingProfile: cluster.profile.gkeAutoscalingProfile },
       deletionProtection: prod,
       resourceLabels: labels,

@@ -90,7 +90,7 @@ export function typesOf(stack: StackJson): string[] {
 
 /**
  * Parses a JSON document Terraform will interpolate (policies with `${…}` inside keys and
- * values): each interpolation becomes the placeholder `<ref:…>` first, so the JSON parses.
+ * values): each interpolation is rewritten as `<ref:…>` first, so the JSON parses.
  */
 export function parseInterpolatedJson(text: string): any {
   return JSON.parse(text.replace(/\$\{[^}]*\}/g, (m) => `<ref:${m.slice(2, -1).replace(/"/g, "'")}>`));

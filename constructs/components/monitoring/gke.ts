@@ -8,7 +8,7 @@
  *
  * A pure function of the plan, so the cluster stack and the tests agree on it.
  */
-import type { ClusterPlan, PlatformPlan } from '../../../spec/plan';
+import type { PlatformPlan } from '../../../spec/plan';
 import { componentMode } from '../../../spec/plan';
 
 /** Control-plane metrics, the GKE counterpart of the apiserver/scheduler/controller-manager jobs. */
@@ -24,10 +24,10 @@ export interface GkeMonitoringConfig {
 }
 
 /**
- * The `monitoring_config` of `cluster`'s GKE cluster, given the components GKE sends metrics for
- * whatever the platform's monitoring (`base`).
+ * The `monitoring_config` of every GKE cluster of the platform, given the components GKE sends
+ * metrics for whatever the platform's monitoring (`base`).
  */
-export function gkeMonitoringConfig(plan: Pick<PlatformPlan, 'components'>, _cluster: Pick<ClusterPlan, 'pools'>, base: readonly string[]): GkeMonitoringConfig {
+export function gkeMonitoringConfig(plan: Pick<PlatformPlan, 'components'>, base: readonly string[]): GkeMonitoringConfig {
   switch (componentMode(plan, 'monitoring')) {
     case undefined:
       return { enableComponents: [...base] };
