@@ -254,11 +254,59 @@ describe('loom synth', () => {
     expect(treeHash(out)).toBe(before);
   });
 
-  it('exits 2 when the output parent directory does not exist, creating nothing', () => {
-    const { code, stderr } = loom('synth', fixture('minimal-aws.yaml'), '--out', join(tmp, 'no', 'such', 'out'));
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/cannot create the output directory \(.* does not exist\)/);
+  it('creates missing parent directories of --out', () => {
+    const out = join(tmp, 'no', 'such', 'out');
+    const { code, stderr } = loom('synth', fixture('minimal-aws.yaml'), '--out', out);
+    expect(stderr).not.toMatch(/cannot create/);
+    expect(code).toBe(0);
+    expect(readdirSync(join(out, 'stacks'))).toContain('mini-network');
+    expect(readdirSync(join(tmp, 'no', 'such'))).toEqual(['out']);
+  });
+
+  it('a failed synth into missing parents creates nothing', () => {
+    expect(loom('synth', fixture('invalid-rules.yaml'), '--out', join(tmp, 'no', 'such', 'out')).code).toBe(1);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses (exit 2) a directory that is not a Loom output, and changes nothing in it — `--out .` in a repository', () => {
+    // GIVEN a project directory with a spec and a .git
+    const project = join(tmp, 'project');
+    mkdirSync(join(project, '.git'), { recursive: true });
+    writeFileSync(join(project, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(project, 'platform.yaml'), readFileSync(fixture('minimal-aws.yaml')));
+    const before = treeHash(project);
+    // WHEN synthesizing into it
+    const { code, stderr } = loom('synth', join(project, 'platform.yaml'), '--out', project);
+    // THEN nothing is touched and the message says why
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is not a Loom output .*choose an empty or new --out/);
+    expect(treeHash(project)).toBe(before);
+    expect(readdirSync(tmp)).toEqual(['project']);
+  });
+
+  it('replaces an empty directory and a cdktf output, and keeps each stack\'s .terraform and lock file', () => {
+    const out = join(tmp, 'out');
+    mkdirSync(out);
+    expect(loom('synth', fixture('minimal-aws.yaml'), '--out', out).code).toBe(0);
+    expect(existsSync(join(out, '.loom-output.json'))).toBe(true);
+    const stack = join(out, 'stacks', 'mini-network');
+    mkdirSync(join(stack, '.terraform', 'providers'), { recursive: true });
+    writeFileSync(join(stack, '.terraform', 'providers', 'marker'), 'initialized');
+    writeFileSync(join(stack, '.terraform.lock.hcl'), '# lock');
+    expect(loom('synth', fixture('minimal-aws.yaml'), '--out', out).code).toBe(0);
+    expect(readFileSync(join(stack, '.terraform', 'providers', 'marker'), 'utf8')).toBe('initialized');
+    expect(readFileSync(join(stack, '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
+    // a cdktf synth output (manifest.json, no Loom marker) is replaceable too
+    rmSync(join(out, '.loom-output.json'));
+    expect(loom('synth', fixture('minimal-aws.yaml'), '--out', out).code).toBe(0);
+  });
+
+  it('gives the output directory the mode the umask allows, not 0700', () => {
+    const out = join(tmp, 'out');
+    expect(loom('synth', fixture('minimal-aws.yaml'), '--out', out).code).toBe(0);
+    const mask = process.umask();
+    process.umask(mask);
+    expect(statSync(out).mode & 0o777).toBe(0o777 & ~mask);
   });
 
   it('exits 2 when --out is an existing file, and leaves the file alone', () => {
