@@ -2,50 +2,166 @@
 /**
  * The `loom` command.
  *
- *   loom validate <spec> [--explain]   exit 0 with a summary, 1 with every problem, 2 on usage/I/O
- *   loom synth <spec> [--out DIR]      atomic: a failure leaves DIR exactly as it was
+ *   loom validate <spec|-> [--explain]   exit 0 with a summary, 1 with every problem, 2 on usage/I/O
+ *   loom synth <spec> [--out DIR]        atomic: a failure leaves DIR exactly as it was
+ *   loom stacks <spec> [--format F]      the stacks in apply order, what each holds and reads
+ *   loom ci github <spec> [--out FILE]   a GitHub Actions workflow: plan on PRs, apply on merge
+ *   loom schema                          the spec's JSON Schema, for editors
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { stringify } from 'yaml';
-import { loadSpecFile } from '../spec/load';
+import { z } from 'zod';
+import { loadSpecFile, SpecInputError } from '../spec/load';
 import { resolvePlan } from '../spec/plan';
+import { platformSchema } from '../spec/schema';
 import { EXIT, report } from './report';
 import { summarize } from './summary';
 import { synthToDirectory } from './synth';
+import { formatStacks, platformStacks } from './stacks';
+import { githubWorkflow, renderWorkflow } from './ci-github';
 
 function printWarnings(warnings: readonly { path: string; message: string }[]): void {
   for (const w of warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
 }
 
+/** The package's version, from its package.json (two levels up from both cli/ and dist/cli/). */
+function packageVersion(): string {
+  for (const up of ['..', join('..', '..')]) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(__dirname, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.version && pkg.name) return pkg.version;
+    } catch {
+      // not this level
+    }
+  }
+  return 'unknown';
+}
+
+const EXIT_CODES = `
+Exit codes:
+  0  success
+  1  the spec (or a check) says no: every problem listed, one per line, as <path>: <message>
+  2  usage or I/O problem: unknown option, missing file, YAML that does not parse (with line:column)`;
+
+/** The JSON Schema of platform.yaml as written (defaults optional), from the one zod schema. */
+export function specJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(platformSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'Loom platform.yaml',
+    description: 'A Loom platform spec: network, clusters, components (build or buy), residency and policies.',
+  };
+}
+
 export function buildProgram(): Command {
   const program = new Command('loom')
     .description('Loom: synthesize Terraform for a machine-learning platform from platform.yaml')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `${EXIT_CODES}
+
+Examples:
+  loom validate platform.yaml
+  loom synth platform.yaml --out cdktf.out
+  loom stacks platform.yaml
+  loom ci github platform.yaml --out .github/workflows/platform.yml`,
+    );
 
   program
     .command('validate')
     .description('check a spec and summarize what it would build; exit 1 lists every problem')
-    .argument('<spec>', 'platform.yaml (YAML or JSON)')
+    .argument('<spec>', "platform.yaml (YAML or JSON), or '-' for standard input")
     .option('--explain', 'print the spec with every default filled in')
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom validate platform.yaml --explain\n  cat platform.yaml | loom validate -`)
     .action((file: string, opts: { explain?: boolean }) => {
       const { spec, warnings } = loadSpecFile(file);
       printWarnings(warnings);
       if (opts.explain) process.stdout.write(stringify(spec));
-      process.stdout.write(`${summarize(resolvePlan(spec))}\nvalid: ${file}\n`);
+      process.stdout.write(`${summarize(resolvePlan(spec))}\nvalid: ${file === '-' ? '<stdin>' : file}\n`);
     });
 
   program
     .command('synth')
     .description('synthesize Terraform for every stack of the platform into DIR (atomically)')
     .argument('<spec>', 'platform.yaml (YAML or JSON)')
-    .option('-o, --out <dir>', 'output directory', 'cdktf.out')
+    .option('-o, --out <dir>', 'output directory (created with its parents; replaced only if it is a Loom output)', 'cdktf.out')
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom synth platform.yaml\n  loom synth platform.yaml --out build/terraform`)
     .action((file: string, opts: { out: string }) => {
       const { spec, warnings } = loadSpecFile(file);
       printWarnings(warnings);
       const started = Date.now();
       const result = synthToDirectory(spec, opts.out);
       process.stdout.write(`synthesized ${result.stacks.length} stacks into ${opts.out} in ${((Date.now() - started) / 1000).toFixed(1)}s:\n${result.stacks.map((s) => `  ${s}`).join('\n')}\n`);
+    });
+
+  program
+    .command('stacks')
+    .description('list the stacks in apply order (dependencies first; destroy in reverse), with what each holds and reads')
+    .argument('<spec>', "platform.yaml (YAML or JSON), or '-' for standard input")
+    .option('--format <format>', 'text or json', 'text')
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom stacks platform.yaml\n  loom stacks platform.yaml --format json | jq -r '.[].name'`)
+    .action((file: string, opts: { format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') throw new SpecInputError(`--format: must be text or json, got '${opts.format}'`);
+      const { spec, warnings } = loadSpecFile(file);
+      printWarnings(warnings);
+      const stacks = platformStacks(spec);
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(stacks, null, 2)}\n` : formatStacks(stacks));
+    });
+
+  const ci = program.command('ci').description('write CI pipelines that plan and apply the stacks in dependency order');
+  ci.command('github')
+    .description('a GitHub Actions workflow: terraform plan of every stack on pull requests, apply on pushes to the branch, OIDC credentials')
+    .argument('<spec>', 'platform.yaml (YAML or JSON), as the repository holds it')
+    .option('-o, --out <file>', 'write the workflow here (parents created) instead of standard output')
+    .option('--branch <branch>', 'the branch whose pushes apply', 'main')
+    .option('--aws-role-arn <arn>', 'AWS: IAM role assumed through GitHub OIDC (default: the repository variable LOOM_AWS_ROLE_ARN)')
+    .option('--gcp-workload-identity-provider <name>', 'Google Cloud: workload identity provider (default: variable LOOM_GCP_WORKLOAD_IDENTITY_PROVIDER)')
+    .option('--gcp-service-account <email>', 'Google Cloud: service account to impersonate (default: variable LOOM_GCP_SERVICE_ACCOUNT)')
+    .option('--runs-on <label>', 'runner label; a private cluster API needs a runner that can reach it', 'ubuntu-latest')
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom ci github platform.yaml --out .github/workflows/platform.yml\n  loom ci github platform.yaml --runs-on self-hosted --aws-role-arn arn:aws:iam::123456789012:role/ci`)
+    .action(
+      (
+        file: string,
+        opts: { out?: string; branch: string; awsRoleArn?: string; gcpWorkloadIdentityProvider?: string; gcpServiceAccount?: string; runsOn: string },
+      ) => {
+        const { spec, warnings } = loadSpecFile(file);
+        printWarnings(warnings);
+        if (spec.state.backend === 'local') {
+          process.stderr.write('warning: state.backend: local state does not survive a CI runner; use s3 or gcs for a pipeline\n');
+        }
+        const workflow = githubWorkflow(spec, platformStacks(spec), {
+          specPath: file,
+          branch: opts.branch,
+          runsOn: opts.runsOn,
+          ...(opts.awsRoleArn ? { awsRoleArn: opts.awsRoleArn } : {}),
+          ...(opts.gcpWorkloadIdentityProvider ? { gcpWorkloadIdentityProvider: opts.gcpWorkloadIdentityProvider } : {}),
+          ...(opts.gcpServiceAccount ? { gcpServiceAccount: opts.gcpServiceAccount } : {}),
+        });
+        const text = renderWorkflow(workflow, `loom ci github ${file}`);
+        if (!opts.out) {
+          process.stdout.write(text);
+          return;
+        }
+        try {
+          mkdirSync(dirname(opts.out), { recursive: true });
+          writeFileSync(opts.out, text);
+        } catch (e) {
+          throw new SpecInputError(`${opts.out}: cannot write the workflow (${(e as Error).message})`);
+        }
+        process.stdout.write(`wrote ${opts.out}\n`);
+      },
+    );
+
+  program
+    .command('schema')
+    .description("print the JSON Schema of platform.yaml (for YAML language servers and editors)")
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom schema > platform.schema.json`)
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
     });
 
   return program;

@@ -50,17 +50,21 @@ export function parseSpecText(text: string, source = 'platform.yaml'): unknown {
   return data;
 }
 
-/** Reads a spec file; throws {@link SpecInputError} (I/O, syntax) or {@link SpecValidationError}. */
+/**
+ * Reads a spec file (`-` for standard input); throws {@link SpecInputError} (I/O, syntax) or
+ * {@link SpecValidationError}.
+ */
 export function loadSpecFile(file: string): { spec: PlatformSpec; warnings: SpecIssue[] } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
     throw new SpecInputError(`${file}: cannot read the spec (${why})`);
   }
-  const result = validateSpec(parseSpecText(text, file));
-  if (!result.ok) throw new SpecValidationError(result.errors, file);
+  const source = file === '-' ? '<stdin>' : file;
+  const result = validateSpec(parseSpecText(text, source));
+  if (!result.ok) throw new SpecValidationError(result.errors, source);
   return { spec: result.spec, warnings: result.warnings };
 }

@@ -3,7 +3,7 @@
  * code on: what `npx loom …` does for a user.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -12,6 +12,8 @@ const built = existsSync(join(root, 'dist', 'cli', 'main.js'));
 if (!built) console.warn('SKIPPED bin/loom.js tests: dist/ is not built; run `npm run build` (npm test does)');
 
 const loom = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'loom.js'), ...args], { cwd: root, encoding: 'utf8' });
+const loomWithInput = (input: string, ...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin', 'loom.js'), ...args], { cwd: root, encoding: 'utf8', input });
 
 describe.skipIf(!built)('bin/loom.js', () => {
   it('validates a spec and exits 0 with the summary', () => {
@@ -29,5 +31,14 @@ describe.skipIf(!built)('bin/loom.js', () => {
 
   it('exits 2 with usage when no command is given', () => {
     expect(loom().status).toBe(2);
+  });
+
+  it("validate - reads the spec from standard input, and names it <stdin> in problems", () => {
+    const ok = loomWithInput(readFileSync(join(root, 'examples', 'aws-minimal.yaml'), 'utf8'), 'validate', '-');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/valid: <stdin>\n$/);
+    const bad = loomWithInput('name: x\ncloud: aws\n', 'validate', '-');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^<stdin>: \d+ problems?/);
   });
 });
