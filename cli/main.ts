@@ -11,7 +11,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { stringify } from 'yaml';
 import { z } from 'zod';
 import { loadSpecFile, SpecInputError } from '../spec/load';
 import { resolvePlan } from '../spec/plan';
@@ -21,6 +20,7 @@ import { summarize } from './summary';
 import { synthToDirectory } from './synth';
 import { formatStacks, platformStacks } from './stacks';
 import { githubWorkflow, renderWorkflow } from './ci-github';
+import { renderExplained } from './explain';
 
 function printWarnings(warnings: readonly { path: string; message: string }[]): void {
   for (const w of warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
@@ -80,8 +80,11 @@ Examples:
     .action((file: string, opts: { explain?: boolean }) => {
       const { spec, warnings } = loadSpecFile(file);
       printWarnings(warnings);
-      if (opts.explain) process.stdout.write(stringify(spec));
-      process.stdout.write(`${summarize(resolvePlan(spec))}\nvalid: ${file === '-' ? '<stdin>' : file}\n`);
+      const plan = resolvePlan(spec);
+      const summary = `${summarize(plan)}\nvalid: ${file === '-' ? '<stdin>' : file}`;
+      // With --explain stdout is one YAML document that validates as it is; the summary follows as comments.
+      if (opts.explain) process.stdout.write(`${renderExplained(spec, plan)}${summary.replace(/^/gm, '# ')}\n`);
+      else process.stdout.write(`${summary}\n`);
     });
 
   program

@@ -3,14 +3,16 @@
  * github` (a workflow whose job graph is the stacks' dependency graph), `loom schema` (the JSON
  * Schema every example validates against), `loom --version` and `--help` (stdin: bin.test.ts).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/main';
 import { applyOrder, type StackInfo } from '../../cli/stacks';
+import { validateSpec } from '../../spec/load';
+import type { PlatformSpec } from '../../spec/schema';
 
 function loom(argv: string[]): { code: number; stdout: string; stderr: string } {
   let stdout = '';
@@ -145,5 +147,29 @@ describe('loom --version and --help', () => {
       expect(stdout).toMatch(/Exit codes:\n\s+0 +success\n\s+1 .*\n\s+2 /);
       expect(stdout).toMatch(/Examples:\n\s+loom /);
     }
+  });
+});
+
+describe('loom validate --explain', () => {
+  it.each(EXAMPLES)('%s: prints plain YAML with derived defaults resolved, which validates as it is and explains to itself', (spec) => {
+    const first = loom(['validate', spec, '--explain']);
+    expect(first.code).toBe(0);
+    const doc = parseDocument(first.stdout);
+    expect(doc.errors).toEqual([]);
+    // no anchors or aliases
+    expect(first.stdout).not.toMatch(/(^|[\s:-])[&*][a-z0-9]+\b/m);
+    const explained = doc.toJS() as PlatformSpec;
+    const again = validateSpec(explained);
+    expect(again.ok).toBe(true);
+    // derived defaults are written out
+    for (const c of explained.clusters) for (const p of c.nodePools ?? []) expect(typeof p.spot).toBe('boolean');
+    for (const [name, comp] of Object.entries(explained.components)) if (comp) expect(comp, name).toHaveProperty('cluster');
+    if (explained.cloud !== 'kubernetes') expect(explained.network?.availabilityZones?.length).toBeGreaterThan(0);
+    // explaining the explained spec changes nothing
+    const dir = mkdtempSync(join(root, 'explain-'));
+    const file = join(dir, 'explained.yaml');
+    writeFileSync(file, first.stdout);
+    const second = loom(['validate', file, '--explain']);
+    expect(parseDocument(second.stdout).toJS()).toEqual(explained);
   });
 });

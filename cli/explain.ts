@@ -1,0 +1,44 @@
+/**
+ * `loom validate --explain`: the spec with every default filled in — the schema's defaults and the
+ * ones Loom derives (zones from the region, each component's cluster, spot per pool, Harbor's
+ * hostname) — as plain YAML (no anchors or aliases) that validates as it is.
+ */
+import { stringify } from 'yaml';
+import { harborHostname } from '../spec/plan/components';
+import type { PlatformPlan } from '../spec/plan';
+import type { PlatformSpec } from '../spec/schema';
+
+/** The spec as `loom validate --explain` prints it: derived defaults resolved from the plan. */
+export function explainedSpec(spec: PlatformSpec, plan: PlatformPlan): PlatformSpec {
+  const copy = structuredClone(spec) as PlatformSpec & Record<string, unknown>;
+  if (copy.network && plan.zones.length && !copy.network.availabilityZones) {
+    copy.network = { ...copy.network, availabilityZones: [...plan.zones] };
+  }
+  copy.clusters = copy.clusters.map((c) => {
+    const planned = plan.clusters.find((p) => p.name === c.name);
+    if (!planned || !c.nodePools) return c;
+    return {
+      ...c,
+      nodePools: c.nodePools.map((pool) => {
+        const p = planned.pools.find((x) => x.name === pool.name);
+        return p ? { ...pool, spot: p.spot } : pool;
+      }),
+    };
+  });
+  const components = { ...copy.components } as Record<string, Record<string, unknown> | undefined>;
+  for (const comp of plan.components) {
+    const entry = components[comp.name];
+    if (!entry) continue;
+    components[comp.name] = { ...entry, ...(comp.cluster && entry.cluster === undefined ? { cluster: comp.cluster } : {}) };
+    if (comp.name === 'registry' && comp.mode === 'build' && entry.hostname === undefined) {
+      components[comp.name] = { ...components[comp.name], hostname: harborHostname(plan.name) };
+    }
+  }
+  copy.components = components as PlatformSpec['components'];
+  return copy;
+}
+
+/** Plain YAML: every repeated object written out, never as an alias. */
+export function renderExplained(spec: PlatformSpec, plan: PlatformPlan): string {
+  return stringify(explainedSpec(spec, plan), { aliasDuplicateObjects: false, lineWidth: 0 });
+}
