@@ -22,12 +22,32 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
-/** The candidate closest to `input`, when it is close enough to be a plausible typo. */
+/** Digits and dots only: a version or a number, where a different digit is a different value, not a typo. */
+const NUMERIC = /^[0-9.]+$/;
+
+/**
+ * The candidate `input` was most likely meant to be, or nothing when no candidate is a plausible
+ * typo or abbreviation of it:
+ *
+ * - an abbreviation or extension (`prod` for `production`, `microservices` for `microservice`): one
+ *   is a prefix of the other, at least three characters long;
+ * - a typo: a small edit distance for the input's length (`strem` for `stream`), never for numbers
+ *   (`1.24` is not a typo of `1.34`, it names another version).
+ */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
+  const needle = input.toLowerCase();
+  if (NUMERIC.test(needle)) return undefined;
+  const prefixed = candidates
+    .filter((c) => {
+      const hay = c.toLowerCase();
+      return !NUMERIC.test(hay) && Math.min(hay.length, needle.length) >= 3 && (hay.startsWith(needle) || needle.startsWith(hay));
+    })
+    .sort((a, b) => Math.abs(a.length - needle.length) - Math.abs(b.length - needle.length));
+  if (prefixed.length) return prefixed[0];
   let best: string | undefined;
   let bestDistance = Infinity;
-  const needle = input.toLowerCase();
   for (const c of candidates) {
+    if (NUMERIC.test(c)) continue;
     const d = distance(needle, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
