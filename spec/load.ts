@@ -9,6 +9,14 @@ import { platformSchema, type PlatformSpec } from './schema';
 import { sortIssues, SpecValidationError, type SpecIssue } from './issues';
 import { fromZodIssues } from './zod-issues';
 import { checkRules } from './rules';
+import { salvage, salvagedFindings } from './salvage';
+
+/**
+ * Neutral stand-ins for broken required keys while the rules run on the rest (their own problem is
+ * reported by the shape pass): a name no derived-name limit trips over. A broken `cloud` or
+ * `clusters` leaves nothing to check the rest against.
+ */
+const SALVAGE_STAND_INS = { name: 'loom' } as const;
 
 /** The spec could not be read or parsed at all (CLI exit 2). */
 export class SpecInputError extends Error {
@@ -22,11 +30,23 @@ export type ValidationResult =
   | { ok: true; spec: PlatformSpec; warnings: SpecIssue[] }
   | { ok: false; errors: SpecIssue[]; warnings: SpecIssue[] };
 
-/** Validates plain data: shape first (zod), then the cross-field rules. */
+/**
+ * Validates plain data: the shape (zod) and the cross-field rules, reporting every problem of both at
+ * once — with shape problems, the rules run on the parts that parsed (see `salvage.ts`).
+ */
 export function validateSpec(input: unknown): ValidationResult {
   const parsed = platformSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    return { ok: false, errors: sortIssues(fromZodIssues(parsed.error.issues, platformSchema)), warnings: [] };
+    const shape = fromZodIssues(parsed.error.issues, platformSchema);
+    // Every problem at once: the cross-field rules still run on the parts that parsed.
+    const salvaged = salvage(platformSchema, input, SALVAGE_STAND_INS);
+    if (!salvaged) return { ok: false, errors: sortIssues(shape), warnings: [] };
+    const rules = checkRules(salvaged.data);
+    return {
+      ok: false,
+      errors: sortIssues([...shape, ...salvagedFindings(salvaged, rules.errors)]),
+      warnings: sortIssues(salvagedFindings(salvaged, rules.warnings)),
+    };
   }
   const { errors, warnings } = checkRules(parsed.data);
   if (errors.length) return { ok: false, errors: sortIssues(errors), warnings: sortIssues(warnings) };
