@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // The date the spec is judged against (spec/today.ts): Kubernetes support windows decide
+    // errors, warnings and EKS upgrade_policy.support_type, so tests and snapshots pin it.
+    env: { LOOM_TODAY: '2026-11-30' },
     // Lets production code's lazy, per-cloud requires find the modules vitest loaded (see the file).
     setupFiles: ['./test/setup/lazy-modules.ts'],
     // Real terraform runs take seconds each; everything else is fast.
@@ -10,5 +12,11 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     reporters: ['default', './test/reporters/summary-line.ts'],
+    projects: [
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/bench/**'] } },
+      // The performance budget measures CPU time of fresh processes: it runs after everything
+      // else, alone, so that parallel terraform plans and test files do not skew the ratio.
+      { extends: true, test: { name: 'budget', include: ['test/bench/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -1,5 +1,7 @@
 /** The short summary `loom validate` prints: what will be built. */
 import { servicesStackNeeded, type PlatformPlan } from '../spec/plan';
+import { gkeReleaseChannel } from '../spec/kubernetes-versions';
+import { evaluationDate } from '../spec/today';
 
 export function summarize(plan: PlatformPlan): string {
   const lines: string[] = [];
@@ -12,7 +14,8 @@ export function summarize(plan: PlatformPlan): string {
   for (const c of plan.clusters) {
     const pools = c.pools.map((p) => `${p.name} ${p.minNodes}-${p.maxNodes}×${p.machineTypes[0]}${p.spot ? ' spot' : ''}${p.gpu ? ` gpu:${p.gpu.count}×${p.gpu.type}` : ''}`);
     const addr = c.block ? ` ${c.block}${c.gcp ? ` (pods ${c.gcp.podRange}, services ${c.gcp.serviceRange})` : ''}` : '';
-    lines.push(`  cluster ${c.name} (${c.flavour}, Kubernetes ${c.kubernetesVersion})${addr}${pools.length ? `: ${pools.join(', ')}` : ''}`);
+    const channel = plan.cloud === 'gcp' ? `, ${gkeReleaseChannel(c.kubernetesVersion, plan.environment, evaluationDate()) === 'STABLE' ? 'Stable' : 'Regular'} channel` : '';
+    lines.push(`  cluster ${c.name} (${c.flavour}, Kubernetes ${c.kubernetesVersion}${channel})${addr}${pools.length ? `: ${pools.join(', ')}` : ''}`);
   }
   for (const comp of plan.components) {
     lines.push(`  component ${comp.name}: ${comp.mode}${comp.cluster && comp.mode === 'build' ? ` on ${comp.cluster}` : ''}`);
