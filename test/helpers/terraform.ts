@@ -7,11 +7,19 @@
  * config so Terraform never tries the network. When either the binary or a
  * mirror is missing, {@link terraformEnv} reports `available: false` and tests
  * are expected to skip with {@link describeSkip}.
+ *
+ * {@link terraformPlan} plans stacks that read other stacks' state: each
+ * `terraform_remote_state` is re-pointed at a fabricated local state file
+ * (remote-state-stub.ts) and AWS calls made at plan time go to a fake endpoint
+ * on 127.0.0.1 (fake-aws.ts). Async variants plus {@link runPool} let several
+ * stacks run at once; inits are serialised because they share the plugin cache.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startFakeAws, type FakeAwsRequest } from './fake-aws';
+import { planRemoteStateStubs, writeStubStates, type RemoteStateStub } from './remote-state-stub';
 
 /** Result of probing the machine for terraform + a provider mirror. */
 export type TerraformEnv =
@@ -34,19 +42,47 @@ export interface TfResult {
   output: string;
 }
 
+/** Counts from the `Plan: N to add, N to change, N to destroy.` line. */
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+/** Outcome of {@link terraformPlan}. */
+export interface PlanResult extends TfResult {
+  /** Parsed plan counts; `{0,0,0}` for "No changes", undefined when the plan failed. */
+  summary?: PlanSummary;
+  /** The remote-state stubs written for this plan (what each cross-stack reference read). */
+  stubs: RemoteStateStub[];
+  /** AWS API calls the plan made (all answered, or refused, by the loopback fake). */
+  awsRequests: FakeAwsRequest[];
+  /** Wall-clock milliseconds for init + plan. */
+  millis: number;
+}
+
 /** Options for {@link terraformPlan}. */
 export interface PlanOptions {
   /** Force this region on every aws provider config (default: keep the stack's, else us-east-1). */
   region?: string;
+  /**
+   * Where to look for the stacks that produce this stack's remote state (default: the stack
+   * dir's parent, i.e. cdktf's `stacks/` dir).
+   */
+  stacksDir?: string;
 }
 
-/** Name of the override file written into plan workdirs. */
+/** Name of the override file written into plan workdirs (any `*_override.tf.json` is an override file). */
 export const OVERRIDE_FILE = 'loom_test_override.tf.json';
+/** Workdir subdirectory holding the fabricated remote-state files. */
+const REMOTE_STATE_DIR = 'loom-remote-state';
 
 const REGISTRY_HOST = 'registry.terraform.io';
 /** Temp dirs are named `loom-tf-{cli,work}-<pid>-XXXXXX` so dirs of dead processes can be swept. */
 const TMP_PREFIX = 'loom-tf-';
 const TIMEOUT_MS = 180_000;
+/** Grace period between SIGTERM and SIGKILL for a timed-out async terraform run. */
+const KILL_GRACE_MS = 5_000;
 const MAX_DEPTH = 4;
 const MAX_DIRS_VISITED = 50_000;
 const SKIP_DIR_NAMES = new Set(['node_modules', '.git', 'proc', 'sys']);
@@ -93,47 +129,115 @@ export function terraformValidate(stackDir: string): TfResult {
   const env = terraformEnv();
   if (!env.available) return { ok: false, output: describeSkip(env) };
   return withWorkdir(stackDir, (work) => {
-    const init = runTerraform(env, ['init', '-backend=false', '-input=false', '-no-color'], work);
+    const init = runTerraform(env, VALIDATE_INIT_ARGS, work);
     if (!init.ok) return { ok: false, output: `terraform init failed:\n${init.output}` };
-
-    const run = runTerraform(env, ['validate', '-no-color', '-json'], work);
-    const report = parseValidateJson(run.stdout);
-    if (!report) return { ok: false, output: `terraform validate produced no JSON report:\n${run.output}` };
-    const diagnostics = report.diagnostics.map(formatDiagnostic).join('\n');
-    const ok = run.ok && report.valid;
-    const head = ok ? 'configuration is valid' : `configuration is invalid (${report.error_count} error(s))`;
-    return { ok, output: [head, diagnostics, run.stderr.trim()].filter(Boolean).join('\n') };
+    return validateResult(runTerraform(env, VALIDATE_ARGS, work));
   });
 }
 
-/**
- * Copy the stack to a temp workdir, add {@link OVERRIDE_FILE} (local backend in
- * the workdir, mock credentials and skip flags on every aws provider config,
- * default and aliased; `profile`/shared files unset; `assume_role*` neutralised),
- * then `terraform init` and
- * `terraform plan -lock=false -refresh=false`. `ok` when plan exits 0.
- *
- * Data sources are still read during plan, so stacks with ones that call AWS
- * (e.g. `aws_caller_identity`, `aws_availability_zones`) fail offline.
- */
-export function terraformPlan(stackDir: string, opts: PlanOptions = {}): TfResult {
+/** {@link terraformValidate} without blocking the event loop, so several can run at once (see {@link runPool}). */
+export async function terraformValidateAsync(stackDir: string): Promise<TfResult> {
   const env = terraformEnv();
   if (!env.available) return { ok: false, output: describeSkip(env) };
-  return withWorkdir(stackDir, (work) => {
-    let doc: Json | undefined;
-    try {
-      doc = readStackJson(work);
-    } catch (err) {
-      return { ok: false, output: `cannot read cdk.tf.json: ${(err as Error).message}` };
-    }
-    writePlanOverrides(work, doc, opts);
-    const init = runTerraform(env, ['init', '-input=false', '-no-color'], work, { forPlan: true });
+  return withWorkdirAsync(stackDir, async (work) => {
+    const init = await serialInit(() => runTerraformAsync(env, VALIDATE_INIT_ARGS, work));
     if (!init.ok) return { ok: false, output: `terraform init failed:\n${init.output}` };
-    const plan = runTerraform(env, ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'], work, {
-      forPlan: true,
-    });
-    return { ok: plan.ok, output: plan.output };
+    return validateResult(await runTerraformAsync(env, VALIDATE_ARGS, work));
   });
+}
+
+const VALIDATE_INIT_ARGS = ['init', '-backend=false', '-input=false', '-no-color'];
+const VALIDATE_ARGS = ['validate', '-no-color', '-json'];
+
+function validateResult(run: RunResult): TfResult {
+  const report = parseValidateJson(run.stdout);
+  if (!report) return { ok: false, output: `terraform validate produced no JSON report:\n${run.output}` };
+  const diagnostics = report.diagnostics.map(formatDiagnostic).join('\n');
+  const ok = run.ok && report.valid;
+  const head = ok ? 'configuration is valid' : `configuration is invalid (${report.error_count} error(s))`;
+  return { ok, output: [head, diagnostics, run.stderr.trim()].filter(Boolean).join('\n') };
+}
+
+/**
+ * Plan one stack offline. Copies the stack to a temp workdir and adds
+ * {@link OVERRIDE_FILE}, which
+ *  - replaces the backend with a local one in the workdir;
+ *  - gives every aws provider config (default and aliased) mock credentials, the skip flags,
+ *    a region, `max_retries = 1`, and `endpoints` for sts/iam/ec2/eks/ssm pointing at a fake
+ *    AWS endpoint on 127.0.0.1 started for this plan (answers sts:GetCallerIdentity; refuses
+ *    anything else with a clear error); `profile`/shared files unset; `assume_role*` neutralised;
+ *  - re-points every `data.terraform_remote_state.*` to `backend = "local"` and a fabricated
+ *    v4 state file whose outputs hold every output name the stack reads (values derived from
+ *    the producing stack's output expressions; see remote-state-stub.ts).
+ * Then `terraform init` and `terraform plan -lock=false -refresh=false`. `ok` when plan exits 0
+ * and no stub problem was found (e.g. a reference to an output the producer does not define).
+ */
+export async function terraformPlan(stackDir: string, opts: PlanOptions = {}): Promise<PlanResult> {
+  const started = Date.now();
+  const base = { stubs: [] as RemoteStateStub[], awsRequests: [] as FakeAwsRequest[] };
+  const env = terraformEnv();
+  if (!env.available) return { ok: false, output: describeSkip(env), ...base, millis: 0 };
+  let doc: Json | undefined;
+  try {
+    doc = readStackJson(stackDir);
+  } catch (err) {
+    return { ok: false, output: `cannot read cdk.tf.json: ${(err as Error).message}`, ...base, millis: 0 };
+  }
+  const { stubs, problems } = planRemoteStateStubs(doc ?? {}, opts.stacksDir ?? path.dirname(path.resolve(stackDir)));
+  if (problems.length > 0) {
+    return { ok: false, output: `cannot stub remote state:\n  ${problems.join('\n  ')}`, stubs, awsRequests: [], millis: 0 };
+  }
+  const fakeAws = await startFakeAws();
+  try {
+    const result = await withWorkdirAsync(stackDir, async (work): Promise<TfResult & { summary?: PlanSummary }> => {
+      const statePaths = writeStubStates(path.join(work, REMOTE_STATE_DIR), stubs);
+      writePlanOverrides(work, doc, opts, { awsEndpoint: fakeAws.url, remoteStates: statePaths });
+      const init = await serialInit(() => runTerraformAsync(env, ['init', '-input=false', '-no-color'], work, { forPlan: true }));
+      if (!init.ok) return { ok: false, output: `terraform init failed:\n${init.output}` };
+      const plan = await runTerraformAsync(
+        env,
+        ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'],
+        work,
+        { forPlan: true },
+      );
+      const summary = plan.ok ? parsePlanSummary(plan.stdout) : undefined;
+      return { ok: plan.ok, output: plan.output, ...(summary ? { summary } : {}) };
+    });
+    return { ...result, stubs, awsRequests: [...fakeAws.requests], millis: Date.now() - started };
+  } finally {
+    await fakeAws.close();
+  }
+}
+
+/** `Plan: 3 to add, 0 to change, 0 to destroy.` (or "No changes.") → counts. */
+export function parsePlanSummary(stdout: string): PlanSummary | undefined {
+  const m = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(stdout);
+  if (m) return { add: Number(m[1]), change: Number(m[2]), destroy: Number(m[3]) };
+  if (/No changes\./.test(stdout)) return { add: 0, change: 0, destroy: 0 };
+  return undefined;
+}
+
+/**
+ * Run `fn` over `items` with at most `limit` in flight (terraform runs are CPU-bound; default
+ * is min(2, CPUs), or LOOM_TF_JOBS). Results keep the input order.
+ */
+export async function runPool<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, limit = defaultJobs()): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+function defaultJobs(): number {
+  const fromEnv = Number(process.env.LOOM_TF_JOBS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
 }
 
 /** One-line explanation for CI logs of whether (and why) real terraform checks are skipped. */
@@ -406,6 +510,60 @@ function runTerraform(
   return { ok: !res.error && res.status === 0, stdout, stderr, output };
 }
 
+let initQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Run `terraform init`s of this process one at a time: they share one plugin cache dir, which
+ * Terraform does not guarantee safe for concurrent installs. Inits take about a second; the
+ * validate/plan runs after them still overlap.
+ */
+function serialInit(run: () => Promise<RunResult>): Promise<RunResult> {
+  const next = initQueue.then(run, run);
+  initQueue = next.catch(() => undefined);
+  return next;
+}
+
+/** {@link runTerraform} without blocking the event loop (the fake AWS endpoint lives in this process). */
+function runTerraformAsync(
+  env: Extract<TerraformEnv, { available: true }>,
+  args: string[],
+  cwd: string,
+  opts: { forPlan?: boolean } = {},
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(env.terraformBin, args, {
+      cwd,
+      env: terraformProcessEnv(env.cliConfigFile, opts.forPlan ?? false),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const problems: string[] = [];
+    let killTimer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      problems.push(`terraform ${args[0]} timed out after ${TIMEOUT_MS / 1000}s`);
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    }, TIMEOUT_MS);
+    let spawnError: Error | undefined;
+    child.on('error', (e) => {
+      spawnError = e;
+    });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      if (spawnError) problems.push(`failed to run terraform: ${spawnError.message}`);
+      else if (signal && problems.length === 0) problems.push(`terraform ${args[0]} killed by ${signal}`);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const output = [stdout.trimEnd(), stderr.trimEnd(), ...problems].filter(Boolean).join('\n');
+      resolve({ ok: !spawnError && problems.length === 0 && status === 0, stdout, stderr, output });
+    });
+  });
+}
+
 /** Process env for terraform: ours wins; ambient knobs that could redirect or reshape runs are removed. */
 function terraformProcessEnv(cliConfigFile: string, forPlan: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -424,6 +582,10 @@ function terraformProcessEnv(cliConfigFile: string, forPlan: boolean): NodeJS.Pr
     // A named profile that does not exist locally makes the AWS provider fail even with static keys.
     delete env.AWS_PROFILE;
     delete env.AWS_DEFAULT_PROFILE;
+    // The fake AWS endpoint is on loopback; never send it through a proxy (Go skips loopback anyway).
+    const noProxy = [env.NO_PROXY ?? env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
+    env.NO_PROXY = noProxy;
+    env.no_proxy = noProxy;
   }
   return {
     ...env,
@@ -439,17 +601,33 @@ function terraformProcessEnv(cliConfigFile: string, forPlan: boolean): NodeJS.Pr
 /** Copy `stackDir` into a fresh temp workdir, run `fn` there, and always remove the workdir. */
 function withWorkdir(stackDir: string, fn: (work: string) => TfResult): TfResult {
   if (!isDir(stackDir)) return { ok: false, output: `stack directory not found: ${stackDir}` };
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${TMP_PREFIX}work-${process.pid}-`));
+  const work = makeWorkdir(stackDir);
   try {
-    fs.cpSync(stackDir, work, {
-      recursive: true,
-      filter: (src) => src === stackDir || !SKIP_COPY_NAMES.has(path.basename(src)),
-    });
     return fn(work);
   } finally {
     // Provider dirs under .terraform are symlinks into the plugin cache; rmSync unlinks them without following.
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** {@link withWorkdir} for async work. */
+async function withWorkdirAsync<R extends TfResult>(stackDir: string, fn: (work: string) => Promise<R>): Promise<R | TfResult> {
+  if (!isDir(stackDir)) return { ok: false, output: `stack directory not found: ${stackDir}` };
+  const work = makeWorkdir(stackDir);
+  try {
+    return await fn(work);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function makeWorkdir(stackDir: string): string {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${TMP_PREFIX}work-${process.pid}-`));
+  fs.cpSync(stackDir, work, {
+    recursive: true,
+    filter: (src) => src === stackDir || !SKIP_COPY_NAMES.has(path.basename(src)),
+  });
+  return work;
 }
 
 // ---------------------------------------------------------------------------
@@ -506,7 +684,11 @@ const MOCK_AWS_ARGS: Json = {
   skip_requesting_account_id: true,
   skip_metadata_api_check: true,
   skip_region_validation: true,
+  // Fail fast: any AWS call goes to the loopback fake, which answers or refuses at once.
+  max_retries: 1,
 };
+/** Services whose endpoint the override points at the fake AWS server. */
+const FAKE_AWS_SERVICES = ['sts', 'iam', 'ec2', 'eks', 'ssm'];
 /** `null` in an override means "unset": drop a profile / shared files that may not exist here. */
 const UNSET_AWS_ARGS: Json = { profile: null, shared_config_files: null, shared_credentials_files: null };
 const DEFAULT_REGION = 'us-east-1';
@@ -521,7 +703,12 @@ const DEFAULT_REGION = 'us-east-1';
  * plus the default one. The `terraform.backend` override replaces whatever
  * backend (or `cloud` block) the stack had.
  */
-function writePlanOverrides(work: string, doc: Json | undefined, opts: PlanOptions): void {
+function writePlanOverrides(
+  work: string,
+  doc: Json | undefined,
+  opts: PlanOptions,
+  fakes: { awsEndpoint: string; remoteStates: Map<string, string> },
+): void {
   const override: Json = {
     terraform: { backend: { local: { path: path.join(work, 'terraform.tfstate') } } },
   };
@@ -529,15 +716,24 @@ function writePlanOverrides(work: string, doc: Json | undefined, opts: PlanOptio
   for (const localName of awsLocalNames(doc)) {
     const configs = providerConfigs(doc, localName);
     if (!configs.some((cfg) => cfg.alias === undefined)) configs.unshift({});
-    providers[localName] = configs.map((cfg) => mockProviderConfig(cfg, opts));
+    providers[localName] = configs.map((cfg) => mockProviderConfig(cfg, opts, fakes.awsEndpoint));
   }
   if (Object.keys(providers).length > 0) override.provider = providers;
+  // `config` is one argument, so the override replaces it wholesale; `workspace` stays
+  // `terraform.workspace` ("default"), for which the local backend reads `path` itself.
+  if (fakes.remoteStates.size > 0) {
+    const remote: Record<string, Json> = {};
+    for (const [name, statePath] of fakes.remoteStates) remote[name] = { backend: 'local', config: { path: statePath } };
+    override.data = { terraform_remote_state: remote };
+  }
   fs.writeFileSync(path.join(work, OVERRIDE_FILE), JSON.stringify(override, null, 2));
 }
 
-/** Override entry for one aws provider config: mock credentials, skip flags, region, no STS role hops. */
-function mockProviderConfig(cfg: Json, opts: PlanOptions): Json {
+/** Override entry for one aws provider config: mock credentials, skip flags, region, fake endpoints, no STS role hops. */
+function mockProviderConfig(cfg: Json, opts: PlanOptions, awsEndpoint: string): Json {
   const entry: Json = { ...MOCK_AWS_ARGS, ...UNSET_AWS_ARGS };
+  // A nested block in an override replaces the original's (if any) entirely.
+  entry.endpoints = [Object.fromEntries(FAKE_AWS_SERVICES.map((svc) => [svc, awsEndpoint]))];
   if (typeof cfg.alias === 'string') entry.alias = cfg.alias;
   if (opts.region !== undefined || cfg.region === undefined) entry.region = opts.region ?? DEFAULT_REGION;
   // Nested blocks cannot be removed by an override, only replaced; AWS provider 5.x skips

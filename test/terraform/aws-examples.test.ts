@@ -1,18 +1,33 @@
 /**
- * Real Terraform: every stack of every AWS example is `terraform validate`d against the real AWS
- * provider (5.100.0, from the local filesystem mirror), and every network stack is planned
- * offline with mock credentials. Stacks whose providers are not in the mirror (Kubernetes, Helm)
- * are listed as skipped; without terraform or a mirror the whole file skips, saying so.
+ * Real Terraform on every AWS example (the YAML ones and the hand-composed TypeScript one):
+ *  - every stack is `terraform validate`d against the real AWS provider (5.100.0, from the local
+ *    filesystem mirror);
+ *  - every stack that needs only the AWS provider (network, cluster-*, services) is planned
+ *    offline: mock credentials, a local backend, each `terraform_remote_state` stubbed with a
+ *    fabricated state file holding the producer's outputs, and AWS calls made at plan time
+ *    (sts:GetCallerIdentity) answered by a fake endpoint on 127.0.0.1 (see helpers/terraform.ts).
+ * Stacks whose providers are not in the mirror (Kubernetes, Helm) are listed as skipped; without
+ * terraform or a mirror the whole file skips, saying so.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdk';
 import { buildHandComposed } from '../../examples/typescript/hand-composed';
-import { describeSkip, hasProvider, requiredProviders, terraformEnv, terraformPlan, terraformValidate } from '../helpers/terraform';
-import { specFromFile, synthSpec, type Synthesized } from '../helpers/synth';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  describeSkip,
+  hasProvider,
+  requiredProviders,
+  runPool,
+  terraformEnv,
+  terraformPlan,
+  terraformValidateAsync,
+} from '../helpers/terraform';
+import { readStacks, specFromFile, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
+
+/** Each real terraform test runs many init+validate/plan cycles, two at a time. */
+const TF_TEST_TIMEOUT_MS = 600_000;
 
 const env = terraformEnv();
 if (!env.available) console.warn(describeSkip(env));
@@ -25,12 +40,23 @@ const awsExamples = readdirSync(examplesDir)
 interface Output {
   name: string;
   dir: string;
-  stacks: string[];
+  stacks: Record<string, StackJson>;
   cleanup(): void;
 }
 
-function stackDirs(o: Output) {
-  return o.stacks.map((s) => ({ stack: s, dir: join(o.dir, 'stacks', s) }));
+interface StackRef {
+  example: string;
+  stack: string;
+  dir: string;
+  json: StackJson;
+}
+
+function allStacks(outputs: Output[]): StackRef[] {
+  return outputs.flatMap((o) =>
+    Object.keys(o.stacks)
+      .sort()
+      .map((stack) => ({ example: o.name, stack, dir: join(o.dir, 'stacks', stack), json: o.stacks[stack] })),
+  );
 }
 
 function synthHandComposed(): Output {
@@ -38,7 +64,20 @@ function synthHandComposed(): Output {
   const app = new App({ outdir: root });
   buildHandComposed(app);
   app.synth();
-  return { name: 'typescript/hand-composed.ts', dir: root, stacks: readdirSync(join(root, 'stacks')).sort(), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { name: 'typescript/hand-composed.ts', dir: root, stacks: readStacks(root), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Resource blocks without count/for_each: each must appear in the plan exactly once. */
+function singleResourceCount(stack: StackJson): number {
+  let n = 0;
+  for (const byName of Object.values(stack.resource ?? {})) {
+    for (const block of Object.values(byName)) if (block.count === undefined && block.for_each === undefined) n++;
+  }
+  return n;
+}
+
+function hasIteratedResources(stack: StackJson): boolean {
+  return Object.values(stack.resource ?? {}).some((byName) => Object.values(byName).some((b) => b.count !== undefined || b.for_each !== undefined));
 }
 
 describe.skipIf(!env.available)('terraform against the real AWS provider', () => {
@@ -46,7 +85,7 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
   beforeAll(() => {
     for (const f of awsExamples) {
       const s: Synthesized = synthSpec(specFromFile(join(examplesDir, f)));
-      outputs.push({ name: f, dir: s.dir, stacks: Object.keys(s.stacks), cleanup: s.cleanup });
+      outputs.push({ name: f, dir: s.dir, stacks: s.stacks, cleanup: s.cleanup });
     }
     outputs.push(synthHandComposed());
   });
@@ -57,33 +96,83 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
     expect(awsExamples).toContain('aws-minimal.yaml');
   });
 
-  it('validates every stack whose providers are in the mirror, and names the ones it cannot', () => {
-    const skipped: string[] = [];
-    let validated = 0;
-    for (const o of outputs) {
-      for (const { stack, dir } of stackDirs(o)) {
-        const missing = requiredProviders(dir).filter((p) => !hasProvider(env, p));
-        if (missing.length) {
-          skipped.push(`${o.name}:${stack} (no ${missing.join(', ')} in the mirror)`);
-          continue;
-        }
-        const result = terraformValidate(dir);
-        expect(result.ok, `${o.name}: terraform validate ${stack}\n${result.output}`).toBe(true);
-        validated++;
+  it(
+    'validates every stack whose providers are in the mirror, and names the ones it cannot',
+    async () => {
+      const skipped: string[] = [];
+      const runnable: StackRef[] = [];
+      for (const ref of allStacks(outputs)) {
+        const missing = requiredProviders(ref.dir).filter((p) => !hasProvider(env, p));
+        if (missing.length) skipped.push(`${ref.example}:${ref.stack} (no ${missing.join(', ')} in the mirror)`);
+        else runnable.push(ref);
       }
-    }
-    if (skipped.length) console.warn(`terraform validate skipped ${skipped.length} stack(s) whose providers are not on this machine:\n  ${skipped.join('\n  ')}`);
-    console.info(`terraform validate passed on ${validated} AWS stack(s)`);
-    expect(validated).toBeGreaterThanOrEqual(outputs.length * 2);
-  });
+      const started = Date.now();
+      const results = await runPool(runnable, (ref) => terraformValidateAsync(ref.dir));
+      const failures = runnable
+        .map((ref, i) => ({ ref, result: results[i] }))
+        .filter(({ result }) => !result.ok)
+        .map(({ ref, result }) => `${ref.example}: terraform validate ${ref.stack}\n${result.output}`);
+      if (skipped.length) console.warn(`terraform validate skipped ${skipped.length} stack(s) whose providers are not on this machine:\n  ${skipped.join('\n  ')}`);
+      console.info(`terraform validate passed on ${runnable.length - failures.length}/${runnable.length} AWS stack(s) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      expect(failures, failures.join('\n\n')).toEqual([]);
+      expect(runnable.length).toBeGreaterThanOrEqual(outputs.length * 2);
+    },
+    TF_TEST_TIMEOUT_MS,
+  );
 
-  it('plans every network stack offline with mock credentials', () => {
-    for (const o of outputs) {
-      const network = o.stacks.find((s) => s.endsWith('-network'));
-      expect(network, o.name).toBeDefined();
-      const result = terraformPlan(join(o.dir, 'stacks', network!));
-      expect(result.ok, `${o.name}: terraform plan ${network}\n${result.output}`).toBe(true);
-      expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
-    }
-  });
+  it(
+    'plans every network, cluster and services stack offline, with remote state stubbed',
+    async () => {
+      // Every stack that needs only the AWS provider; add-ons stacks need Kubernetes/Helm.
+      const aws = allStacks(outputs).filter((ref) => {
+        const providers = requiredProviders(ref.dir);
+        return providers.length > 0 && providers.every((p) => p === 'hashicorp/aws');
+      });
+      for (const o of outputs) {
+        const names = aws.filter((r) => r.example === o.name).map((r) => r.stack);
+        expect(names.filter((n) => n.endsWith('-network')), `${o.name}: network stack`).toHaveLength(1);
+        expect(names.filter((n) => /-cluster-/.test(n)).length, `${o.name}: cluster stacks`).toBeGreaterThan(0);
+      }
+      expect(aws.map((r) => r.stack)).toContain('acme-services');
+
+      const started = Date.now();
+      const results = await runPool(aws, (ref) => terraformPlan(ref.dir));
+      const wall = (Date.now() - started) / 1000;
+
+      const failures: string[] = [];
+      const table: string[] = [];
+      aws.forEach((ref, i) => {
+        const r = results[i];
+        const id = `${ref.example}:${ref.stack}`;
+        const stubbed = r.stubs.reduce((n, s) => n + Object.keys(s.outputs).length, 0);
+        const calls = [...new Set(r.awsRequests.map((q) => `${q.service}:${q.action}${q.answered ? '' : ' (refused)'}`))];
+        table.push(
+          `  ${id.padEnd(52)} ${r.ok ? `${r.summary?.add ?? '?'} to add`.padEnd(11) : 'FAILED     '} ${(r.millis / 1000).toFixed(1).padStart(5)}s  ${stubbed} remote output(s) stubbed; AWS calls: ${calls.join(', ') || 'none'}`,
+        );
+        if (!r.ok || !r.summary) {
+          failures.push(`${id}: terraform plan failed\n${r.output}`);
+          return;
+        }
+        const single = singleResourceCount(ref.json);
+        // A plan of a fresh stack adds every resource and changes/destroys nothing.
+        if (r.summary.change !== 0 || r.summary.destroy !== 0 || r.summary.add === 0) failures.push(`${id}: unexpected plan ${JSON.stringify(r.summary)}`);
+        if (hasIteratedResources(ref.json) ? r.summary.add < single : r.summary.add !== single) {
+          failures.push(`${id}: plan adds ${r.summary.add} resources, the stack declares ${single} single resource block(s)`);
+        }
+        // Cross-stack references really went through the stubs.
+        const remote = Object.keys(ref.json.data?.terraform_remote_state ?? {});
+        if (remote.length !== r.stubs.length) failures.push(`${id}: ${remote.length} remote state data source(s), ${r.stubs.length} stubbed`);
+        if (ref.json.data?.aws_caller_identity && !r.awsRequests.some((q) => q.service === 'sts' && q.action === 'GetCallerIdentity' && q.answered)) {
+          failures.push(`${id}: aws_caller_identity did not go through the fake STS endpoint`);
+        }
+      });
+      console.info(`terraform plan of ${aws.length} AWS stack(s) in ${wall.toFixed(1)}s wall clock:\n${table.join('\n')}`);
+      expect(failures, failures.join('\n\n')).toEqual([]);
+
+      // The stubbing is exercised: cluster stacks read the network's subnets, services reads clusters.
+      const clusterPlans = aws.map((ref, i) => ({ ref, r: results[i] })).filter(({ ref }) => /-cluster-/.test(ref.stack));
+      for (const { ref, r } of clusterPlans) expect(r.stubs.map((s) => s.producer), ref.stack).toContain(ref.stack.replace(/-cluster-.+$/, '-network'));
+    },
+    TF_TEST_TIMEOUT_MS,
+  );
 });
