@@ -9,7 +9,7 @@ import type { ScrapeTarget } from '../core/contracts';
 import { PLATFORM_NAMESPACES } from '../../spec/plan';
 import type { AddonIdentity } from '../aws/addon-roles';
 import { AddonRelease, type HelmValues } from './release';
-import { controllerPriorityClass, type AddonContext } from './context';
+import { controllerPriorityClass, controllerValues, type AddonContext } from './context';
 
 export interface AwsLoadBalancerControllerProps {
   readonly role: AddonIdentity;
@@ -44,7 +44,7 @@ export function awsLoadBalancerControllerValues(ctx: AddonContext, props: AwsLoa
     priorityClassName: controllerPriorityClass(ctx),
     defaultTags: { ...ctx.plan.labels, 'loom-cluster': ctx.cluster.plan.name },
     enableCertManager: true,
-    ...(ctx.controllerTolerations.length ? { tolerations: [...ctx.controllerTolerations] } : {}),
+    ...controllerValues(ctx),
     serviceMonitor: { enabled: false },
   };
 }

@@ -17,7 +17,7 @@ import { controllerPriorityClass, type AddonContext } from './context';
  *   them, since uninstalling would delete every Certificate and Issuer in the cluster.
  * - `global.leaderElection.namespace`: the release's own namespace instead of kube-system, so that
  *   cert-manager needs no role in kube-system.
- * - priority class and tolerations of the platform's controllers; in prod two replicas of the
+ * - priority class, tolerations and node selector of the platform's controllers; in prod two replicas of the
  *   controller and the webhook, each with a disruption budget (the webhook answers every
  *   Certificate write).
  * - `prometheus.enabled`: the metrics port (`http-metrics`, 9402) of the controller, webhook and
@@ -28,6 +28,7 @@ import { controllerPriorityClass, type AddonContext } from './context';
 export function certManagerValues(ctx: AddonContext): HelmValues {
   const ha = ctx.highAvailability;
   const tolerations = [...ctx.controllerTolerations];
+  const nodeSelector = Object.keys(ctx.controllerNodeSelector).length ? { nodeSelector: { ...ctx.controllerNodeSelector } } : {};
   const replicas = ha ? { replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } } : {};
   return {
     crds: { enabled: true, keep: true },
@@ -37,9 +38,10 @@ export function certManagerValues(ctx: AddonContext): HelmValues {
     },
     ...replicas,
     tolerations,
-    webhook: { ...replicas, tolerations },
-    cainjector: { tolerations },
-    startupapicheck: { tolerations },
+    ...nodeSelector,
+    webhook: { ...replicas, tolerations, ...nodeSelector },
+    cainjector: { tolerations, ...nodeSelector },
+    startupapicheck: { tolerations, ...nodeSelector },
     prometheus: { enabled: true, servicemonitor: { enabled: false }, podmonitor: { enabled: false } },
   };
 }

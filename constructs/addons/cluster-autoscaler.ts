@@ -5,23 +5,28 @@
  * order for brokers, fast scale-to-zero for batch.
  */
 import { Construct } from 'constructs';
-import { awsNodePoolNames, PLATFORM_NAMESPACES, type ClusterPlan, type FlavourProfile } from '../../spec/plan';
+import { awsNodePoolNames, PLATFORM_NAMESPACES, zonalNodeGroups, type ClusterPlan, type FlavourProfile } from '../../spec/plan';
 import type { ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import type { AddonIdentity } from '../aws/addon-roles';
 import { AddonRelease, type HelmValues } from './release';
-import { controllerPriorityClass, type AddonContext } from './context';
+import { controllerPriorityClass, controllerValues, type AddonContext } from './context';
 
 /**
  * The cluster-autoscaler image per Kubernetes minor: upstream supports a cluster only with the
- * autoscaler of the same minor, which the chart's default image (its own appVersion) may not be.
- * Patch releases as kops pins them.
+ * autoscaler of the same minor, which the chart's default image (its own appVersion, 1.35.0 in
+ * chart 9.59.0) may not be. One for every minor EKS still creates (spec/kubernetes-versions.ts;
+ * a test checks). 1.31–1.34: patch releases as kops pins them; 1.35.2 and 1.36.1: the newest
+ * patches of kubernetes/autoscaler releases cluster-autoscaler-1.35.x / 1.36.x seen published on
+ * registry.k8s.io/autoscaling/cluster-autoscaler (1.36.1's release notes list the image).
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
   '1.31': 'v1.31.2',
   '1.32': 'v1.32.7',
   '1.33': 'v1.33.5',
   '1.34': 'v1.34.4',
+  '1.35': 'v1.35.2',
+  '1.36': 'v1.36.1',
 };
 
 /**
@@ -37,8 +42,12 @@ export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
  *   must not pin a node forever.
  * - batch also removes nodes running kube-system pods (those have disruption budgets) and ignores
  *   DaemonSet utilisation (GPU and monitoring agents would otherwise keep idle nodes "busy"), so
- *   that pools really reach zero.
+ *   that pools really reach zero — but only empty nodes (`scaleDownOnlyEmpty`): a busy node is
+ *   never drained under a running job.
  */
+/** cluster-autoscaler's utilisation threshold below which a node counts as empty. */
+export const EMPTY_NODE_UTILIZATION_THRESHOLD = 0.001;
+
 export function clusterAutoscalerArgs(profile: FlavourProfile): Record<string, string | boolean | number> {
   const args: Record<string, string | boolean | number> = {
     logtostderr: true,
@@ -57,20 +66,36 @@ export function clusterAutoscalerArgs(profile: FlavourProfile): Record<string, s
     args['skip-nodes-with-system-pods'] = false;
     args['ignore-daemonsets-utilization'] = true;
   }
+  if (profile.scaleDown && profile.scaleDownOnlyEmpty) {
+    // Only nodes whose non-DaemonSet requests are (nearly) nothing are unneeded: any running pod
+    // requests more than 0.1% of a node. Not 0, which versions before the 2026-01 fix
+    // (kubernetes/autoscaler#8975) read as "never scale down".
+    args['scale-down-utilization-threshold'] = EMPTY_NODE_UTILIZATION_THRESHOLD;
+    args['ignore-daemonsets-utilization'] = true;
+  }
   return args;
 }
+
+/** The node group UUID EKS appends to a managed node group's Auto Scaling group name. */
+const ASG_UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /**
  * The priority expander's configuration (streaming): node groups in the spec's pool order, the
  * first pool the most preferred. EKS names a managed node group's Auto Scaling group
- * `eks-<node group>-<uuid>`, which the expressions match.
+ * `eks-<node group>-<uuid>`; each expression names the pool's node groups exactly (one per zone
+ * for zonal pools) followed by the UUID, so that pool `brokers` never also matches a pool named
+ * `brokers-a` or `brokers-large`.
  */
 export function expanderPriorities(platform: string, cluster: ClusterPlan): string {
   const lines: string[] = [];
   const n = cluster.pools.length;
   cluster.pools.forEach((pool, i) => {
-    const group = awsNodePoolNames(platform, cluster.name, pool.name).nodeGroup;
-    lines.push(`${(n - i) * 10}:`, `  - ^eks-${group.replace(/[.]/g, '\\.')}-.*`);
+    const groups = zonalNodeGroups(cluster, pool)
+      ? pool.zones.map((z) => awsNodePoolNames(platform, cluster.name, pool.name, z).nodeGroup)
+      : [awsNodePoolNames(platform, cluster.name, pool.name).nodeGroup];
+    const names = groups.map((g) => g.replace(/[.]/g, '\\.'));
+    const alternatives = names.length === 1 ? names[0]! : `(${names.join('|')})`;
+    lines.push(`${(n - i) * 10}:`, `  - ^eks-${alternatives}-${ASG_UUID}$`);
   });
   return lines.join('\n') + '\n';
 }
@@ -108,7 +133,7 @@ export function clusterAutoscalerValues(ctx: AddonContext, props: ClusterAutosca
     priorityClassName: controllerPriorityClass(ctx),
     extraArgs: clusterAutoscalerArgs(profile),
     ...(profile.expander === 'priority' ? { expanderPriorities: expanderPriorities(ctx.plan.name, plan) } : {}),
-    ...(ctx.controllerTolerations.length ? { tolerations: [...ctx.controllerTolerations] } : {}),
+    ...controllerValues(ctx),
     service: { create: true },
     // No ServiceMonitor of the chart's in any mode: its metrics are declared instead
     // (clusterAutoscalerScrapeTargets) and scraped by whatever the platform monitors with.

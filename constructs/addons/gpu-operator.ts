@@ -35,6 +35,9 @@ export function criticalPodsQuota(cluster: IKubernetesCluster): number {
   return Math.max(100, 16 * gpuNodes + 16);
 }
 
+/** The control-plane toleration the operator's and NFD master's charts carry by default (a list value replaces it). */
+const CONTROL_PLANE_TOLERATION = { key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', value: '', effect: 'NoSchedule' } as const;
+
 /** Where GKE's driver installer puts the driver (and where the toolkit goes). */
 export const GKE_NVIDIA_INSTALL_DIR = '/home/kubernetes/bin/nvidia';
 
@@ -72,10 +75,18 @@ export function gpuOperatorValues(ctx: AddonContext): HelmValues {
   // labels), so node feature discovery only needs to look at them; an existing cluster's nodes
   // are unlabelled until discovery has run, so it runs everywhere there.
   const gpuNodesLabelled = cluster.cloud !== 'kubernetes';
+  const nfdNodeSelector = Object.keys(ctx.controllerNodeSelector).length ? { nodeSelector: { ...ctx.controllerNodeSelector } } : {};
   return {
     driver: { enabled: !host.driver },
     toolkit: { enabled: !host.toolkit, ...(gke ? { installDir: GKE_NVIDIA_INSTALL_DIR } : {}) },
-    ...(gke ? { hostPaths: { driverInstallDir: GKE_NVIDIA_INSTALL_DIR }, cdi: { enabled: true } } : {}),
+    ...(gke ? { hostPaths: { driverInstallDir: GKE_NVIDIA_INSTALL_DIR } } : {}),
+    // CDI (the chart's default, said explicitly where Loom made the nodes). On GKE NVIDIA documents
+    // it. On EKS it works with the AMI's own toolkit: with `toolkit.enabled: false` operator v26.7.0
+    // leaves the device plugin's `NVIDIA_CDI_HOOK_PATH` unset (so it uses the host's
+    // nvidia-cdi-hook), the plugin writes its CDI spec to /var/run/cdi, the AMI's containerd reads
+    // CDI specs from there (nodeadm enables CDI from Kubernetes 1.32), and its runtime handler is
+    // named `nvidia`, as the operator's RuntimeClass expects.
+    ...(cluster.cloud !== 'kubernetes' ? { cdi: { enabled: true } } : {}),
     devicePlugin: { enabled: true },
     // GPU metrics in every mode; the operator's own ServiceMonitor (it creates one once the CRD
     // exists) stays off: see gpuOperatorScrapeTargets.
@@ -83,9 +94,16 @@ export function gpuOperatorValues(ctx: AddonContext): HelmValues {
     daemonsets: { tolerations: [GPU_TOLERATION] },
     operator: {
       // The chart's own (control plane) plus the platform controllers'.
-      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', value: '', effect: 'NoSchedule' }, ...ctx.controllerTolerations],
+      tolerations: [CONTROL_PLANE_TOLERATION, ...ctx.controllerTolerations],
+      // Merged with the chart's `kubernetes.io/os: linux`.
+      ...(Object.keys(ctx.controllerNodeSelector).length ? { nodeSelector: { ...ctx.controllerNodeSelector } } : {}),
     },
     'node-feature-discovery': {
+      // Node feature discovery's cluster-wide parts are controllers too: on the system pool where
+      // there is one (otherwise the master, tolerating only the control plane, and the garbage
+      // collector would hold a node of a pool that should scale to zero, or never schedule).
+      master: { tolerations: [CONTROL_PLANE_TOLERATION, ...ctx.controllerTolerations], ...nfdNodeSelector },
+      gc: { tolerations: [...ctx.controllerTolerations], ...nfdNodeSelector },
       worker: {
         tolerations: [GPU_TOLERATION],
         ...(gpuNodesLabelled ? { nodeSelector: { 'nvidia.com/gpu.present': 'true' } } : {}),

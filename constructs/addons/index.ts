@@ -27,8 +27,9 @@ import { PlatformValidationError } from '../core/errors';
 import { isAwsKubernetesCluster } from '../aws/aws-cluster';
 import { ADDON_SERVICE_ACCOUNTS, type PlatformPlan } from '../../spec/plan';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
-import { tolerationFor, type AddonContext, type AddonNamespaces } from './context';
-import type { AddonRelease } from './release';
+import { Aspects, TerraformStack } from '../core/cdk';
+import { controllerPlacement, type AddonContext, type AddonNamespaces } from './context';
+import { ServiceWebhookOrdering, type AddonRelease } from './release';
 import { CertManager } from './cert-manager';
 import { MetricsServer, needsMetricsServer } from './metrics-server';
 import { ClusterAutoscaler } from './cluster-autoscaler';
@@ -81,17 +82,42 @@ export class PlatformAddons extends Construct {
   constructor(scope: Construct, id: string, props: PlatformAddonsProps) {
     super(scope, id);
     const { plan, cluster } = props;
-    this.context = {
+    const placement = controllerPlacement(cluster.plan);
+    const base: AddonContext = {
       plan,
       cluster,
       namespaces: props.namespaces,
       priorityClasses: props.priorityClasses,
       highAvailability: plan.environment === 'prod',
-      controllerTolerations: (cluster.plan.systemPool?.taints ?? []).map(tolerationFor),
+      controllerTolerations: placement.tolerations,
+      controllerNodeSelector: placement.nodeSelector,
     };
+
+    this.certManager = new CertManager(this, 'CertManager', base);
+
+    // The load balancer controller first (after cert-manager, which issues its webhook's
+    // certificate): its Service webhook fails closed, so every other release of the stack —
+    // add-ons here, components later — is ordered after it (ServiceWebhookOrdering).
+    if (isAwsKubernetesCluster(cluster)) {
+      const roles = cluster.addonRoles;
+      checkServiceAccount(this, 'loadBalancerController', roles.loadBalancerController);
+      this.loadBalancerController = new AwsLoadBalancerController(this, 'LoadBalancerController', base, {
+        role: roles.loadBalancerController,
+        clusterName: cluster.clusterName,
+        region: cluster.region,
+        vpcId: cluster.vpcId,
+        certManager: this.certManager.release.resource,
+      });
+      Aspects.of(TerraformStack.of(this)).add(new ServiceWebhookOrdering(this.loadBalancerController.release.resource, [this.certManager.release.resource]));
+    } else if (cluster.cloud === 'aws') {
+      throw new PlatformValidationError(
+        `cluster '${cluster.plan.name}' is on AWS but carries no add-on roles; build it with EksCluster (or implement IAwsKubernetesCluster)`,
+        this,
+      );
+    }
+    this.context = this.loadBalancerController ? { ...base, serviceWebhookReady: this.loadBalancerController.release.resource } : base;
     const ctx = this.context;
 
-    this.certManager = new CertManager(this, 'CertManager', ctx);
     if (needsMetricsServer(cluster)) this.metricsServer = new MetricsServer(this, 'MetricsServer', ctx);
 
     if (isAwsKubernetesCluster(cluster)) {
@@ -110,19 +136,6 @@ export class PlatformAddons extends Construct {
           region: cluster.region,
         });
       }
-      checkServiceAccount(this, 'loadBalancerController', roles.loadBalancerController);
-      this.loadBalancerController = new AwsLoadBalancerController(this, 'LoadBalancerController', ctx, {
-        role: roles.loadBalancerController,
-        clusterName: cluster.clusterName,
-        region: cluster.region,
-        vpcId: cluster.vpcId,
-        certManager: this.certManager.release.resource,
-      });
-    } else if (cluster.cloud === 'aws') {
-      throw new PlatformValidationError(
-        `cluster '${cluster.plan.name}' is on AWS but carries no add-on roles; build it with EksCluster (or implement IAwsKubernetesCluster)`,
-        this,
-      );
     }
 
     if (needsGpuOperator(cluster)) this.gpuOperator = new GpuOperator(this, 'GpuOperator', ctx);

@@ -5,23 +5,43 @@
  * interruption queue and event rules are in the cluster stack (`constructs/aws/addon-roles.ts`).
  */
 import { Construct } from 'constructs';
-import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { PLATFORM_NAMESPACES, poolLimits, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
+import { PLATFORM_NAMESPACES, poolLimits, type FlavourProfile, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
 import type { RegionalCloud } from '../../spec/regions';
 import type { ScrapeTarget } from '../core/contracts';
+import { PlatformValidationError } from '../core/errors';
 import type { IAwsKubernetesCluster, KarpenterAttributes } from '../aws/addon-roles';
-import { AddonRelease, customResource, type CustomResourceManifest, type HelmValues } from './release';
+import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmValues } from './release';
 import { controllerPriorityClass, type AddonContext } from './context';
 import { GPU_RESOURCE } from './kueue';
 
 export const KARPENTER_API = { nodePool: 'karpenter.sh/v1', ec2NodeClass: 'karpenter.k8s.aws/v1' } as const;
 
 /**
- * AMIs for every pool: the latest EKS-optimised AL2023 image for the cluster's version, which
- * Karpenter resolves per instance type (the NVIDIA variant for GPU instances). Karpenter replaces
- * nodes as new images are released (drift), within the pools' disruption budgets.
+ * The EKS-optimised AL2023 AMI release every pool runs, pinned: Karpenter resolves the alias
+ * `al2023@<release>` per instance type and cluster version (the NVIDIA variant for GPU instances)
+ * from the release's SSM parameters. With `@latest` every weekly AMI release would drift every
+ * node, replacing running nodes on AWS's schedule; pinned, nodes change image only when this
+ * release is bumped (a Loom change, reviewed and promoted like any other), and then within the
+ * pools' disruption budgets. `kubernetesVersions` are the minors the release was built for
+ * (awslabs/amazon-eks-ami release v20260714: AL2023 x86_64 standard and NVIDIA AMIs for 1.30–1.36).
  */
-export const KARPENTER_AMI_ALIAS = 'al2023@latest';
+export const KARPENTER_AMI_RELEASE = {
+  version: 'v20260714',
+  kubernetesVersions: ['1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'],
+} as const;
+
+/** The EC2NodeClass AMI alias of {@link KARPENTER_AMI_RELEASE}. */
+export const KARPENTER_AMI_ALIAS = `al2023@${KARPENTER_AMI_RELEASE.version}`;
+
+/** The AMI alias for a cluster's Kubernetes version, or a clear error when the pinned release has no image for it. */
+export function karpenterAmiAlias(kubernetesVersion: string): string {
+  if (!(KARPENTER_AMI_RELEASE.kubernetesVersions as readonly string[]).includes(kubernetesVersion)) {
+    throw new PlatformValidationError(
+      `the pinned EKS AMI release ${KARPENTER_AMI_RELEASE.version} has no AL2023 image for Kubernetes ${kubernetesVersion}; bump KARPENTER_AMI_RELEASE in constructs/addons/karpenter.ts to a release that has one`,
+    );
+  }
+  return KARPENTER_AMI_ALIAS;
+}
 
 /** The Karpenter controller's values: its cluster, IRSA role, interruption queue and placement. */
 export function karpenterValues(ctx: AddonContext, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes): HelmValues {
@@ -39,12 +59,23 @@ export function karpenterValues(ctx: AddonContext, cluster: IAwsKubernetesCluste
     priorityClassName: controllerPriorityClass(ctx),
     // On the system node group, which Karpenter does not manage (the chart already keeps it off
     // Karpenter's own nodes and tolerates CriticalAddonsOnly).
-    nodeSelector: { 'kubernetes.io/os': 'linux', 'loom.dev/role': 'system' },
-    controller: { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
+    nodeSelector: { 'kubernetes.io/os': 'linux', 'loom.dev/role': 'system', ...ctx.controllerNodeSelector },
+    controller: {
+      // The region explicitly: Karpenter takes it from the SDK's environment, else from IMDS, which
+      // the nodes' hop limit of 1 closes to pods. EKS's IRSA webhook injects AWS_REGION today;
+      // this keeps Karpenter working without it (e.g. under EKS Pod Identity, which does not).
+      env: [{ name: 'AWS_REGION', value: cluster.region }],
+      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+    },
     // No ServiceMonitor of the chart's in any mode: its metrics are declared instead
     // (karpenterScrapeTargets) and scraped by whatever the platform monitors with.
     serviceMonitor: { enabled: false },
   };
+}
+
+/** How Karpenter may disrupt a pool's nodes: the flavour's GPU settings for GPU pools, its general ones otherwise. */
+export function karpenterDisruptionOf(profile: FlavourProfile, pool: Pick<NodePoolPlan, 'gpu'>): FlavourProfile['karpenter'] {
+  return pool.gpu ? profile.karpenterGpu : profile.karpenter;
 }
 
 /** The release name, which labels the controller's pods (`app.kubernetes.io/instance`). */
@@ -71,7 +102,7 @@ export function ec2NodeClassManifest(plan: PlatformPlan, cluster: IAwsKubernetes
     metadata: { name: pool.name, labels: { 'app.kubernetes.io/managed-by': 'loom', 'loom.dev/pool': pool.name } },
     spec: {
       role: karpenter.nodeRoleName,
-      amiSelectorTerms: [{ alias: KARPENTER_AMI_ALIAS }],
+      amiSelectorTerms: [{ alias: karpenterAmiAlias(clusterPlan.kubernetesVersion) }],
       // The cluster's node subnets carry this tag (the network stack sets it); the pool's zones are
       // a requirement of its NodePool.
       subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': clusterPlan.resourceName } }],
@@ -97,13 +128,16 @@ export function ec2NodeClassManifest(plan: PlatformPlan, cluster: IAwsKubernetes
  * - requirements: the pool's machine types, its capacity type (spot or on-demand), its zones;
  * - the pool's labels and taints on every node;
  * - limits: `maxNodes` nodes, and CPU, memory (and GPUs) of `maxNodes` of its largest machine type;
- * - disruption from the flavour: consolidation policy, `consolidateAfter` (the profile's
- *   scale-down time), a budget (`0` for streaming: brokers are never voluntarily disrupted) and
- *   node expiry (never for streaming).
+ * - disruption from the flavour (`karpenterDisruptionOf`: GPU pools have their own): consolidation
+ *   policy, `consolidateAfter` (the profile's scale-down time), a budget (`0` for streaming: brokers
+ *   are never voluntarily disrupted), a separate budget for drift where the flavour forbids
+ *   replacing a busy node for a new image (batch and GPU pools: `0`, so a drifted node goes only
+ *   once empty), and node expiry (never for streaming and batch: expiry is forceful — it ignores
+ *   budgets and would kill a running job).
  */
 export function nodePoolManifest(cloud: RegionalCloud, cluster: IAwsKubernetesCluster, pool: NodePoolPlan): CustomResourceManifest {
   const clusterPlan = cluster.plan;
-  const disruption = clusterPlan.profile.karpenter;
+  const disruption = karpenterDisruptionOf(clusterPlan.profile, pool);
   const limits = poolLimits(cloud, clusterPlan, pool);
   return {
     apiVersion: KARPENTER_API.nodePool,
@@ -133,21 +167,28 @@ export function nodePoolManifest(cloud: RegionalCloud, cluster: IAwsKubernetesCl
       disruption: {
         consolidationPolicy: disruption.consolidationPolicy,
         consolidateAfter: clusterPlan.profile.scaleDownUnneededTime,
-        budgets: [{ nodes: disruption.disruptionBudget }],
+        budgets: [
+          { nodes: disruption.disruptionBudget },
+          ...(disruption.driftBudget !== undefined ? [{ nodes: disruption.driftBudget, reasons: ['Drifted'] }] : []),
+        ],
       },
     },
   };
 }
 
+/** The release of the pools' NodePools and EC2NodeClasses. */
+export const KARPENTER_NODEPOOLS_RELEASE = 'loom-karpenter-nodepools';
+
 /**
- * Karpenter's CRDs, controller, and a NodePool and EC2NodeClass per pool. Nothing here waits for
- * the monitoring component — its pods need the nodes Karpenter launches.
+ * Karpenter's CRDs, controller, and a NodePool and EC2NodeClass per pool — the latter as one
+ * release of Loom's resources chart, after the CRDs and the controller. Nothing here waits for the
+ * monitoring component — its pods need the nodes Karpenter launches.
  */
 export class Karpenter extends Construct {
   readonly crds: AddonRelease;
   readonly release: AddonRelease;
-  readonly nodeClasses: Record<string, Manifest> = {};
-  readonly nodePools: Record<string, Manifest> = {};
+  /** Every pool's EC2NodeClass and NodePool. */
+  readonly pools: CustomResources;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = karpenterScrapeTargets();
 
@@ -164,11 +205,16 @@ export class Karpenter extends Construct {
       skipCrds: true,
       dependsOn: [this.crds.resource],
     });
-    const pools = new Construct(this, 'Pools');
-    for (const pool of cluster.plan.pools) {
-      const scopeOf = new Construct(pools, pool.name);
-      this.nodeClasses[pool.name] = customResource(scopeOf, 'EC2NodeClass', ec2NodeClassManifest(ctx.plan, cluster, karpenter, pool), [this.release.resource]);
-      this.nodePools[pool.name] = customResource(scopeOf, 'NodePool', nodePoolManifest('aws', cluster, pool), [this.release.resource, this.nodeClasses[pool.name]!]);
-    }
+    // One release for both kinds (Helm creates custom kinds sorted by kind name, EC2NodeClass
+    // before NodePool; a NodePool whose class is not there yet just waits for it).
+    this.pools = new CustomResources(this, 'Pools', {
+      releaseName: KARPENTER_NODEPOOLS_RELEASE,
+      namespace,
+      manifests: [
+        ...cluster.plan.pools.map((pool) => ec2NodeClassManifest(ctx.plan, cluster, karpenter, pool)),
+        ...cluster.plan.pools.map((pool) => nodePoolManifest('aws', cluster, pool)),
+      ],
+      dependsOn: [this.crds.resource, this.release.resource],
+    });
   }
 }

@@ -13,12 +13,11 @@
  *   `kueue.x-k8s.io/queue-name` label are queued in it.
  */
 import { Construct } from 'constructs';
-import type { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { stringify } from 'yaml';
 import type { ScrapeTarget } from '../core/contracts';
 import { PLATFORM_NAMESPACES, queueFlavors, type QueueFlavor } from '../../spec/plan';
-import { AddonRelease, customResource, type CustomResourceManifest, type HelmValues } from './release';
-import { controllerPriorityClass, tolerationFor, type AddonContext } from './context';
+import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmValues } from './release';
+import { controllerPriorityClass, controllerValues, tolerationFor, type AddonContext } from './context';
 
 /** Kueue's API version for the resources Loom writes (v0.19 stores v1beta2). */
 export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta2';
@@ -98,7 +97,7 @@ export function kueueValues(ctx: AddonContext): HelmValues {
     controllerManager: {
       manager: { priorityClassName: controllerPriorityClass(ctx) },
       ...(ctx.highAvailability ? { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } } : {}),
-      ...(ctx.controllerTolerations.length ? { tolerations: [...ctx.controllerTolerations] } : {}),
+      ...controllerValues(ctx),
     },
     managerConfig: { controllerManagerConfigYaml: stringify(kueueControllerConfig(), { lineWidth: 0, aliasDuplicateObjects: false }) },
   };
@@ -188,16 +187,21 @@ export function localQueueManifest(labels: Record<string, string>): CustomResour
   };
 }
 
-/** Kueue's controller and the platform's queues. */
+/** The release of the platform's flavours and queues. */
+export const KUEUE_QUEUES_RELEASE = 'loom-kueue-queues';
+
+/**
+ * Kueue's controller and the platform's queues: the flavours, the cluster queue and the local
+ * queue as one release of Loom's resources chart, after the controller (whose release brings the
+ * CRDs and the webhooks that validate them) and the workloads namespace.
+ */
 export class Kueue extends Construct {
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = kueueScrapeTargets();
   readonly flavors: readonly QueueFlavor[];
-  readonly resourceFlavors: Record<string, Manifest> = {};
   /** Absent on an existing cluster whose spec describes no capacity. */
-  readonly clusterQueue?: Manifest;
-  readonly localQueue?: Manifest;
+  readonly queues?: CustomResources;
 
   constructor(scope: Construct, id: string, ctx: AddonContext) {
     super(scope, id);
@@ -211,14 +215,12 @@ export class Kueue extends Construct {
     if (this.flavors.length === 0) return;
 
     const labels = { 'app.kubernetes.io/managed-by': 'loom', 'loom.dev/cluster': ctx.cluster.plan.name };
-    const flavorScope = new Construct(this, 'ResourceFlavors');
-    for (const flavor of this.flavors) {
-      this.resourceFlavors[flavor.source] = customResource(flavorScope, flavor.source, resourceFlavorManifest(flavor, labels), [this.release.resource]);
-    }
-    this.clusterQueue = customResource(this, 'ClusterQueue', clusterQueueManifest(this.flavors, labels), [
-      this.release.resource,
-      ...Object.values(this.resourceFlavors),
-    ]);
-    this.localQueue = customResource(this, 'LocalQueue', localQueueManifest(labels), [this.clusterQueue, ctx.namespaces.workloads.resource]);
+    this.queues = new CustomResources(this, 'Queues', {
+      releaseName: KUEUE_QUEUES_RELEASE,
+      namespace: ctx.namespaces.system.name,
+      manifests: [...this.flavors.map((f) => resourceFlavorManifest(f, labels)), clusterQueueManifest(this.flavors, labels), localQueueManifest(labels)],
+      // The LocalQueue names the workloads namespace literally: wait for it explicitly.
+      dependsOn: [this.release.resource, ctx.namespaces.workloads.resource],
+    });
   }
 }

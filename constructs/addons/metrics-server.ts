@@ -33,6 +33,7 @@ export function metricsServerValues(ctx: AddonContext): HelmValues {
     priorityClassName: controllerPriorityClass(ctx),
     ...(ctx.highAvailability ? { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } } : {}),
     tolerations: [...ctx.controllerTolerations],
+    ...(Object.keys(ctx.controllerNodeSelector).length ? { nodeSelector: { ...ctx.controllerNodeSelector } } : {}),
     metrics: { enabled: true },
     serviceMonitor: { enabled: false },
   };

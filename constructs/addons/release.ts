@@ -1,12 +1,14 @@
 /**
  * Building blocks shared by the add-ons: a Helm release pinned by the chart catalogue, with its
- * values rendered from a typed object, and a custom resource written with `kubernetes_manifest`.
+ * values rendered from a typed object; custom resources as a release of Loom's own chart
+ * ({@link CustomResources}); and the ordering of a stack's releases after the Service webhook.
  */
-import { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Construct, type IConstruct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { stringify } from 'yaml';
-import type { ITerraformDependable } from '../core/cdk';
+import { AssetType, dependable as dependableRef, Lazy, TerraformAsset, TerraformResource, TerraformStack, type IAspect, type ITerraformDependable } from '../core/cdk';
 import { CHARTS, type ChartName } from './charts';
 
 /** Helm values: a plain object, rendered to YAML as written. */
@@ -75,10 +77,23 @@ export class AddonRelease extends Construct {
 
   /** Makes the release wait for `dependable` too (CRDs or a webhook another release brings). */
   addDependency(dependable: ITerraformDependable): void {
-    const fqn = dependable.fqn;
-    const existing = this.resource.dependsOn ?? [];
-    if (!existing.includes(fqn)) this.resource.dependsOn = [...existing, fqn];
+    addDependsOn(this.resource, dependable);
   }
+}
+
+/** What each resource was made to wait for through {@link addDependsOn} (tokens cannot be compared). */
+const addedDependencies = new WeakMap<TerraformResource, Set<ITerraformDependable>>();
+
+/**
+ * Adds `dependable` to `resource`'s `depends_on` once, written as Terraform wants it there (a bare
+ * address: `dependable()`, not the `${…}` reference `fqn` resolves to).
+ */
+export function addDependsOn(resource: TerraformResource, dependable: ITerraformDependable): void {
+  const added = addedDependencies.get(resource) ?? new Set<ITerraformDependable>();
+  addedDependencies.set(resource, added);
+  if (added.has(dependable)) return;
+  added.add(dependable);
+  resource.dependsOn = [...(resource.dependsOn ?? []), dependableRef(dependable)];
 }
 
 /** Values as the YAML document Helm receives; no line folding, so that long references stay intact. */
@@ -94,17 +109,133 @@ export interface CustomResourceManifest {
   readonly spec: Record<string, unknown>;
 }
 
+/** Loom's own chart that renders each item of `.Values.resources` as one object (`charts/loom-resources`). */
+export const LOOM_RESOURCES_CHART = 'loom-resources';
+
 /**
- * A custom resource managed with `kubernetes_manifest`.
- *
- * The Kubernetes provider reads the resource's CRD from the API server when it plans, so the CRD
- * must exist before the first plan that contains the resource: on a fresh cluster, apply the
- * add-ons stack's Helm releases first (`terraform apply -target=helm_release.<name>`), then the
- * whole stack. Later plans need nothing special.
+ * The directory of Loom's package (the one holding its package.json): the chart is found from
+ * the TypeScript sources (tests) and from the compiled `dist/` alike.
  */
-export function customResource(scope: Construct, id: string, manifest: CustomResourceManifest, dependsOn: ITerraformDependable[] = []): Manifest {
-  return new Manifest(scope, id, {
-    manifest: manifest as unknown as Record<string, unknown>,
-    ...(dependsOn.length ? { dependsOn } : {}),
-  });
+function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find Loom's package.json above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+/** Where the chart's sources are. */
+export function loomResourcesChartDir(): string {
+  return join(packageRoot(), 'charts', LOOM_RESOURCES_CHART);
+}
+
+/**
+ * The chart as an asset of `scope`'s stack (copied into the stack's output directory once per
+ * stack), and the path the helm_release names: relative to the stack directory, where Terraform
+ * runs. The path contains a hash of the chart's files, so a change to the chart changes every
+ * release that uses it.
+ */
+function chartAsset(scope: Construct): TerraformAsset {
+  const stack = TerraformStack.of(scope);
+  const id = 'LoomResourcesChart';
+  return (stack.node.tryFindChild(id) as TerraformAsset | undefined) ?? new TerraformAsset(stack, id, { path: loomResourcesChartDir(), type: AssetType.DIRECTORY });
+}
+
+export interface CustomResourcesProps {
+  /** The release's name (`loom-<owner>`), unique in the cluster. */
+  readonly releaseName: string;
+  /** Where Helm keeps the release (objects naming no namespace of their own land there too). */
+  readonly namespace: string;
+  /** The first objects; more with {@link CustomResources.add}. */
+  readonly manifests?: readonly CustomResourceManifest[];
+  /** The releases that bring the objects' CRDs (and webhooks), and anything else they need first. */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * Custom resources as one Helm release of Loom's `loom-resources` chart, whose values carry the
+ * objects. Unlike `kubernetes_manifest`, a `helm_release` needs no CRD when Terraform plans, so
+ * the first plan of a fresh cluster works and the CRDs' release can come first in the same apply:
+ * the release `depends_on` them. Helm waits for the CRDs' release to be ready (Helm's readiness
+ * check includes a CRD being `Established`), and the Helm provider builds a fresh discovery client
+ * for every release, so the new kinds are found. On destroy the objects go before the release that
+ * brought their CRDs and controller (a NodePool's nodes are drained while Karpenter still runs).
+ *
+ * Every object is in the values, so a change shows in the plan's diff and is applied by
+ * `helm upgrade`; the chart's template itself stays static.
+ */
+export class CustomResources extends Construct {
+  readonly resource: Release;
+  private readonly manifests: CustomResourceManifest[];
+
+  constructor(scope: Construct, id: string, props: CustomResourcesProps) {
+    super(scope, id);
+    this.manifests = [...(props.manifests ?? [])];
+    const asset = chartAsset(this);
+    this.resource = new Release(this, 'Resource', {
+      name: props.releaseName,
+      namespace: props.namespace,
+      chart: `./${asset.path}`,
+      values: [Lazy.stringValue({ produce: () => renderValues({ resources: this.manifests }) })],
+      atomic: true,
+      wait: true,
+      cleanupOnFail: true,
+      maxHistory: 10,
+      timeout: 300,
+      ...(props.dependsOn?.length ? { dependsOn: [...props.dependsOn] } : {}),
+    });
+  }
+
+  /** Adds an object to the release (before synthesis). */
+  add(manifest: CustomResourceManifest): void {
+    const key = (m: CustomResourceManifest) => `${m.apiVersion} ${m.kind} ${m.metadata.namespace ?? ''}/${m.metadata.name}`;
+    if (this.manifests.some((m) => key(m) === key(manifest))) {
+      throw new Error(`release ${this.resource.name} already has ${key(manifest)}`);
+    }
+    this.manifests.push(manifest);
+  }
+
+  /** The objects, in order. */
+  get objects(): readonly CustomResourceManifest[] {
+    return this.manifests;
+  }
+
+  /** Makes the release wait for `dependable` too. */
+  addDependency(dependable: ITerraformDependable): void {
+    addDependsOn(this.resource, dependable);
+  }
+}
+
+/**
+ * Orders every Helm release of a stack after the AWS Load Balancer Controller's release (except
+ * the releases the controller itself waits for, such as cert-manager).
+ *
+ * The controller registers a mutating webhook for every Service CREATE with `failurePolicy: Fail`
+ * (chart 3.5.0 defaults, kept on purpose: with `Ignore`, a LoadBalancer Service created while the
+ * controller is down would skip the controller's `loadBalancerClass` and get a classic ELB from the
+ * in-tree controller instead). Until the controller's pods serve, any Service creation fails with
+ * "no endpoints available for service aws-load-balancer-webhook-service" — so every release that
+ * may create a Service (nearly all charts) must come after it, as eks-blueprints-addons orders its
+ * add-ons. Applied to the whole stack at synthesis, it also covers releases that components add
+ * later (kube-prometheus-stack, Harbor, …). On destroy the order reverses: a release's LoadBalancer
+ * Services (and their NLBs, security groups and ENIs) are deleted while the controller still runs.
+ */
+export class ServiceWebhookOrdering implements IAspect {
+  private readonly exempt: ReadonlySet<IConstruct>;
+
+  /** `before`: the releases the controller's own release waits for (they cannot wait for it). */
+  constructor(
+    private readonly webhook: Release,
+    before: readonly Release[],
+  ) {
+    this.exempt = new Set<IConstruct>([webhook, ...before]);
+  }
+
+  visit(node: IConstruct): void {
+    if (this.exempt.has(node)) return;
+    if (!(TerraformResource.isTerraformResource(node) && (node as TerraformResource).terraformResourceType === 'helm_release')) return;
+    addDependsOn(node as TerraformResource, this.webhook);
+  }
 }

@@ -2,11 +2,36 @@
  * A Helm release of a built component: a pinned chart from the catalogue, its values as one JSON
  * document (JSON is YAML; references to other resources stay Terraform interpolations inside it),
  * and secrets passed as sensitive values so they never appear in the plan's values.
+ *
+ * Ordering comes with the add-ons stack: on EKS every Helm release of the stack, components'
+ * included, waits for the AWS Load Balancer Controller, whose Service webhook fails closed
+ * (`ServiceWebhookOrdering` in constructs/addons/release.ts) — and is destroyed before it, so a
+ * LoadBalancer Service's NLB is deleted while the controller still runs.
  */
 import type { Construct } from 'constructs';
 import { Release, type ReleaseSetSensitive } from '@cdktf/provider-helm/lib/release';
 import { Lazy, type ITerraformDependable } from '../core/cdk';
 import type { PinnedChart } from '../addons/charts';
+import { controllerPlacement, placementValues, statefulAffinity, type Toleration } from '../addons/context';
+import type { ClusterPlan } from '../../spec/plan';
+
+/**
+ * Where a component's stateful pods (databases, caches, registries, anything with a zonal volume)
+ * go on a cluster, as chart values to spread into each such pod's section: never on spot capacity.
+ * On-demand nodes of the cluster's own pools where it has an untainted on-demand pool (required
+ * node affinity on `loom.dev/capacity`); otherwise the system pool where there is one (on-demand
+ * by construction); otherwise, every pool being spot, a preference for on-demand only.
+ */
+export function statefulPlacement(cluster: Pick<ClusterPlan, 'systemPool' | 'pools'>): {
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  affinity?: Record<string, unknown>;
+} {
+  const onDemandPool = cluster.pools.some((p) => !p.spot && p.taints.length === 0);
+  if (!onDemandPool && cluster.systemPool) return placementValues(controllerPlacement(cluster));
+  const affinity = statefulAffinity({ pools: cluster.pools });
+  return affinity ? { affinity } : {};
+}
 
 export interface ComponentReleaseProps {
   /** The release's name in the cluster. */

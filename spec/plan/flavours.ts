@@ -27,8 +27,20 @@ export interface FlavourProfile {
    * is considered again. Short on batch, whose bursts end as abruptly as they start.
    */
   readonly scaleDownDelayAfterAdd: string;
+  /**
+   * Remove only empty nodes (DaemonSets aside), never drain a busy one: a running training job
+   * evicted by a scale-down restarts from scratch. cluster-autoscaler gets a utilisation threshold
+   * no running pod stays under; Karpenter's NodePools consolidate `WhenEmpty`.
+   */
+  readonly scaleDownOnlyEmpty: boolean;
   /** How Karpenter disrupts the nodes of the flavour's NodePools (`autoscaler: karpenter`). */
   readonly karpenter: KarpenterDisruption;
+  /**
+   * How Karpenter disrupts the nodes of the flavour's GPU pools: GPU work (training jobs, model
+   * servers that take minutes to load) is never moved to save money, so only empty GPU nodes are
+   * consolidated.
+   */
+  readonly karpenterGpu: KarpenterDisruption;
   /** cluster-autoscaler expander. */
   readonly expander: 'least-waste' | 'priority' | 'random' | 'most-pods';
   /** Zones the flavour wants its nodes spread over (rack awareness for streaming). */
@@ -73,8 +85,17 @@ export interface KarpenterDisruption {
    */
   readonly disruptionBudget: string;
   /**
-   * How long a node lives before Karpenter replaces it (picks up new AMIs). Expiry ignores
-   * disruption budgets, so pools that must never be disrupted say `Never`.
+   * How many nodes may be replaced at once because they drifted (a new pinned AMI release, a
+   * changed NodeClass), when stricter than {@link disruptionBudget}: `'0'` replaces no busy node —
+   * a drifted node goes once it is empty (emptiness consolidation), so running jobs finish on the
+   * old image. Drift honours budgets and `karpenter.sh/do-not-disrupt`.
+   * @default the general budget
+   */
+  readonly driftBudget?: string;
+  /**
+   * How long a node lives before Karpenter replaces it (picks up new AMIs). Expiry is forceful in
+   * Karpenter v1 — it consults no budget and drains the node whatever runs there — so pools whose
+   * pods must not be killed (brokers, batch jobs) say `Never` and rely on drift instead.
    */
   readonly expireAfter: string;
 }
@@ -89,7 +110,11 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     scaleDown: true,
     scaleDownUnneededTime: '10m',
     scaleDownDelayAfterAdd: '10m',
+    scaleDownOnlyEmpty: false,
     karpenter: { consolidationPolicy: 'WhenEmptyOrUnderutilized', disruptionBudget: '10%', expireAfter: '720h' },
+    // Model servers on GPUs: empty nodes go, busy ones are not consolidated away (reloading a
+    // model costs minutes); drift and expiry as for the other pools (services have PDBs).
+    karpenterGpu: { consolidationPolicy: 'WhenEmpty', disruptionBudget: '10%', expireAfter: '720h' },
     expander: 'least-waste',
     preferredZones: 2,
     singleZoneAllowed: false,
@@ -111,9 +136,12 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     scaleDown: false,
     scaleDownUnneededTime: '30m',
     scaleDownDelayAfterAdd: '10m',
+    scaleDownOnlyEmpty: false,
     // Brokers hold partitions: Karpenter removes only empty nodes, never voluntarily disrupts a
     // broker's node (budget 0), and never expires one; replacing brokers is the operator's call.
     karpenter: { consolidationPolicy: 'WhenEmpty', disruptionBudget: '0', expireAfter: 'Never' },
+    // No GPU pools on streaming clusters (gpuAllowed: false); the same rules if there were.
+    karpenterGpu: { consolidationPolicy: 'WhenEmpty', disruptionBudget: '0', expireAfter: 'Never' },
     expander: 'priority',
     preferredZones: 3,
     singleZoneAllowed: false,
@@ -135,9 +163,14 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
     scaleDown: true,
     scaleDownUnneededTime: '2m',
     scaleDownDelayAfterAdd: '1m',
-    // Scale to zero fast once a burst ends. Jobs that must not be moved while running carry the
-    // karpenter.sh/do-not-disrupt annotation (Kubeflow, Ray and JobSet can set it on their pods).
-    karpenter: { consolidationPolicy: 'WhenEmptyOrUnderutilized', disruptionBudget: '20%', expireAfter: '720h' },
+    scaleDownOnlyEmpty: true,
+    // Running jobs are never evicted voluntarily (a restarted training job starts over): nodes are
+    // consolidated only once empty — fast, so that pools reach zero soon after a burst — a drifted
+    // node (new AMI release) is replaced only once empty, and nodes never expire (expiry would
+    // drain them whatever runs there). Batch nodes are short-lived anyway: they come and go with
+    // the queue, picking up the pinned image as they are launched.
+    karpenter: { consolidationPolicy: 'WhenEmpty', disruptionBudget: '20%', driftBudget: '0', expireAfter: 'Never' },
+    karpenterGpu: { consolidationPolicy: 'WhenEmpty', disruptionBudget: '20%', driftBudget: '0', expireAfter: 'Never' },
     expander: 'least-waste',
     preferredZones: 1,
     singleZoneAllowed: true,

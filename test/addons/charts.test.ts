@@ -2,18 +2,20 @@
  * What Loom hands Helm and the API server, checked against the pinned charts' ground truth in
  * ../shared: on every example (and a few variants that turn on what the examples leave off),
  * every helm_release comes from the chart catalogue at a stored version, sets only keys its
- * chart's default values know (and passes the chart's values schema where it ships one), and every
- * custom resource written with kubernetes_manifest validates against its CRD's schema.
+ * chart's default values know (and passes the chart's values schema where it ships one) — or is a
+ * release of Loom's own resources chart, whose values pass that chart's schema and whose every
+ * object validates against its CRD's schema. No kubernetes_manifest anywhere (it needs the CRD
+ * when Terraform plans), and every custom-resource release depends on the release bringing its CRD.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHARTS } from '../../constructs/addons/charts';
-import { customResourceErrors, sharedDir, unknownValuesKeys, valuesSchemaErrors } from '../helpers/charts';
+import { customResourceErrors, loomResourcesValuesErrors, sharedDir, unknownValuesKeys, valuesSchemaErrors } from '../helpers/charts';
 import { specFrom, specFromFile, synthSpec, type Synthesized } from '../helpers/synth';
 import { awsSpec } from '../aws/fixtures';
 import { onpremSpec } from '../kubernetes/fixtures';
-import { catalogueEntry, customResources, releases } from './fixtures';
+import { catalogueEntry, customResourceReleases, customResources, isLoomResourcesRelease, releases } from './fixtures';
 
 const examplesDir = join(__dirname, '..', '..', 'examples');
 
@@ -23,6 +25,15 @@ const examplesDir = join(__dirname, '..', '..', 'examples');
  * collection). Their shape is pinned by the monitoring component's own tests instead.
  */
 const UNSTORED_CRDS = new Set(['monitoring.googleapis.com/v1 PodMonitoring']);
+/** The chart whose release installs each custom resource kind's CRD (`null`: it comes with the cluster). */
+const CRD_CHARTS: Record<string, string | null> = {
+  'karpenter.sh/v1 NodePool': 'karpenter-crd',
+  'karpenter.k8s.aws/v1 EC2NodeClass': 'karpenter-crd',
+  'kueue.x-k8s.io/v1beta2 ResourceFlavor': 'kueue',
+  'kueue.x-k8s.io/v1beta2 ClusterQueue': 'kueue',
+  'kueue.x-k8s.io/v1beta2 LocalQueue': 'kueue',
+  'monitoring.googleapis.com/v1 PodMonitoring': null,
+};
 const exampleFiles = readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)).sort();
 
 /** Variants that exercise what the examples leave off: Karpenter everywhere, monitoring built. */
@@ -54,7 +65,9 @@ describe.each(cases)('$name', ({ load }) => {
   });
   afterAll(() => out.cleanup());
 
-  const allReleases = () => Object.entries(out.stacks).flatMap(([stack, json]) => releases(json).map((r) => ({ stack, ...r })));
+  const everyRelease = () => Object.entries(out.stacks).flatMap(([stack, json]) => releases(json).map((r) => ({ stack, ...r })));
+  /** Releases of catalogued charts (Loom's own resources chart aside). */
+  const allReleases = () => everyRelease().filter((r) => !isLoomResourcesRelease(r));
 
   it('installs every chart from the catalogue, at a version stored in ../shared/charts', () => {
     const all = allReleases();
@@ -84,6 +97,36 @@ describe.each(cases)('$name', ({ load }) => {
       for (const manifest of customResources(json)) {
         if (UNSTORED_CRDS.has(`${manifest.apiVersion} ${manifest.kind}`)) continue;
         expect(customResourceErrors(manifest), `${stack}: ${manifest.kind} ${manifest.metadata?.name}`).toEqual([]);
+      }
+    }
+  });
+
+  it("gives Loom's resources chart only values its schema accepts", () => {
+    for (const [stack, json] of Object.entries(out.stacks)) {
+      for (const r of customResourceReleases(json)) expect(loomResourcesValuesErrors(r.values), `${stack}: ${r.resource.name}`).toEqual([]);
+    }
+  });
+
+  it('writes no kubernetes_manifest, which would need its CRD when Terraform plans', () => {
+    for (const [stack, json] of Object.entries(out.stacks)) expect(Object.keys(json.resource ?? {}), stack).not.toContain('kubernetes_manifest');
+  });
+
+  it("makes every custom-resource release depend on the release that brings its CRDs, and ships the chart with the stack", () => {
+    // Kueue's queues and Karpenter's pools are custom resources: where those charts are, so are releases of them.
+    const crdCharts = everyRelease().filter((r) => ['kueue', 'karpenter'].includes(String(r.resource.chart))).length;
+    const crReleases = Object.values(out.stacks).flatMap((json) => customResourceReleases(json)).length;
+    if (crdCharts > 0) expect(crReleases).toBeGreaterThan(0);
+    for (const [stack, json] of Object.entries(out.stacks)) {
+      const byFqn = new Map(releases(json).map((r) => [`helm_release.${r.name}`, r]));
+      for (const r of customResourceReleases(json)) {
+        expect(existsSync(join(out.stackDir(stack), String(r.resource.chart), 'templates', 'resources.yaml')), `${stack}: ${r.resource.chart}`).toBe(true);
+        const deps = ((r.resource.depends_on ?? []) as string[]).map((d) => byFqn.get(d)?.resource).filter((d) => d !== undefined);
+        for (const kind of new Set(((r.values.resources ?? []) as any[]).map((m) => `${m.apiVersion} ${m.kind}`))) {
+          const crdChart = CRD_CHARTS[kind];
+          if (crdChart === null) continue; // comes with the cluster (GKE managed collection)
+          expect(crdChart, `no CRD chart known for ${kind}`).toBeDefined();
+          expect(deps.map((d) => d!.chart), `${stack}: ${r.resource.name} (${kind})`).toContain(crdChart);
+        }
       }
     }
   });

@@ -5,7 +5,7 @@
  * batch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerArgs } from '../../constructs/addons';
+import { clusterAutoscalerArgs } from '../../constructs/addons';
 import { clusterAutoscalerPolicy } from '../../constructs/aws/addon-policies';
 import { FLAVOUR_PROFILES } from '../../spec/plan';
 import { findResource, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
@@ -26,7 +26,7 @@ describe('cluster-autoscaler', () => {
     expect(v.cloudProvider).toBe('aws');
     expect(v.awsRegion).toBe('us-east-1');
     expect(remoteRef(v.autoDiscovery.clusterName)).toMatchObject({ stack: 'acme-cluster-apps', output: expect.stringMatching(/aws_eks_cluster.*name$/) });
-    expect(v.image).toEqual({ tag: CLUSTER_AUTOSCALER_IMAGE_TAGS['1.33'] });
+    expect(v.image).toEqual({ tag: 'v1.36.1' }); // the default minor's image
   });
 
   it('runs as the service account its IRSA role trusts, at the platform controllers’ priority', () => {
@@ -66,7 +66,13 @@ describe('cluster-autoscaler', () => {
     const v = values('events');
     expect(v.extraArgs).toMatchObject({ expander: 'priority,least-waste', 'scale-down-enabled': false });
     expect(v.extraArgs).not.toHaveProperty('scale-down-unneeded-time');
-    expect(v.expanderPriorities).toBe('10:\n  - ^eks-acme-events-brokers-.*\n');
+    const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+    // One node group per zone for the brokers (stateful, zonal volumes), each named exactly.
+    expect(v.expanderPriorities).toBe(`10:\n  - ^eks-(acme-events-brokers-a|acme-events-brokers-b|acme-events-brokers-c)-${uuid}$\n`);
+    const pattern = new RegExp(String(v.expanderPriorities).split('\n')[1]!.replace(/^\s+- /, ''));
+    expect(pattern.test('eks-acme-events-brokers-b-6ac9f8c1-1f7b-0c2e-2f4d-8e1a0f3b2c1d')).toBe(true);
+    // a pool named brokers-large is another pool
+    expect(pattern.test('eks-acme-events-brokers-large-6ac9f8c1-1f7b-0c2e-2f4d-8e1a0f3b2c1d')).toBe(false);
   });
 
   it('scales batch pools to zero quickly once a burst is over', () => {
@@ -79,6 +85,13 @@ describe('cluster-autoscaler', () => {
       'ignore-daemonsets-utilization': true,
     });
     expect(values('apps').extraArgs).not.toHaveProperty('skip-nodes-with-system-pods');
+  });
+
+  it('removes only empty batch nodes, never draining one under a running job; services consolidate', () => {
+    const batch = values('training').extraArgs as Record<string, unknown>;
+    expect(batch['scale-down-utilization-threshold']).toBe(0.001);
+    expect(batch['ignore-daemonsets-utilization']).toBe(true);
+    expect(values('apps').extraArgs).not.toHaveProperty('scale-down-utilization-threshold');
   });
 
   it('has no ServiceMonitor of the chart’s: it declares its metrics as a scrape target instead', () => {

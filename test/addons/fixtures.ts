@@ -1,4 +1,7 @@
-/** Lookups over synthesized add-ons stacks: Helm releases by chart, custom resources by kind. */
+/**
+ * Lookups over synthesized add-ons stacks: Helm releases by chart, custom resources (the objects in
+ * the values of Loom's resources-chart releases) by kind.
+ */
 import { parse } from 'yaml';
 import { CHARTS, type PinnedChart } from '../../constructs/addons/charts';
 import { resources, type StackJson } from '../helpers/synth';
@@ -33,14 +36,31 @@ export function release(stack: StackJson, chart: string): SynthRelease {
   return found[0]!;
 }
 
-/** The manifests of every kubernetes_manifest of a stack, optionally of one kind. */
+/** Whether a release installs Loom's own resources chart (`charts/loom-resources`, a stack asset). */
+export function isLoomResourcesRelease(r: SynthRelease): boolean {
+  return /^\.\/assets\/LoomResourcesChart\/[^/]+$/.test(String(r.resource.chart)) && r.resource.repository === undefined;
+}
+
+/** The releases of Loom's resources chart in a stack. */
+export function customResourceReleases(stack: StackJson): SynthRelease[] {
+  return releases(stack).filter(isLoomResourcesRelease);
+}
+
+/** The objects of every release of Loom's resources chart of a stack, optionally of one kind. */
 export function customResources(stack: StackJson, kind?: string): Record<string, any>[] {
-  return Object.values(resources(stack, 'kubernetes_manifest'))
-    .map((r) => r.manifest as Record<string, any>)
+  return customResourceReleases(stack)
+    .flatMap((r) => (r.values.resources ?? []) as Record<string, any>[])
     .filter((m) => kind === undefined || m.kind === kind);
 }
 
-/** The kubernetes_manifest of `kind` named `name`. */
+/** The release of Loom's resources chart holding the object of `kind` named `name`. */
+export function releaseOf(stack: StackJson, kind: string, name: string): SynthRelease {
+  const found = customResourceReleases(stack).filter((r) => ((r.values.resources ?? []) as Record<string, any>[]).some((m) => m.kind === kind && m.metadata?.name === name));
+  if (found.length !== 1) throw new Error(`expected one release holding ${kind} ${name}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** The object of `kind` named `name` (in a release of Loom's resources chart). */
 export function customResource(stack: StackJson, kind: string, name: string): Record<string, any> {
   const found = customResources(stack, kind).filter((m) => m.metadata?.name === name);
   if (found.length !== 1) throw new Error(`expected one ${kind} named ${name}, found ${found.length}`);

@@ -37,6 +37,18 @@ describe('on EKS', () => {
   it('installs into the privileged node-agents namespace', () => {
     expect(String(release(out.stacks['acme-addons-training']!, 'gpu-operator').resource.namespace)).toMatch(/Namespaces_NodeAgents/);
   });
+
+  it("says CDI explicitly: the device plugin then uses the AMI's toolkit hook and containerd's CDI support", () => {
+    expect(values().cdi).toEqual({ enabled: true });
+    expect(values().hostPaths).toBeUndefined();
+  });
+
+  it("keeps node feature discovery's master and garbage collector on the system pool, with the chart's control-plane toleration", () => {
+    const nfd = values()['node-feature-discovery'];
+    expect(nfd.master.tolerations[0]).toEqual({ key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', value: '', effect: 'NoSchedule' });
+    expect(nfd.master.nodeSelector).toEqual({ 'loom.dev/role': 'system' });
+    expect(nfd.gc).toEqual({ tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoSchedule' }], nodeSelector: { 'loom.dev/role': 'system' } });
+  });
 });
 
 describe('on GKE', () => {

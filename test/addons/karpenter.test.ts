@@ -9,7 +9,8 @@ import { MACHINE_TYPES } from '../../spec/machine-types';
 import { FLAVOUR_PROFILES } from '../../spec/plan';
 import { findResource, findResources, resources, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { awsSpec } from '../aws/fixtures';
-import { customResource, customResources, release, remoteRef } from './fixtures';
+import { karpenterAmiAlias, karpenterDisruptionOf } from '../../constructs/addons/karpenter';
+import { customResource, customResources, release, releaseOf, remoteRef } from './fixtures';
 
 /** `maxNodes` × the largest of the pool's machine types, per resource (Karpenter's limits). */
 function expectedLimits(machineTypes: string[], maxNodes: number) {
@@ -75,9 +76,10 @@ describe('Karpenter', () => {
           { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
           { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
           { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+          { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
         ]),
       );
-      expect(rules).toHaveLength(4);
+      expect(rules).toHaveLength(5);
       for (const t of findResources(cluster('training'), 'aws_cloudwatch_event_target')) expect(String(t.arn)).toMatch(/^\$\{aws_sqs_queue\.\w+\.arn\}$/);
     });
 
@@ -99,7 +101,8 @@ describe('Karpenter', () => {
   describe('in the add-ons stack', () => {
     it('runs the controller on the system node group with its role, cluster and interruption queue', () => {
       const karpenter = release(addons('training'), 'karpenter');
-      expect(karpenter.resource).toMatchObject({ skip_crds: true, depends_on: [expect.stringMatching(/^helm_release\.Addons_Karpenter_Crds_/)] });
+      expect(karpenter.resource.skip_crds).toBe(true);
+      expect(karpenter.resource.depends_on).toContainEqual(expect.stringMatching(/^helm_release\.Addons_Karpenter_Crds_/));
       const v = karpenter.values;
       expect(v.nodeSelector).toMatchObject({ 'loom.dev/role': 'system' });
       expect(remoteRef(v.serviceAccount.annotations['eks.amazonaws.com/role-arn'])).toMatchObject({ stack: 'acme-cluster-training', output: expect.stringMatching(/KarpenterControllerRole.*arn$/) });
@@ -151,9 +154,18 @@ describe('Karpenter', () => {
       }
     });
 
-    it('disrupts per flavour: batch consolidates fast, services within a budget, brokers never', () => {
+    it('disrupts per flavour: batch and GPU pools never evict a running job, services within a budget, brokers never', () => {
       const disruption = (c: string, p: string) => customResource(addons(c), 'NodePool', p).spec.disruption;
-      expect(disruption('training', 'cpu')).toEqual({ consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: FLAVOUR_PROFILES.batch.scaleDownUnneededTime, budgets: [{ nodes: '20%' }] });
+      // Batch (CPU and GPU): only empty nodes are consolidated (fast, to reach zero), a drifted
+      // node is replaced only once empty, nodes never expire (expiry is forceful in Karpenter v1).
+      for (const pool of ['cpu', 'gpu']) {
+        expect(disruption('training', pool), pool).toEqual({
+          consolidationPolicy: 'WhenEmpty',
+          consolidateAfter: FLAVOUR_PROFILES.batch.scaleDownUnneededTime,
+          budgets: [{ nodes: '20%' }, { nodes: '0', reasons: ['Drifted'] }],
+        });
+        expect(customResource(addons('training'), 'NodePool', pool).spec.template.spec.expireAfter, pool).toBe('Never');
+      }
       expect(disruption('apps', 'general')).toEqual({ consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '10m', budgets: [{ nodes: '10%' }] });
       expect(disruption('events', 'brokers')).toEqual({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '30m', budgets: [{ nodes: '0' }] });
       expect(customResource(addons('events'), 'NodePool', 'brokers').spec.template.spec.expireAfter).toBe('Never');
@@ -163,7 +175,8 @@ describe('Karpenter', () => {
     it("launches through an EC2NodeClass with the node role, the cluster's subnets and security group, IMDSv2 and the pool's disk", () => {
       const nc = customResource(addons('events'), 'EC2NodeClass', 'brokers').spec;
       expect(remoteRef(nc.role)).toMatchObject({ stack: 'acme-cluster-events', output: expect.stringMatching(/Karpenter_NodeRole.*name$/) });
-      expect(nc.amiSelectorTerms).toEqual([{ alias: 'al2023@latest' }]);
+      // Pinned to one EKS AMI release: nodes change image only when Loom bumps it.
+      expect(nc.amiSelectorTerms).toEqual([{ alias: 'al2023@v20260714' }]);
       expect(nc.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'acme-events' } }]);
       expect(nc.securityGroupSelectorTerms).toEqual([{ tags: { 'aws:eks:cluster-name': 'acme-events' } }]);
       expect(nc.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 1 });
@@ -173,9 +186,25 @@ describe('Karpenter', () => {
       expect(nc.tags).toMatchObject({ 'loom-platform': 'acme', 'cost-center': 'ml', 'loom.dev/pool': 'brokers' });
     });
 
-    it('orders the NodePools after the controller and their EC2NodeClass', () => {
-      const np = Object.values(resources(addons('training'), 'kubernetes_manifest')).find((r) => (r.manifest as any).kind === 'NodePool');
-      expect(np!.depends_on).toEqual([expect.stringMatching(/^helm_release\.Addons_Karpenter_Release_/), expect.stringMatching(/^kubernetes_manifest\..*EC2NodeClass/)]);
+    it('puts the NodePools and EC2NodeClasses in one release of Loom\'s resources chart, after the CRDs and the controller', () => {
+      const pools = releaseOf(addons('training'), 'NodePool', 'cpu');
+      expect(releaseOf(addons('training'), 'EC2NodeClass', 'gpu').name).toBe(pools.name);
+      expect(pools.resource).toMatchObject({ name: 'loom-karpenter-nodepools', namespace: expect.stringMatching(/Namespaces_System/), atomic: true, wait: true });
+      expect(pools.resource.chart).toMatch(/^\.\/assets\/LoomResourcesChart\/[0-9A-F]+$/);
+      expect(pools.resource.depends_on).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^helm_release\.Addons_Karpenter_Crds_/), expect.stringMatching(/^helm_release\.Addons_Karpenter_Release_/)]),
+      );
+      expect(resources(addons('training'), 'kubernetes_manifest')).toEqual({});
+    });
+
+    it('gives a GPU pool on a service cluster WhenEmpty consolidation, and CPU pools there their flavour\'s', () => {
+      expect(karpenterDisruptionOf(FLAVOUR_PROFILES.microservice, { gpu: { type: 'nvidia-a10g', count: 1 } }).consolidationPolicy).toBe('WhenEmpty');
+      expect(karpenterDisruptionOf(FLAVOUR_PROFILES.microservice, {}).consolidationPolicy).toBe('WhenEmptyOrUnderutilized');
+    });
+
+    it('rejects a Kubernetes version the pinned AMI release has no image for, naming the fix', () => {
+      expect(karpenterAmiAlias('1.33')).toBe('al2023@v20260714');
+      expect(() => karpenterAmiAlias('1.29')).toThrow(/no AL2023 image for Kubernetes 1\.29.*KARPENTER_AMI_RELEASE/);
     });
   });
 });

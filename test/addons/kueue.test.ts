@@ -13,7 +13,7 @@ import { gcpPlatformSpec } from '../helpers/gcp';
 import { awsSpec } from '../aws/fixtures';
 import { onpremSpec } from '../kubernetes/fixtures';
 import { parse } from 'yaml';
-import { customResource, customResources, release } from './fixtures';
+import { customResource, customResources, release, releaseOf } from './fixtures';
 
 type Cloud = 'aws' | 'gcp';
 
@@ -83,12 +83,14 @@ describe.each([
     expect(lq.spec).toEqual({ clusterQueue: 'loom-batch' });
   });
 
-  it('orders the queues after the controller and the flavours', () => {
-    const manifests = Object.values(training().resource!.kubernetes_manifest!);
-    const cq = manifests.find((r) => (r.manifest as any).kind === 'ClusterQueue')!;
-    expect(cq.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^helm_release\.Addons_Kueue_Release_/), expect.stringMatching(/ResourceFlavors_cpu/)]));
-    const lq = manifests.find((r) => (r.manifest as any).kind === 'LocalQueue')!;
-    expect(lq.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/ClusterQueue/), expect.stringMatching(/^kubernetes_namespace_v1\.Namespaces_Workloads_/)]));
+  it("puts the flavours and queues in one release of Loom's resources chart, after the controller and the workloads namespace", () => {
+    const queues = releaseOf(training(), 'ClusterQueue', 'loom-batch');
+    for (const [kind, n] of [['ResourceFlavor', 'loom-cpu'], ['ResourceFlavor', 'loom-gpu'], ['LocalQueue', 'default']]) expect(releaseOf(training(), kind!, n!).name, `${kind} ${n}`).toBe(queues.name);
+    expect(queues.resource.name).toBe('loom-kueue-queues');
+    expect(queues.resource.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^helm_release\.Addons_Kueue_Release_/), expect.stringMatching(/^kubernetes_namespace_v1\.Namespaces_Workloads_/)]),
+    );
+    expect(training().resource?.kubernetes_manifest).toBeUndefined();
   });
 });
 

@@ -14,6 +14,7 @@ import { GMP_SCRAPER } from '../../constructs/components/monitoring/buy-gcp';
 import { MlPlatform } from '../../stacks/ml-platform';
 import { findResource, specFrom } from '../helpers/synth';
 import { cleanupSynths, platformSpec, releases, resourcesUnder, synthPlatform, valuesOf, type Cloud } from './fixtures';
+import { customResourceReleases, customResources } from '../addons/fixtures';
 
 afterAll(cleanupSynths);
 
@@ -85,9 +86,10 @@ describe('monitoring buy on AWS: the AMP scraper configurations', () => {
 describe('monitoring buy on Google Cloud: PodMonitorings', () => {
   it("has a PodMonitoring for every declared add-on target in that cluster's add-ons stack, under Monitoring", () => {
     const out = synthPlatform('gcp', { monitoring: 'buy' });
-    const under = resourcesUnder(out.stacks, 'Monitoring').filter((r) => r.type === 'kubernetes_manifest');
+    expect(resourcesUnder(out.stacks, 'Monitoring').filter((r) => r.type === 'kubernetes_manifest')).toEqual([]);
     for (const [cluster, list] of Object.entries(declared('gcp'))) {
-      const here = new Map(under.filter((r) => r.stack === `acme-addons-${cluster}`).map((r) => [(r.body as any).manifest.metadata.name, (r.body as any).manifest]));
+      const stack = out.stacks[`acme-addons-${cluster}`]!;
+      const here = new Map(customResources(stack, 'PodMonitoring').map((m) => [m.metadata.name, m]));
       expect([...here.keys()].sort(), cluster).toEqual(list.map((t) => t.name).sort());
       for (const t of list) {
         const m = here.get(t.name);
@@ -98,10 +100,11 @@ describe('monitoring buy on Google Cloud: PodMonitorings', () => {
           expect(m.spec.endpoints[0].authorization).toEqual({ type: 'Bearer', credentials: { secret: { name: GMP_SCRAPER.tokenSecret, key: 'token' } } });
         }
       }
-      // Each names its namespace literally, so it waits for the namespace resource explicitly.
-      for (const r of under.filter((x) => x.stack === `acme-addons-${cluster}`)) {
-        const role = (r.body as any).manifest.metadata.namespace === 'loom-system' ? 'System' : 'NodeAgents';
-        expect((r.body as any).depends_on, r.path).toContainEqual(expect.stringMatching(new RegExp(`^kubernetes_namespace_v1\\.Namespaces_${role}_`)));
+      // Each names its namespace literally, so their release waits for the namespace resource explicitly.
+      const release = customResourceReleases(stack).find((r) => r.resource.name === 'loom-podmonitorings');
+      for (const m of here.values()) {
+        const role = m.metadata.namespace === 'loom-system' ? 'System' : 'NodeAgents';
+        expect(release!.resource.depends_on, `${cluster}: ${m.metadata.name}`).toContainEqual(expect.stringMatching(new RegExp(`^kubernetes_namespace_v1\\.Namespaces_${role}_`)));
       }
     }
   });
@@ -115,7 +118,8 @@ describe('monitoring buy on Google Cloud: PodMonitorings', () => {
     expect(secret.metadata.namespace).toMatch(/Namespaces_System/);
     expect(findResource(stack, 'kubernetes_role_v1').rule).toEqual([{ api_groups: [''], resources: ['secrets'], resource_names: [GMP_SCRAPER.tokenSecret], verbs: ['get', 'list', 'watch'] }]);
     expect(findResource(stack, 'kubernetes_role_binding_v1').subject).toEqual([{ kind: 'ServiceAccount', name: 'collector', namespace: 'gmp-system' }]);
-    const kueue = Object.values(stack.resource!.kubernetes_manifest!).find((m: any) => m.manifest.metadata.name === 'kueue') as any;
-    expect(kueue.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\./), expect.stringMatching(/^kubernetes_role_binding_v1\./)]));
+    expect(customResources(stack, 'PodMonitoring').find((m) => m.metadata.name === 'kueue')).toBeDefined();
+    const monitors = customResourceReleases(stack).find((r) => r.resource.name === 'loom-podmonitorings');
+    expect(monitors!.resource.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\./), expect.stringMatching(/^kubernetes_role_binding_v1\./)]));
   });
 });

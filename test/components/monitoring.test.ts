@@ -9,6 +9,7 @@ import { MONITORING_PROFILES } from '../../spec/plan';
 import { GKE_KUBE_STATE_METRICS, GKE_NODE_METRICS } from '../../constructs/components/monitoring';
 import { findResource, findResources, resources, synthSpec } from '../helpers/synth';
 import { cleanupSynths, platformSpec, releases, resourcesUnder, synthPlatform, valuesOf } from './fixtures';
+import { customResourceReleases, customResources } from '../addons/fixtures';
 
 afterAll(cleanupSynths);
 
@@ -31,7 +32,7 @@ describe.each(['aws', 'gcp', 'kubernetes'] as const)('monitoring: build on %s (k
     expect(clusters.map((c) => valuesOf(kps(c)).grafana.enabled)).toEqual([true, false, false]);
   });
 
-  it('sizes retention and storage for the environment, and labels series with the cluster', () => {
+  it('sizes retention, storage and Prometheus requests for the environment, and labels series with the cluster', () => {
     const profile = MONITORING_PROFILES.prod;
     for (const c of clusters) {
       const spec = valuesOf(kps(c)).prometheus.prometheusSpec;
@@ -40,6 +41,10 @@ describe.each(['aws', 'gcp', 'kubernetes'] as const)('monitoring: build on %s (k
         replicas: profile.prometheusReplicas,
         externalLabels: { cluster: c },
         storageSpec: { volumeClaimTemplate: { spec: { resources: { requests: { storage: `${profile.storageGi}Gi` } } } } },
+        resources: {
+          requests: { cpu: profile.prometheusResources.cpu, memory: profile.prometheusResources.memory },
+          limits: { memory: profile.prometheusResources.memoryLimit },
+        },
       });
       expect(parseInt(spec.retentionSize, 10)).toBeLessThan(profile.storageGi);
     }
@@ -67,10 +72,12 @@ describe.each(['aws', 'gcp', 'kubernetes'] as const)('monitoring: build on %s (k
       for (const [name, r] of Object.entries(releases(stack))) {
         expect(((r.depends_on ?? []) as string[]).join(' '), `${c}: ${name}`).not.toContain(kpsAddress);
       }
-      expect(kps(c).depends_on ?? [], c).toEqual([]);
+      // Only the load balancer controller's release, whose Service webhook every release waits for on EKS.
+      const lbc = Object.entries(stack.resource!.helm_release!).filter(([, r]) => (r as any).name === 'aws-load-balancer-controller').map(([n]) => `helm_release.${n}`);
+      expect(kps(c).depends_on ?? [], c).toEqual(cloud === 'aws' ? lbc : []);
       // No Prometheus Operator resource outside the release: ServiceMonitors, PodMonitors.
-      const manifests = Object.values(stack.resource?.kubernetes_manifest ?? {}).map((m: any) => m.manifest.kind);
-      expect(manifests.filter((k) => /Monitor/.test(k)), c).toEqual([]);
+      expect(stack.resource?.kubernetes_manifest, c).toBeUndefined();
+      expect(customResources(stack).map((m) => m.kind).filter((k) => /Monitor/.test(k)), c).toEqual([]);
     }
   });
 
@@ -202,8 +209,12 @@ describe('monitoring: buy on Google Cloud (Managed Service for Prometheus)', () 
   it("needs no services stack, and installs in the clusters only the PodMonitorings of their targets (and Kueue's scraper token)", () => {
     expect(out().stacks['acme-services']).toBeUndefined();
     const under = resourcesUnder(out().stacks, 'Monitoring');
-    expect([...new Set(under.filter((r) => r.type === 'kubernetes_manifest').map((r) => (r.body as any).manifest.kind))]).toEqual(['PodMonitoring']);
-    const others = under.filter((r) => r.type !== 'kubernetes_manifest');
+    // One release of Loom's resources chart per cluster, holding PodMonitorings only (no kubernetes_manifest, which needs its CRD at plan).
+    expect(under.filter((r) => r.type === 'kubernetes_manifest')).toEqual([]);
+    const monitorReleases = Object.entries(out().stacks).flatMap(([stack, json]) => customResourceReleases(json).filter((r) => r.resource.name === 'loom-podmonitorings').map((r) => ({ stack, r })));
+    expect(monitorReleases.map((x) => x.stack).sort()).toEqual(['acme-addons-apps', 'acme-addons-events', 'acme-addons-training']);
+    for (const { r } of monitorReleases) expect([...new Set((r.values.resources as any[]).map((m) => m.kind))]).toEqual(['PodMonitoring']);
+    const others = under.filter((r) => r.type !== 'helm_release');
     // Kueue (training only) checks a token: a service account allowed /metrics, its token, and
     // read access to that one Secret for managed collection's collector.
     expect(new Set(others.map((r) => r.stack))).toEqual(new Set(['acme-addons-training']));

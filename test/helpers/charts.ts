@@ -763,3 +763,30 @@ export function customResourceErrors(manifest: Record<string, unknown>): string[
   if (!validate(manifest)) out.push(...formatErrors(validate.errors));
   return [...new Set(out)];
 }
+
+/* ------------------------------------------------------------------ Loom's own chart */
+
+/** Loom's own chart for custom resources, in this repository (`charts/loom-resources`). */
+export function loomResourcesChartDir(): string {
+  return path.join(repoRoot, 'charts', 'loom-resources');
+}
+
+/**
+ * Validates values for Loom's `loom-resources` chart as `helm install` would: coalesced over the
+ * chart's values.yaml (with Helm's injected `global: {}`), against the chart's own
+ * values.schema.json. Returns `<instance path>: <message>`; `[]` when valid.
+ */
+export function loomResourcesValuesErrors(values: unknown): string[] {
+  const dir = loomResourcesChartDir();
+  const defaults = parseHelmYaml(fs.readFileSync(path.join(dir, 'values.yaml'), 'utf8'));
+  const merged = coalesce(isPlainObject(defaults) ? defaults : {}, values ?? {});
+  if (!isPlainObject(merged)) throw new Error('values for loom-resources must be an object');
+  if (!isPlainObject(merged.global)) merged.global = {};
+  const validate = cached(`loom-resources-validator:${dir}`, () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(dir, 'values.schema.json'), 'utf8')) as Record<string, unknown>;
+    const ajv = newAjvFor(schema.$schema);
+    delete schema.$schema;
+    return ajv.compile(schema);
+  });
+  return validate(merged) ? [] : formatErrors(validate.errors);
+}

@@ -13,12 +13,17 @@
  *
  * Placement: the release and its controllers in `loom-system` (Pod Security baseline); the node
  * exporter DaemonSet, which needs the host's network, PID namespace and filesystem, in
- * `loom-node-agents`, the one namespace where privileged pods are admitted.
+ * `loom-node-agents`, the one namespace where privileged pods are admitted. The operator,
+ * Prometheus, Alertmanager, Grafana, kube-state-metrics and the admission webhook's jobs run where
+ * the platform's controllers run (the system pool where the cluster has one, so that pools scale
+ * to zero); Prometheus, Alertmanager and Grafana, which keep state on zonal volumes, never on spot
+ * capacity (`statefulAffinity`).
  */
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { CHARTS } from '../../addons/charts';
+import { controllerPlacement, placementValues, statefulAffinity } from '../../addons/context';
 import { MONITORING_PROFILES, monitoringRetentionSize, PLATFORM_NAMESPACES, type PlatformPlan } from '../../../spec/plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
@@ -77,6 +82,9 @@ export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps)
   // EKS and GKE run the control plane: its scheduler, controller manager and etcd are not
   // scrapable from the nodes, and kube-proxy binds its metrics to localhost (or is absent).
   const managedControlPlane = plan.cloud !== 'kubernetes';
+  const controllers = placementValues(controllerPlacement(cluster.plan));
+  const affinity = statefulAffinity(cluster.plan);
+  const stateful = { ...controllers, ...(affinity ? { affinity } : {}) };
   return {
     crds: { enabled: true },
     commonLabels: { ...componentTags('monitoring'), 'loom.dev/cluster': cluster.plan.name },
@@ -99,6 +107,11 @@ export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps)
         ruleSelectorNilUsesHelmValues: false,
         scrapeConfigSelectorNilUsesHelmValues: false,
         priorityClassName: addons.priorityClasses.nameOf('loom-critical'),
+        resources: {
+          requests: { cpu: profile.prometheusResources.cpu, memory: profile.prometheusResources.memory },
+          limits: { memory: profile.prometheusResources.memoryLimit },
+        },
+        ...stateful,
         additionalScrapeConfigs: props.targets.filter(needsOwnToken).map(scrapeJobOf),
         storageSpec: {
           volumeClaimTemplate: {
@@ -108,8 +121,10 @@ export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps)
       },
       additionalPodMonitors: props.targets.filter((t) => !needsOwnToken(t)).map(podMonitorOf),
     },
-    alertmanager: { alertmanagerSpec: { priorityClassName: addons.priorityClasses.nameOf('loom-critical') } },
-    grafana: props.grafana ? { enabled: true, defaultDashboardsTimezone: 'utc' } : { enabled: false },
+    alertmanager: { alertmanagerSpec: { priorityClassName: addons.priorityClasses.nameOf('loom-critical'), ...stateful } },
+    prometheusOperator: { ...controllers, admissionWebhooks: { patch: { ...controllers } } },
+    'kube-state-metrics': { ...controllers },
+    grafana: props.grafana ? { enabled: true, defaultDashboardsTimezone: 'utc', ...stateful } : { enabled: false },
     'prometheus-node-exporter': {
       namespaceOverride: addons.namespaces.nodeAgents.name,
       priorityClassName: addons.priorityClasses.nameOf('loom-critical'),

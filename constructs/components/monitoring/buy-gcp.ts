@@ -6,11 +6,12 @@
  * services stack.
  *
  * Targets given through the contract become `PodMonitoring` resources (managed collection's own
- * kind; its CRD exists once managed collection is on) in the cluster's add-ons stack; targets that
- * authenticate with a service-account token get a token of Loom's to present (`GMP_SCRAPER`).
+ * kind; its CRD exists once managed collection is on, which the cluster stack does) in the
+ * cluster's add-ons stack, all in one release of Loom's resources chart (`loom-podmonitorings`), so
+ * that no plan needs the CRD; targets that authenticate with a service-account token get a token of
+ * Loom's to present (`GMP_SCRAPER`).
  */
 import { Construct } from 'constructs';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
@@ -21,6 +22,7 @@ import type { IKubernetesCluster } from '../../core/contracts';
 import type { ITerraformDependable } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
 import { PLATFORM_NAMESPACES } from '../../../spec/plan';
+import { CustomResources, type CustomResourceManifest } from '../../addons/release';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
 import { gkeClusterOf } from '../clusters';
 import { assertMonitored, ScrapeTargets, type IMonitoring, type ScrapeTarget } from './contract';
@@ -40,8 +42,11 @@ export const GMP_SCRAPER = {
   collector: { namespace: 'gmp-system', name: 'collector' },
 } as const;
 
+/** The release holding a cluster's PodMonitorings. */
+export const PODMONITORINGS_RELEASE = 'loom-podmonitorings';
+
 /** A contract scrape target as managed collection's `PodMonitoring`; `tokenSecret` for targets that authenticate. */
-export function podMonitoringOf(target: ScrapeTarget, interval: string, tokenSecret?: string): Record<string, unknown> {
+export function podMonitoringOf(target: ScrapeTarget, interval: string, tokenSecret?: string): CustomResourceManifest {
   if (target.auth === 'service-account-token' && !tokenSecret) {
     throw new PlatformValidationError(`scrape target '${target.name}' authenticates with a service-account token; give the Secret holding it`);
   }
@@ -118,15 +123,14 @@ export class GoogleManagedPrometheus extends Construct implements IMonitoring {
     this.targets.add(cluster, target);
     const addons = this.addonsByCluster.get(cluster.plan.name)!;
     const scope = componentScope(addons, 'monitoring');
-    const monitors = (scope.node.tryFindChild('PodMonitorings') as Construct | undefined) ?? new Construct(scope, 'PodMonitorings');
+    const monitors =
+      (scope.node.tryFindChild('PodMonitorings') as CustomResources | undefined) ??
+      new CustomResources(scope, 'PodMonitorings', { releaseName: PODMONITORINGS_RELEASE, namespace: addons.namespaces.system.name });
     const token = target.auth === 'service-account-token' ? this.scraperToken(addons, target.namespace) : undefined;
     // The manifest names its namespace literally: wait for a platform namespace explicitly.
     const namespace = platformNamespaceOf(addons, target.namespace)?.resource;
-    const dependsOn = [...(namespace ? [namespace] : []), ...(token?.dependsOn ?? [])];
-    new Manifest(monitors, target.name, {
-      manifest: podMonitoringOf(target, this.interval, token?.secretName),
-      ...(dependsOn.length ? { dependsOn } : {}),
-    });
+    for (const d of [...(namespace ? [namespace] : []), ...(token?.dependsOn ?? [])]) monitors.addDependency(d);
+    monitors.add(podMonitoringOf(target, this.interval, token?.secretName));
   }
 
   /**
