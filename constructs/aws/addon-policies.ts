@@ -253,7 +253,7 @@ export interface KarpenterPolicyScope {
   /** The EKS cluster's ARN (API endpoint discovery). */
   readonly clusterArn: string;
   readonly region: string;
-  /** The account id in instance-profile ARNs (`*`: a role's IAM actions never leave its account). */
+  /** The cluster's account (instance-profile ARNs). */
   readonly accountId: string;
   /** The ARN partition (`aws`). */
   readonly partition: string;
@@ -264,8 +264,12 @@ export interface KarpenterPolicyScope {
 }
 
 /**
- * Karpenter's controller policy, after the v1 `KarpenterControllerPolicy` of Karpenter's getting
- * started CloudFormation template: EC2 writes only on resources carrying the cluster's
+ * Karpenter's controller policy: the statements of the controller's managed policies in the
+ * getting-started CloudFormation template of the pinned release (1.14.1: NodeLifecycle,
+ * IAMIntegration, EKSIntegration, Interruption, ZonalShift, ResourceDiscovery), merged into one
+ * document with the same Sids. `constructs/addons/upstream/karpenter-<version>-controller-policy.json`
+ * keeps upstream's text, and a test compares the two statement by statement, so that a chart bump
+ * without a policy update fails. EC2 writes only on resources carrying the cluster's
  * `kubernetes.io/cluster/<name>: owned` and `karpenter.sh/nodepool` tags (which Karpenter sets when
  * it creates them), reads limited to the region, `iam:PassRole` for the node role alone and only
  * to EC2, instance profiles (which Karpenter v1 creates from an EC2NodeClass's `role`) only with
@@ -286,7 +290,15 @@ export function karpenterControllerPolicy(s: KarpenterPolicyScope): PolicyDocume
       {
         Sid: 'AllowScopedEC2InstanceAccessActions',
         Effect: 'Allow',
-        Resource: [`arn:${s.partition}:ec2:${s.region}::image/*`, `arn:${s.partition}:ec2:${s.region}::snapshot/*`, ec2('security-group/*'), ec2('subnet/*')],
+        Resource: [
+          `arn:${s.partition}:ec2:${s.region}::image/*`,
+          `arn:${s.partition}:ec2:${s.region}::snapshot/*`,
+          ec2('security-group/*'),
+          ec2('subnet/*'),
+          // Capacity reservations and placement groups named by an EC2NodeClass (Karpenter ≥ 1.3/1.11).
+          ec2('capacity-reservation/*'),
+          ec2('placement-group/*'),
+        ],
         Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
       },
       {
@@ -337,11 +349,14 @@ export function karpenterControllerPolicy(s: KarpenterPolicyScope): PolicyDocume
         Effect: 'Allow',
         Resource: '*',
         Action: [
+          'ec2:DescribeCapacityReservations',
           'ec2:DescribeImages',
           'ec2:DescribeInstances',
+          'ec2:DescribeInstanceStatus',
           'ec2:DescribeInstanceTypeOfferings',
           'ec2:DescribeInstanceTypes',
           'ec2:DescribeLaunchTemplates',
+          'ec2:DescribePlacementGroups',
           'ec2:DescribeSecurityGroups',
           'ec2:DescribeSpotPriceHistory',
           'ec2:DescribeSubnets',
@@ -398,8 +413,19 @@ export function karpenterControllerPolicy(s: KarpenterPolicyScope): PolicyDocume
           StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
         },
       },
+      // Garbage collection of the instance profiles Karpenter created: without it they leak
+      // toward the account's instance-profile quota.
+      { Sid: 'AllowUnscopedInstanceProfileListAction', Effect: 'Allow', Resource: '*', Action: 'iam:ListInstanceProfiles' },
       { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Resource: instanceProfiles, Action: 'iam:GetInstanceProfile' },
       { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Resource: s.clusterArn, Action: 'eks:DescribeCluster' },
+      {
+        // Zonal-shift awareness: no launches into a zone ARC has shifted the cluster away from.
+        Sid: 'AllowZonalShiftStatusReadOnly',
+        Effect: 'Allow',
+        Resource: '*',
+        Action: ['arc-zonal-shift:GetManagedResource'],
+        Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': s.clusterArn } },
+      },
     ],
   };
 }
@@ -441,4 +467,5 @@ export const KARPENTER_EVENT_PATTERNS = {
   spotInterruption: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
   rebalance: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
   stateChange: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+  capacityReservationInterruption: { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
 } as const;

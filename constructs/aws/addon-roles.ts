@@ -19,6 +19,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { PlatformValidationError } from '../core/errors';
 import { ADDON_SERVICE_ACCOUNTS, awsClusterNames, type ClusterPlan } from '../../spec/plan';
 import { assumeRolePolicy, managedPolicy } from './iam';
+import { awsAccount } from './account';
 import {
   clusterAutoscalerPolicy,
   interruptionQueuePolicy,
@@ -162,9 +163,9 @@ export class KarpenterInfrastructure extends Construct implements KarpenterAttri
       });
     }
 
-    // Controller. Loom's regions are all in the commercial partition; instance profiles are
-    // matched in any account, which widens nothing (an IAM role acts on its own account's IAM
-    // only) and spares the cluster stack a data source calling STS at plan time.
+    // Controller: upstream's policy with its CloudFormation parameters resolved from the stack's
+    // account (partition, account id), the plan's region and the cluster's own resources.
+    const account = awsAccount(this);
     this.controllerRole = identity(
       cluster.addServiceAccountRole('KarpenterControllerRole', ADDON_SERVICE_ACCOUNTS.karpenter.namespace, ADDON_SERVICE_ACCOUNTS.karpenter.name, [], {
         name: 'karpenter-controller',
@@ -172,8 +173,8 @@ export class KarpenterInfrastructure extends Construct implements KarpenterAttri
           clusterName: props.clusterName,
           clusterArn: props.clusterArn,
           region: props.region,
-          accountId: '*',
-          partition: 'aws',
+          accountId: account.accountId,
+          partition: account.partition,
           nodeRoleArn: this.nodeRole.arn,
           interruptionQueueArn: this.queue.arn,
         }),
@@ -187,4 +188,5 @@ const EVENT_DESCRIPTIONS: Readonly<Record<keyof typeof KARPENTER_EVENT_PATTERNS,
   spotInterruption: 'spot interruption warnings',
   rebalance: 'instance rebalance recommendations',
   stateChange: 'instance state changes',
+  capacityReservationInterruption: 'capacity reservation interruption warnings',
 };

@@ -23,10 +23,13 @@ import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-p
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Fn, type ITerraformDependable } from '../core/cdk';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Fn, TerraformIterator, type ITerraformDependable } from '../core/cdk';
 import type { INetwork, KubernetesConnection } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
-import { awsClusterNames, awsNodePoolNames, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
+import { awsClusterNames, awsNodePoolNames, zonalNodeGroups, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
+import { eksAddonVersions, eksSupportType, type EksAddonName } from '../../spec/kubernetes-versions';
+import { evaluationDate } from '../../spec/today';
 import { assumeRolePolicy, managedPolicy, serviceAccountTrustPolicy } from '../aws/iam';
 import {
   createAddonRoles,
@@ -36,6 +39,8 @@ import {
   type KarpenterAttributes,
 } from '../aws/addon-roles';
 import type { PolicyDocument } from '../aws/addon-policies';
+import { awsAccount } from '../aws/account';
+import { keyPolicy } from '../aws/kms';
 
 export interface EksClusterProps {
   readonly plan: PlatformPlan;
@@ -81,7 +86,8 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
   readonly nodeRole: IamRole;
   readonly secretsKey: KmsKey;
   readonly resource: EksClusterResource;
-  readonly nodeGroups: Record<string, EksNodeGroup> = {};
+  /** Managed node groups by pool name: one per zone for zonal pools (see {@link zonalNodeGroups}), else one. */
+  readonly nodeGroups: Record<string, readonly EksNodeGroup[]> = {};
   readonly connection: KubernetesConnection;
   private readonly platform: PlatformPlan;
 
@@ -110,10 +116,15 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
       role: clusterRole.name,
       policyArn: managedPolicy('AmazonEKSClusterPolicy'),
     });
+    const account = awsAccount(this);
     this.secretsKey = new KmsKey(this, 'SecretsKey', {
       description: `Kubernetes secrets of EKS cluster ${names.cluster}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // Named administrators (the account, through IAM) and users (the cluster role) instead of
+      // the default policy, which lets any principal of the account decrypt. EKS itself uses a
+      // grant that the identity creating the cluster makes (`kms:CreateGrant`, an admin action).
+      policy: JSON.stringify(keyPolicy({ administrators: [account.rootArn], users: [clusterRole.arn] })),
     });
     new KmsAlias(this, 'SecretsKeyAlias', { name: names.kmsAlias, targetKeyId: this.secretsKey.keyId });
     // Created here so that its retention is ours, not the unlimited default EKS would create.
@@ -136,10 +147,15 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
         ...(publicCidrs.length > 0 ? { publicAccessCidrs: publicCidrs } : {}),
       },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
-      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      // No unmanaged creator entry: the identity running Terraform gets a managed one below, so
+      // that listing it in `admins` as well cannot collide (409) and it can be changed later.
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       // Loom installs vpc-cni, kube-proxy and CoreDNS as managed add-ons below.
       bootstrapSelfManagedAddons: false,
-      upgradePolicy: { supportType: 'STANDARD' },
+      // STANDARD while the version is in standard support (no extended price; EKS upgrades the
+      // cluster when it ends, which the rules warn about), EXTENDED once it has left it — AWS
+      // allows STANDARD only on a version still in standard support. Judged on the evaluation date.
+      upgradePolicy: { supportType: eksSupportType(cluster.kubernetesVersion, evaluationDate()) },
       dependsOn: [clusterPolicy, logGroup],
     });
     this.clusterName = this.resource.name;
@@ -149,23 +165,50 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
     this.vpcId = this.resource.vpcConfig.vpcId;
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
 
+    // The private endpoint answers only to what the cluster security group admits, which EKS
+    // creates admitting itself alone: networks routed into the VPC (VPN, CI runners, a bastion)
+    // need 443 opened to them, as the EKS user guide asks for a private-only API server. One rule
+    // per CIDR, its construct id derived from the CIDR so that reordering the list changes nothing.
+    if (cluster.privateAccessCidrs.length > 0) {
+      const access = new Construct(this, 'PrivateApiAccess');
+      for (const cidr of cluster.privateAccessCidrs) {
+        new VpcSecurityGroupIngressRule(access, `Cidr-${cidr.replace(/[./]/g, '-')}`, {
+          securityGroupId: this.clusterSecurityGroupId,
+          description: `Kubernetes API from ${cidr} (endpoint.privateAccessCidrs)`,
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: cidr,
+        });
+      }
+    }
+
     // IAM roles for service accounts.
     const issuer = this.resource.identity.get(0).oidc.get(0).issuer;
     const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', { url: issuer, clientIdList: ['sts.amazonaws.com'] });
     this.oidcProviderArn = oidc.arn;
     this.oidcIssuerHost = Fn.replace(issuer, 'https://', '');
 
-    // Admins named in the spec get cluster-admin through access entries.
+    // cluster-admin through access entries for the identity running Terraform (which the
+    // add-ons stack usually runs as too) and the admins named in the spec, de-duplicated: the CI
+    // role is often both. Keyed by ARN; the keys are known at plan, since data sources are read
+    // then. As terraform-aws-modules/eks does, with the creator taken from the session's issuer.
     const admins = new Construct(this, 'Admins');
-    cluster.spec.admins.forEach((arn, i) => {
-      const entry = new EksAccessEntry(admins, `Entry${i}`, { clusterName: this.clusterName, principalArn: arn, type: 'STANDARD' });
-      new EksAccessPolicyAssociation(admins, `ClusterAdmin${i}`, {
-        clusterName: this.clusterName,
-        principalArn: arn,
-        policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
-        accessScope: { type: 'cluster' },
-        dependsOn: [entry],
-      });
+    const adminArns = TerraformIterator.fromList(Fn.distinct(Fn.concat([[account.callerArn], [...cluster.spec.admins]])));
+    const entries = new EksAccessEntry(admins, 'Entry', {
+      forEach: adminArns,
+      clusterName: this.clusterName,
+      principalArn: adminArns.value,
+      type: 'STANDARD',
+    });
+    const entry = TerraformIterator.fromResources(entries);
+    new EksAccessPolicyAssociation(admins, 'ClusterAdmin', {
+      forEach: entry,
+      clusterName: this.clusterName,
+      // Through the entry, so that each association waits for its own entry.
+      principalArn: entry.getString('principal_arn'),
+      policyArn: `arn:${account.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+      accessScope: { type: 'cluster' },
     });
 
     // Node identity shared by the cluster's node groups. The CNI's permissions are not here:
@@ -184,10 +227,20 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
     const ebsRole = this.addServiceAccountRole('EbsCsiRole', 'kube-system', 'ebs-csi-controller-sa', [
       managedPolicy('service-role/AmazonEBSCSIDriverPolicy'),
     ]);
-    const addon = (addonId: string, name: string, extra: { serviceAccountRoleArn?: string; dependsOn?: EksNodeGroup[]; configuration?: object } = {}) =>
+    // Each add-on pinned to the build the catalogue gives for the cluster's minor, so that a
+    // kubernetesVersion change upgrades kube-proxy and CoreDNS with the control plane.
+    const addonPins = eksAddonVersions(cluster.kubernetesVersion);
+    if (!addonPins) {
+      throw new PlatformValidationError(
+        `no EKS add-on versions for Kubernetes ${cluster.kubernetesVersion}; add them to EKS_ADDON_VERSIONS in spec/kubernetes-versions.ts`,
+        this,
+      );
+    }
+    const addon = (addonId: string, name: EksAddonName, extra: { serviceAccountRoleArn?: string; dependsOn?: EksNodeGroup[]; configuration?: object } = {}) =>
       new EksAddon(addons, addonId, {
         clusterName: this.clusterName,
         addonName: name,
+        addonVersion: addonPins[name],
         ...(extra.configuration ? { configurationValues: JSON.stringify(extra.configuration) } : {}),
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
@@ -204,9 +257,9 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
     const pools = new Construct(this, 'NodePools');
     const managed = cluster.autoscaler === 'karpenter' ? [cluster.systemPool!] : [...(cluster.systemPool ? [cluster.systemPool] : []), ...cluster.pools];
     for (const pool of managed) {
-      this.nodeGroups[pool.name] = this.addNodeGroup(pools, pool, subnets, [...nodePolicies, vpcCni, kubeProxy, podIdentity]);
+      this.nodeGroups[pool.name] = this.addNodeGroups(pools, pool, subnets, [...nodePolicies, vpcCni, kubeProxy, podIdentity]);
     }
-    const groups = Object.values(this.nodeGroups);
+    const groups = Object.values(this.nodeGroups).flat();
     addon('CoreDns', 'coredns', { dependsOn: groups });
     // EKS has shipped no default StorageClass since 1.30; volumes that name none (Prometheus,
     // Harbor, Kafka) would stay Pending. The add-on's own gp3 class, encrypted, becomes the default.
@@ -265,7 +318,12 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
     return { role, namespace, serviceAccount };
   }
 
-  private addNodeGroup(scope: Construct, pool: NodePoolPlan, subnets: ReturnType<INetwork['subnetsFor']>, dependsOn: ITerraformDependable[]): EksNodeGroup {
+  /**
+   * A pool's managed node groups: one spanning the pool's zones, or — for zonal pools — one per
+   * zone, each in that zone's subnet, sharing the pool's launch template. The single group keeps
+   * the construct id `NodeGroup` (and so its Terraform address); zonal ones are `NodeGroup-<zone>`.
+   */
+  private addNodeGroups(scope: Construct, pool: NodePoolPlan, subnets: ReturnType<INetwork['subnetsFor']>, dependsOn: ITerraformDependable[]): EksNodeGroup[] {
     const names = awsNodePoolNames(this.platform.name, this.plan.name, pool.name);
     const poolScope = new Construct(scope, pool.name);
     const tags = { ...this.platform.labels, Name: names.nodeGroup, 'loom.dev/pool': pool.name };
@@ -285,20 +343,46 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
         { resourceType: 'volume', tags },
       ],
     });
-    const zoneSubnets = pool.zones.map((z) => {
+    const subnetOf = (z: string) => {
       const i = subnets.zones.indexOf(z);
       if (i < 0) throw new PlatformValidationError(`pool '${pool.name}' wants zone ${z}, which has no subnet for cluster '${this.plan.name}'`, this);
       return subnets.subnetIds[i]!;
-    });
-    const group = new EksNodeGroup(poolScope, 'NodeGroup', {
+    };
+    const whole = { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.desiredNodes };
+    if (zonalNodeGroups(this.plan, pool)) {
+      // The pool's sizes are totals: shared out over its zones (no zone above its share of the
+      // maximum; each group keeps at least one node of headroom, as EKS requires max ≥ 1).
+      const min = shareOut(pool.minNodes, pool.zones.length);
+      const max = shareOut(pool.maxNodes, pool.zones.length).map((n) => Math.max(n, 1));
+      const desired = shareOut(pool.desiredNodes, pool.zones.length);
+      return pool.zones.map((zone, i) => {
+        const name = awsNodePoolNames(this.platform.name, this.plan.name, pool.name, zone).nodeGroup;
+        const scaling = { minSize: min[i]!, maxSize: max[i]!, desiredSize: Math.min(Math.max(desired[i]!, min[i]!), max[i]!) };
+        return this.nodeGroup(poolScope, `NodeGroup-${zone}`, pool, name, [subnetOf(zone)], scaling, template, dependsOn);
+      });
+    }
+    return [this.nodeGroup(poolScope, 'NodeGroup', pool, names.nodeGroup, pool.zones.map(subnetOf), whole, template, dependsOn)];
+  }
+
+  private nodeGroup(
+    scope: Construct,
+    id: string,
+    pool: NodePoolPlan,
+    name: string,
+    subnetIds: string[],
+    scaling: { minSize: number; maxSize: number; desiredSize: number },
+    template: LaunchTemplate,
+    dependsOn: ITerraformDependable[],
+  ): EksNodeGroup {
+    return new EksNodeGroup(scope, id, {
       clusterName: this.clusterName,
-      nodeGroupName: names.nodeGroup,
+      nodeGroupName: name,
       nodeRoleArn: this.nodeRole.arn,
-      subnetIds: zoneSubnets,
+      subnetIds,
       instanceTypes: [...pool.machineTypes],
       capacityType: pool.spot ? 'SPOT' : 'ON_DEMAND',
       amiType: amiType(pool),
-      scalingConfig: { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.desiredNodes },
+      scalingConfig: scaling,
       updateConfig: { maxUnavailablePercentage: this.plan.profile.maxUnavailablePercent },
       labels: { ...pool.labels },
       taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
@@ -309,8 +393,12 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn,
     });
-    return group;
   }
+}
+
+/** `total` shared out over `parts` as evenly as possible, the first parts taking the remainder: 7 over 3 → 3, 2, 2. */
+export function shareOut(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 }
 
 const TAINT_EFFECTS = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' } as const;

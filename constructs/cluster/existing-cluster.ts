@@ -174,6 +174,7 @@ function existingClusterPlan(platform: string, spec: ClusterSpec): ClusterPlan {
     nodeSubnets: [],
     pools: [],
     publicAccessCidrs: [],
+    privateAccessCidrs: [],
     autoscaler: spec.autoscaler,
     spec,
   };

@@ -1,10 +1,11 @@
 /**
  * The platform's AWS network: a VPC across the planned zones, public subnets with an internet
- * gateway, private node subnets per cluster and zone, NAT egress, flow logs.
+ * gateway, private node subnets per cluster and zone, NAT egress, VPC endpoints, flow logs.
  */
 import { Construct } from 'constructs';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Ec2SubnetCidrReservation } from '@cdktf/provider-aws/lib/ec2-subnet-cidr-reservation';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
@@ -16,10 +17,23 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import type { ClusterSubnets, INetwork } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
-import type { PlatformPlan } from '../../spec/plan';
-import { assumeRolePolicy } from '../aws/iam';
+import { TerraformStack } from '../core/cdk';
+import { componentScope } from '../components/contract';
+import { awsNodeSubnetName, harborAddresses, type PlatformPlan } from '../../spec/plan';
+
+/**
+ * Interface endpoints created with `network.interfaceEndpoints`: what private nodes call most
+ * (EKS's list for private clusters, minus the low-volume controller APIs): ECR's API and registry
+ * (image pulls; the layers come from S3 through the gateway endpoint), STS (IAM roles for service
+ * accounts) and EC2 (the VPC CNI's address management, node autoscalers).
+ */
+export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'sts', 'ec2'] as const;
 
 export interface AwsNetworkProps {
   /** The resolved platform plan; its `network` and clusters' subnets are built. */
@@ -103,6 +117,7 @@ export class AwsNetwork extends Construct implements INetwork {
       privateTables.set(zone, table);
     }
 
+    const reservations = harborAddresses(plan);
     const nodesScope = new Construct(this, 'NodeSubnets');
     for (const cluster of plan.clusters) {
       const clusterScope = new Construct(nodesScope, cluster.name);
@@ -112,7 +127,7 @@ export class AwsNetwork extends Construct implements INetwork {
           cidrBlock: s.cidr,
           availabilityZone: s.zone,
           tags: {
-            Name: `${cluster.resourceName}-${s.zone}`,
+            Name: awsNodeSubnetName(cluster.resourceName, s.zone),
             'kubernetes.io/role/internal-elb': '1',
             [`kubernetes.io/cluster/${cluster.resourceName}`]: 'shared',
             'karpenter.sh/discovery': cluster.resourceName,
@@ -121,9 +136,67 @@ export class AwsNetwork extends Construct implements INetwork {
           },
         });
         new RouteTableAssociation(clusterScope, `${s.zone}-association`, { subnetId: subnet.id, routeTableId: privateTables.get(s.zone)!.id });
+        // Addresses a built registry's load balancer will claim, set aside before any node or pod
+        // exists: EC2 and the VPC CNI never hand out an `explicit` reservation on their own. Under
+        // the stack's Registry scope, like every resource of the component, so that flipping the
+        // registry between build and buy changes only what is under Registry/.
+        for (const r of reservations.filter((x) => x.cluster === cluster.name && x.zone === s.zone)) {
+          const registry = componentScope(TerraformStack.of(this), 'registry');
+          const scope = (registry.node.tryFindChild('LoadBalancerAddresses') as Construct | undefined) ?? new Construct(registry, 'LoadBalancerAddresses');
+          new Ec2SubnetCidrReservation(scope, s.zone, {
+            subnetId: subnet.id,
+            cidrBlock: r.reservation,
+            reservationType: 'explicit',
+            description: `Loom: internal load balancer address ${r.address}`,
+          });
+        }
         return subnet.id;
       });
       this.clusterSubnets.set(cluster.name, { subnetIds: ids, zones: cluster.nodeSubnets.map((s) => s.zone) });
+    }
+
+    // VPC endpoints. S3 as a gateway endpoint always (free): image layers from ECR and every S3
+    // read and write of the private subnets skip the NAT gateway's per-GB charge.
+    if (!plan.region) throw new PlatformValidationError('the plan has no region; validate the spec first', this);
+    const endpoints = new Construct(this, 'Endpoints');
+    new VpcEndpoint(endpoints, 's3', {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${plan.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: plan.zones.map((z) => privateTables.get(z)!.id),
+      tags: { Name: `${name}-s3` },
+    });
+    if (net.interfaceEndpoints) {
+      const sg = new SecurityGroup(endpoints, 'SecurityGroup', {
+        name: `${name}-vpc-endpoints`,
+        description: 'Interface VPC endpoints: HTTPS from the VPC',
+        vpcId: this.vpc.id,
+        tags: { Name: `${name}-vpc-endpoints` },
+      });
+      new VpcSecurityGroupIngressRule(endpoints, 'HttpsFromVpc', {
+        securityGroupId: sg.id,
+        description: 'HTTPS from the VPC',
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: net.cidr,
+      });
+      // One network interface per zone, in the first cluster's node subnet of that zone (any
+      // subnet of the zone serves the whole VPC; the first cluster's never changes on append).
+      const first = plan.clusters[0] ? this.clusterSubnets.get(plan.clusters[0].name) : undefined;
+      const subnetIds = first ? plan.zones.flatMap((z) => (first.zones.includes(z) ? [first.subnetIds[first.zones.indexOf(z)]!] : [])) : [];
+      for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        new VpcEndpoint(endpoints, service, {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${plan.region}.${service}`,
+          vpcEndpointType: 'Interface',
+          // The service's public name resolves to the endpoint inside the VPC: no client changes.
+          privateDnsEnabled: true,
+          subnetIds,
+          securityGroupIds: [sg.id],
+          tags: { Name: `${name}-${service}` },
+        });
+      }
     }
 
     // Flow logs of all traffic, kept for the planned retention.
@@ -132,9 +205,25 @@ export class AwsNetwork extends Construct implements INetwork {
       name: `/loom/${name}/vpc-flow-logs`,
       retentionInDays: net.flowLogRetentionDays,
     });
+    // Only the flow logs of this account may assume the role (confused deputy), as the VPC user
+    // guide recommends; the VPC's owner is the account, so that no data source calls STS.
+    const partition = new DataAwsPartition(flowScope, 'Partition');
     const role = new IamRole(flowScope, 'Role', {
       name: `${name}-vpc-flow-logs`,
-      assumeRolePolicy: assumeRolePolicy({ Service: 'vpc-flow-logs.amazonaws.com' }),
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': this.vpc.ownerId },
+              ArnLike: { 'aws:SourceArn': `arn:${partition.partition}:ec2:${plan.region}:${this.vpc.ownerId}:vpc-flow-log/*` },
+            },
+          },
+        ],
+      }),
     });
     new IamRolePolicy(flowScope, 'Policy', {
       role: role.id,
