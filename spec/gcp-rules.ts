@@ -1,13 +1,13 @@
 /**
- * Rules that only Google Cloud platforms have: the project number, the pod range and its
- * capacity, and what GKE node pools can express. Called from `checkRules`.
+ * Rules that only Google Cloud platforms have: the project number (gcp only), the pod range and
+ * its capacity, and what GKE node pools can express. Called from `checkRules`.
  */
 import type { PlatformSpec } from './schema';
 import { networkSchema } from './schema';
 import { cidrProblem } from './rules';
 import { defaultZones, isRegionOf, zoneCount } from './regions';
 import { machineFamily, machineTypeFacts, isGpuMachineType } from './machine-types';
-import { FLAVOUR_PROFILES, GKE_MAX_PODS_PER_NODE, GKE_POD_ADDRESSES_PER_NODE, gkeNodeCapacity, PlanError, planGcpRanges, clusterResourceName } from './plan';
+import { FLAVOUR_PROFILES, GKE_MAX_PODS_PER_NODE, needsSystemPool, SYSTEM_POOL, GKE_POD_ADDRESSES_PER_NODE, gkeNodeCapacity, PlanError, planGcpRanges, clusterResourceName } from './plan';
 import { overlaps, parseCidr, PUBLIC_BLOCK_PREFIX, sizeOf } from './plan/addresses';
 
 type Report = (path: string, message: string) => void;
@@ -17,12 +17,7 @@ const POD_CIDR_SUGGESTIONS = ['172.16.0.0/12', '10.64.0.0/10', '192.168.0.0/16']
 
 export function checkGcpRules(spec: PlatformSpec, err: Report, warn: Report): void {
   const cloud = spec.cloud;
-  if (cloud === 'gcp' && spec.gcpProjectNumber === undefined) {
-    err(
-      'gcpProjectNumber',
-      `is required with cloud: gcp: GKE's service agent (service-<number>@container-engine-robot.iam.gserviceaccount.com) is granted the key that encrypts Kubernetes secrets; get it with gcloud projects describe ${spec.gcpProject ?? '<project>'} --format='value(projectNumber)'`,
-    );
-  }
+  // gcpProjectNumber is optional: without it the cluster stacks read it (data.google_project).
   if (cloud !== 'gcp' && spec.gcpProjectNumber !== undefined) err('gcpProjectNumber', `is only for cloud: gcp; remove it (cloud is '${cloud}')`);
   if (cloud !== 'gcp') return;
 
@@ -63,12 +58,14 @@ export function checkGcpRules(spec: PlatformSpec, err: Report, warn: Report): vo
     const profile = FLAVOUR_PROFILES[c.flavour];
     const pools = c.nodePools ?? [];
     // Every node takes a /24 of the pod range whether it runs 1 pod or 110.
-    const total = pools.reduce((n, p) => n + p.maxNodes, 0);
+    // The system pool Loom adds (see needsSystemPool) takes addresses too.
+    const system = needsSystemPool('gcp', c) ? SYSTEM_POOL.maxNodes : 0;
+    const total = pools.reduce((n, p) => n + p.maxNodes, 0) + system;
     const capacity = gkeNodeCapacity(profile.podRangePrefix);
     if (total > capacity) {
       err(
         `${at}.nodePools`,
-        `the pools may grow to ${total} nodes (the sum of maxNodes), but a ${c.flavour} cluster's pod range is a /${profile.podRangePrefix} (${sizeOf(profile.podRangePrefix)} addresses) and GKE reserves ${GKE_POD_ADDRESSES_PER_NODE} pod addresses (a /24) per node at ${GKE_MAX_PODS_PER_NODE} pods per node, so it holds ${capacity} nodes; lower maxNodes to ${capacity} in total, or move pools to another cluster`,
+        `the pools may grow to ${total} nodes (the sum of maxNodes${system ? `, plus ${system} for the system pool` : ''}), but a ${c.flavour} cluster's pod range is a /${profile.podRangePrefix} (${sizeOf(profile.podRangePrefix)} addresses) and GKE reserves ${GKE_POD_ADDRESSES_PER_NODE} pod addresses (a /24) per node at ${GKE_MAX_PODS_PER_NODE} pods per node, so it holds ${capacity} nodes; lower maxNodes to ${capacity} in total, or move pools to another cluster`,
       );
     }
     pools.forEach((p, pi) => {
@@ -78,7 +75,7 @@ export function checkGcpRules(spec: PlatformSpec, err: Report, warn: Report): vo
       }
       // Accelerator-optimised families come with a fixed number of GPUs per machine type.
       const mt = p.machineTypes[0]!;
-      const facts = machineTypeFacts('gcp', mt);
+      const facts = machineTypeFacts('gcp', mt, spec.machineTypes);
       if (p.gpu && facts && isGpuMachineType('gcp', mt) && facts.gpus !== p.gpu.count) {
         err(`${pat}.gpu.count`, `'${mt}' comes with ${facts.gpus} ${facts.gpuModel ?? p.gpu.type} GPU${facts.gpus === 1 ? '' : 's'} (the ${machineFamily('gcp', mt)} family's count is fixed by the machine type); set count: ${facts.gpus} or pick another machine type`);
       }

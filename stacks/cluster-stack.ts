@@ -25,6 +25,8 @@ export class ClusterStack extends LoomStack {
         break;
       case 'gcp':
         this.cluster = new (loadGcp().GkeCluster)(this, 'Cluster', props);
+        // GKE, Cloud KMS, IAM, Logging, Monitoring on a fresh project (constructs/gcp/project-services.ts).
+        new (loadGcpApis().ProjectServices)(this, 'ProjectServices', { project: props.plan.gcpProject!, extraApis: loadGcpApis().GKE_EXTRA_APIS });
         break;
       default:
         throw new PlatformValidationError(`no cluster stack for cloud: ${props.plan.cloud}`);
@@ -37,3 +39,4 @@ export class ClusterStack extends LoomStack {
 // Each cloud's constructs are loaded only when the platform is on that cloud (see network-stack.ts).
 const loadAws = () => require('../constructs/cluster/eks-cluster') as typeof import('../constructs/cluster/eks-cluster');
 const loadGcp = () => require('../constructs/cluster/gke-cluster') as typeof import('../constructs/cluster/gke-cluster');
+const loadGcpApis = () => require('../constructs/gcp/project-services') as typeof import('../constructs/gcp/project-services');

@@ -22,6 +22,8 @@ export class NetworkStack extends LoomStack {
         break;
       case 'gcp':
         this.network = new (loadGcp().GcpNetwork)(this, 'Network', { plan: props.plan });
+        // A fresh project has Compute Engine off; the stack turns on the APIs its resources call.
+        new (loadGcpApis().ProjectServices)(this, 'ProjectServices', { project: props.plan.gcpProject! });
         break;
       default:
         throw new PlatformValidationError(`no network stack for cloud: ${props.plan.cloud}`);
@@ -33,3 +35,4 @@ export class NetworkStack extends LoomStack {
 // loads one provider's classes rather than all of them (DESIGN.md, performance rules).
 const loadAws = () => require('../constructs/network/aws-network') as typeof import('../constructs/network/aws-network');
 const loadGcp = () => require('../constructs/network/gcp-network') as typeof import('../constructs/network/gcp-network');
+const loadGcpApis = () => require('../constructs/gcp/project-services') as typeof import('../constructs/gcp/project-services');

@@ -1,8 +1,9 @@
 /**
  * `<name>-services`: the cloud side of the platform's components — managed services bought
  * (ECR, Artifact Registry, Amazon Managed Service for Prometheus and Grafana) and the cloud-side
- * backing stores and identities of built components (Harbor's bucket and role). The cloud
- * provider only: nothing here talks to a cluster, so it validates and plans without one.
+ * backing stores, identities and names of built components (Harbor's bucket, the IAM user or
+ * service account it reaches the bucket as, its private DNS zone and load balancer addresses).
+ * The cloud provider only: nothing here talks to a cluster, so it validates and plans without one.
  *
  * It exists only when some component has cloud-side resources (`servicesStackNeeded`), and never
  * on `cloud: kubernetes`. Each component keeps its resources under a scope named after it
@@ -25,5 +26,11 @@ export class ServicesStack extends LoomStack {
       throw new PlatformValidationError('cloud: kubernetes has no services stack: there is no cloud to keep component resources in', this);
     }
     addCloudProvider(this, props.plan);
+    if (props.plan.cloud === 'gcp') {
+      // The APIs of what the components keep here, read at synth once they have added it; every Google
+      // resource the components add later waits for them (see constructs/gcp/project-services.ts).
+      const { ProjectServices } = require('../constructs/gcp/project-services') as typeof import('../constructs/gcp/project-services');
+      new ProjectServices(this, 'ProjectServices', { project: props.plan.gcpProject! });
+    }
   }
 }

@@ -1,9 +1,28 @@
 /**
  * A GKE Standard cluster for one planned cluster: private nodes, a private API endpoint unless the
- * spec lists who may reach it, VPC-native networking on the network's secondary ranges, Workload
- * Identity, shielded nodes, a release channel, secrets encrypted with a rotating Cloud KMS key,
- * control-plane and workload logs, and one node pool per planned pool shaped by the flavour's
- * profile, running as a least-privilege service account.
+ * spec lists who may reach it, an IAM-authorized DNS endpoint for Terraform and people outside the
+ * VPC, VPC-native networking on the network's secondary ranges, Workload Identity, shielded nodes,
+ * a release channel, secrets encrypted with a rotating Cloud KMS key, control-plane and workload
+ * logs, and one node pool per planned pool shaped by the flavour's profile (plus the plan's system
+ * pool), running as a least-privilege service account. With the registry built, every node pool
+ * trusts the registry's CA for its hostname through GKE's containerd configuration
+ * (`private_registry_access_config`, the CA read from Secret Manager when a node boots).
+ *
+ * Reaching the API (`controlPlaneEndpointsConfig` and the IP endpoint settings):
+ *
+ * - DNS endpoint (`gke-<hash>.<region>.gke.goog`), external traffic allowed: every request is
+ *   authorized by IAM (the `container.clusters.connect` permission) and then Kubernetes RBAC, so
+ *   Terraform on a CI runner or a laptop reaches the API without a VPN, an authorized network or
+ *   a bastion. GKE recommends it over IP endpoints. It is what the add-ons
+ *   stack's Kubernetes and Helm providers connect to (see `connection`).
+ * - IP endpoints stay on: nodes and in-VPC clients use the private one. The public one exists only
+ *   when `publicAccessCidrs` lists who may use it. Authorized networks are the public and the
+ *   private access CIDRs; with `privateAccessCidrs` (a VPN, Interconnect) the private endpoint is
+ *   reachable from every region (global access), since routed networks may land in any region.
+ * - The public IP endpoint is still switched with `private_cluster_config.enable_private_endpoint`:
+ *   the GKE API deprecates it for `ipEndpointsConfig.enablePublicEndpoint`, but the pinned provider
+ *   (hashicorp/google 6.50) offers only `ip_endpoints_config.enabled`, so the old field is the only
+ *   switch there (the API rejects setting both, so move when the provider offers the new one).
  */
 import { Construct } from 'constructs';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
@@ -13,11 +32,14 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
-import type { ITerraformDependable } from '../core/cdk';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
+import { TerraformStack, type ITerraformDependable } from '../core/cdk';
 import type { IKubernetesCluster, INetwork, KubernetesConnection } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import {
   GKE_MAX_PODS_PER_NODE,
+  GPU_TAINT,
   gcpClusterNames,
   gcpNetworkNames,
   type ClusterPlan,
@@ -25,7 +47,10 @@ import {
   type PlatformPlan,
 } from '../../spec/plan';
 import { GCP_ACCELERATOR_TYPES } from '../../spec/machine-types';
+import { gkeReleaseChannel } from '../../spec/kubernetes-versions';
+import { evaluationDate } from '../../spec/today';
 import { gkeMonitoringConfig } from '../components/monitoring/gke';
+import { componentScope } from '../components/contract';
 import {
   bootDiskType,
   CLOUD_PLATFORM_SCOPE,
@@ -35,6 +60,7 @@ import {
   KMS_ROTATION_PERIOD,
   serviceAccountMember,
 } from '../gcp/gcp';
+import { registryTrustOf, type GkeRegistryTrust } from '../gcp/registry-ca';
 
 export interface GkeClusterProps {
   readonly plan: PlatformPlan;
@@ -56,8 +82,14 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
   readonly flavour: ClusterPlan['flavour'];
   readonly plan: ClusterPlan;
   readonly clusterName: string;
+  /** `https://` and the DNS-based endpoint, which Terraform and people outside the VPC use. @attribute */
   readonly clusterEndpoint: string;
-  /** Base64 PEM of the cluster CA. @attribute */
+  /** The control plane's DNS-based endpoint (`gke-<hash>.<region>.gke.goog`). @attribute */
+  readonly dnsEndpoint: string;
+  /**
+   * Base64 PEM of the cluster CA, which signs the IP endpoints' certificates (not the DNS
+   * endpoint's, which is publicly trusted). @attribute
+   */
   readonly clusterCaCertificate: string;
   /** Workload Identity pool: `<project>.svc.id.goog`. */
   readonly workloadPool: string;
@@ -70,6 +102,11 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
   readonly resource: ContainerCluster;
   readonly nodePools: Record<string, ContainerNodePool> = {};
   readonly connection: KubernetesConnection;
+  /**
+   * Registry build: the CA every node pool trusts for the registry's hostname (from the network
+   * stack; Harbor's add-ons stack signs its certificate with it).
+   */
+  readonly registryTrust?: GkeRegistryTrust;
   private readonly platform: PlatformPlan;
   private readonly project: string;
 
@@ -79,9 +116,6 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
     if (platform.cloud !== 'gcp') throw new PlatformValidationError(`GkeCluster needs cloud: gcp, the plan says ${platform.cloud}`, this);
     if (cluster.pools.length === 0) throw new PlatformValidationError(`cluster '${cluster.name}' has no node pools; list at least one`, this);
     if (!platform.gcpProject || !platform.region) throw new PlatformValidationError('the plan has no gcpProject or region; validate the spec first', this);
-    if (!platform.gcpProjectNumber) {
-      throw new PlatformValidationError("the plan has no gcpProjectNumber: GKE's service agent, named after it, must be granted the secrets key", this);
-    }
     if (!cluster.gcp) throw new PlatformValidationError(`cluster '${cluster.name}' has no Google Cloud ranges in the plan`, this);
     this.platform = platform;
     this.plan = cluster;
@@ -123,13 +157,18 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       rotationPeriod: KMS_ROTATION_PERIOD,
       labels: { ...labels, 'loom-purpose': 'kubernetes-secrets' },
     });
+    // GKE's service agent is named after the project number: the spec's, else read at plan time.
+    // It exists once the GKE API is on (the stack enables it, and the grant waits for that).
+    const projectNumber = platform.gcpProjectNumber ?? new DataGoogleProject(this, 'Project', { projectId: project }).number;
     const keyGrant = new KmsCryptoKeyIamMember(this, 'SecretsKeyServiceAgent', {
       cryptoKeyId: this.secretsKey.id,
       role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
-      member: serviceAccountMember(gkeServiceAgent(platform.gcpProjectNumber)),
+      member: serviceAccountMember(gkeServiceAgent(projectNumber)),
     });
 
     const publicCidrs = [...cluster.publicAccessCidrs];
+    const privateCidrs = [...cluster.privateAccessCidrs];
+    const authorized = [...new Set([...publicCidrs, ...privateCidrs])];
     this.workloadPool = `${project}.svc.id.goog`;
     this.resource = new ContainerCluster(this, 'Resource', {
       name: names.cluster,
@@ -159,21 +198,30 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       defaultMaxPodsPerNode: GKE_MAX_PODS_PER_NODE,
       // Dataplane V2 (eBPF): enforces NetworkPolicy without Calico; fixed at creation.
       datapathProvider: 'ADVANCED_DATAPATH',
+      // See the module comment: the DNS endpoint for clients outside the VPC (IAM-authorized),
+      // the IP endpoints for the nodes and the networks the spec lists.
+      controlPlaneEndpointsConfig: {
+        dnsEndpointConfig: { allowExternalTraffic: true },
+        ipEndpointsConfig: { enabled: true },
+      },
       privateClusterConfig: {
         enablePrivateNodes: true,
-        // Private unless the spec lists who may reach the API; never the whole internet.
+        // No public IP endpoint unless the spec lists who may reach it; never the whole internet.
         enablePrivateEndpoint: publicCidrs.length === 0,
         // Explicit and planned (see spec/plan/gcp.ts) rather than left to GKE, so that the
         // provider's private-nodes check passes and the range is known before apply.
         masterIpv4CidrBlock: cluster.gcp.controlPlaneRange,
+        // A VPN or Interconnect may attach in another region than the cluster's.
+        masterGlobalAccessConfig: { enabled: privateCidrs.length > 0 },
       },
       masterAuthorizedNetworksConfig: {
-        cidrBlocks: publicCidrs.map((cidr) => ({ cidrBlock: cidr, displayName: `spec: ${cidr}` })),
+        cidrBlocks: authorized.map((cidr) => ({ cidrBlock: cidr, displayName: `spec: ${cidr}` })),
         gcpPublicCidrsAccessEnabled: false,
       },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
-      releaseChannel: { channel: prod ? 'STABLE' : 'REGULAR' },
+      // Stable in prod where the minor is on Stable; Regular otherwise (spec/kubernetes-versions.ts).
+      releaseChannel: { channel: gkeReleaseChannel(cluster.kubernetesVersion, platform.environment, evaluationDate()) },
       // With a release channel GKE upgrades the control plane; this is only the floor.
       minMasterVersion: cluster.kubernetesVersion,
       enableShieldedNodes: true,
@@ -189,24 +237,57 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
     });
     this.clusterName = this.resource.name;
     this.clusterId = this.resource.id;
-    this.clusterEndpoint = `https://${this.resource.endpoint}`;
+    this.dnsEndpoint = this.resource.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
+    this.clusterEndpoint = `https://${this.dnsEndpoint}`;
     this.clusterCaCertificate = this.resource.masterAuth.clusterCaCertificate;
 
-    const pools = new Construct(this, 'NodePools');
-    for (const pool of cluster.pools) {
-      this.nodePools[pool.name] = this.addNodePool(pools, pool, labels, roleGrants);
+    // Registry build: the nodes read the registry CA from Secret Manager when they boot, as the
+    // node service account, which may read that one secret and nothing else of Secret Manager.
+    const poolGrants: ITerraformDependable[] = [...roleGrants];
+    const trust = registryTrustOf(network);
+    if (trust) {
+      this.registryTrust = trust;
+      poolGrants.push(
+        // Under the stack's Registry scope, with the component's other resources.
+        new SecretManagerSecretIamMember(componentScope(TerraformStack.of(this), 'registry'), 'NodeCaAccess', {
+          secretId: trust.secretId,
+          role: 'roles/secretmanager.secretAccessor',
+          member: serviceAccountMember(this.nodeServiceAccount.email),
+        }),
+      );
     }
 
+    const pools = new Construct(this, 'NodePools');
+    // The system pool and the other non-GPU pools first: GKE taints a GPU pool's nodes
+    // nvidia.com/gpu=present:NoSchedule itself, but only when the cluster already has a non-GPU
+    // pool when the GPU pool is created (the default pool is gone by then).
+    const plain = [...(cluster.systemPool ? [cluster.systemPool] : []), ...cluster.pools.filter((p) => !p.gpu)];
+    for (const pool of plain) {
+      const policy = pool === cluster.systemPool ? 'BALANCED' : cluster.profile.gkeLocationPolicy;
+      this.nodePools[pool.name] = this.addNodePool(pools, pool, labels, poolGrants, policy);
+    }
+    const plainPools = plain.map((p) => this.nodePools[p.name]!);
+    for (const pool of cluster.pools.filter((p) => p.gpu)) {
+      this.nodePools[pool.name] = this.addNodePool(pools, pool, labels, [...poolGrants, ...plainPools], cluster.profile.gkeLocationPolicy);
+    }
+
+    // The DNS endpoint, with a Google OAuth token from the auth plugin and no cluster CA: the
+    // endpoint presents a publicly trusted certificate, which the cluster CA would not verify.
     this.connection = {
       kind: 'exec',
       host: this.clusterEndpoint,
-      clusterCaCertificate: this.clusterCaCertificate,
       caIsBase64: true,
       exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] },
     };
   }
 
-  private addNodePool(scope: Construct, pool: NodePoolPlan, labels: Record<string, string>, dependsOn: ITerraformDependable[]): ContainerNodePool {
+  private addNodePool(
+    scope: Construct,
+    pool: NodePoolPlan,
+    labels: Record<string, string>,
+    dependsOn: ITerraformDependable[],
+    locationPolicy: string,
+  ): ContainerNodePool {
     const machineType = pool.machineTypes[0]!;
     const zones = [...pool.zones];
     return new ContainerNodePool(scope, pool.name, {
@@ -221,7 +302,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       autoscaling: {
         totalMinNodeCount: pool.minNodes,
         totalMaxNodeCount: pool.maxNodes,
-        locationPolicy: this.plan.profile.gkeLocationPolicy,
+        locationPolicy,
       },
       management: { autoRepair: true, autoUpgrade: true },
       upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
@@ -238,10 +319,13 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         metadata: { 'disable-legacy-endpoints': 'true' },
+        ...(this.registryTrust ? { containerdConfig: registryContainerdConfig(this.registryTrust) } : {}),
         labels: { ...pool.labels },
         resourceLabels: { ...labels, 'loom-pool': pool.name },
         tags: [gcpNetworkNames(this.platform.name).nodeTag],
-        taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: GKE_TAINT_EFFECTS[t.effect] })),
+        // Not the GPU taint: GKE adds it (see the constructor), and declaring it as well fails
+        // with "Found more than one taint with key nvidia.com/gpu and effect NO_SCHEDULE".
+        taint: pool.taints.filter((t) => !isGpuTaint(t)).map((t) => ({ key: t.key, value: t.value, effect: GKE_TAINT_EFFECTS[t.effect] })),
         ...(pool.gpu
           ? {
               guestAccelerator: [
@@ -260,3 +344,19 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
     });
   }
 }
+
+/**
+ * A node pool's containerd configuration that trusts the registry CA for the registry's hostname:
+ * GKE fetches the secret version when a node boots and writes containerd's registry configuration.
+ */
+export function registryContainerdConfig(trust: Pick<GkeRegistryTrust, 'host' | 'secretUri'>) {
+  return {
+    privateRegistryAccessConfig: {
+      enabled: true,
+      certificateAuthorityDomainConfig: [{ fqdns: [trust.host], gcpSecretManagerCertificateConfig: { secretUri: trust.secretUri } }],
+    },
+  };
+}
+
+/** The taint GKE puts on GPU nodes itself, which the plan also lists (for tolerations). */
+const isGpuTaint = (t: { key: string; value?: string; effect: string }) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect;

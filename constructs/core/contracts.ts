@@ -39,8 +39,12 @@ export type KubernetesConnection =
   | {
       readonly kind: 'exec';
       readonly host: string;
-      /** Base64-encoded PEM of the cluster CA. */
-      readonly clusterCaCertificate: string;
+      /**
+       * Base64-encoded PEM of the cluster CA. Absent when the endpoint presents a publicly trusted
+       * certificate (GKE's DNS-based endpoint): the providers then use the system trust store, and
+       * passing the cluster CA there would make them reject the endpoint.
+       */
+      readonly clusterCaCertificate?: string;
       /** Whether `clusterCaCertificate` is base64 (EKS, GKE) and must be decoded for the provider. */
       readonly caIsBase64: boolean;
       readonly exec: { readonly apiVersion: string; readonly command: string; readonly args: readonly string[]; readonly env?: Readonly<Record<string, string>> };

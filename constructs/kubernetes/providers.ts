@@ -23,16 +23,23 @@ function execBlock(exec: ExecCredential) {
   return { apiVersion: exec.apiVersion, command: exec.command, args: [...exec.args] };
 }
 
-/** The API server's CA as PEM: decoded by Terraform when the cluster hands it over as base64. */
-function caPem(connection: Extract<KubernetesConnection, { kind: 'exec' }>): string {
-  return connection.caIsBase64 ? Fn.base64decode(connection.clusterCaCertificate) : connection.clusterCaCertificate;
+/**
+ * The API server's CA as PEM (decoded by Terraform when the cluster hands it over as base64), as
+ * the providers' `cluster_ca_certificate`; nothing when the connection has no CA (an endpoint with
+ * a publicly trusted certificate, such as GKE's DNS endpoint), so that the providers verify it
+ * against the system trust store.
+ */
+function caPem(connection: Extract<KubernetesConnection, { kind: 'exec' }>): { clusterCaCertificate?: string } {
+  const ca = connection.clusterCaCertificate;
+  if (ca === undefined) return {};
+  return { clusterCaCertificate: connection.caIsBase64 ? Fn.base64decode(ca) : ca };
 }
 
 /** Connection settings for the `kubernetes` provider (2.x: `exec` is a block list). */
 function kubernetesProviderConfig(connection: KubernetesConnection): KubernetesProviderConfig {
   switch (connection.kind) {
     case 'exec':
-      return { host: connection.host, clusterCaCertificate: caPem(connection), exec: [execBlock(connection.exec)] };
+      return { host: connection.host, ...caPem(connection), exec: [execBlock(connection.exec)] };
     case 'kubeconfig':
       return { configPath: connection.configPath ?? DEFAULT_KUBECONFIG_PATH, configContext: connection.configContext };
   }
@@ -42,7 +49,7 @@ function kubernetesProviderConfig(connection: KubernetesConnection): KubernetesP
 function helmKubernetesConfig(connection: KubernetesConnection): HelmProviderKubernetes {
   switch (connection.kind) {
     case 'exec':
-      return { host: connection.host, clusterCaCertificate: caPem(connection), exec: execBlock(connection.exec) };
+      return { host: connection.host, ...caPem(connection), exec: execBlock(connection.exec) };
     case 'kubeconfig':
       return { configPath: connection.configPath ?? DEFAULT_KUBECONFIG_PATH, configContext: connection.configContext };
   }

@@ -2,7 +2,9 @@
  * The platform's Google Cloud network: a custom-mode VPC, one regional subnetwork per cluster
  * (primary range = the cluster's block, secondary ranges for pods and services), private Google
  * access and flow logs on every subnetwork, a Cloud Router with Cloud NAT for egress, and only the
- * firewall rules the platform needs.
+ * firewall rules the platform needs. With the registry built, also the registry's CA and the Secret
+ * Manager secret GKE nodes read it from (`constructs/gcp/registry-ca.ts`): this stack precedes every
+ * cluster stack, whose node pools name that secret.
  */
 import { Construct } from 'constructs';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
@@ -14,6 +16,9 @@ import type { ClusterSubnets, INetwork } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { gcpClusterNames, gcpNetworkNames, type PlatformPlan } from '../../spec/plan';
 import { GOOGLE_HEALTH_CHECK_RANGES } from '../gcp/gcp';
+import { TerraformStack } from '../core/cdk';
+import { componentScope } from '../components/contract';
+import { gkeRegistryTrustNeeded, RegistryCaSecret, type GkeRegistryTrust } from '../gcp/registry-ca';
 
 export interface GcpNetworkProps {
   /** The resolved platform plan (cloud: gcp); its network and clusters' ranges are built. */
@@ -45,6 +50,11 @@ export class GcpNetwork extends Construct implements INetwork {
   readonly publicSubnetIds: readonly string[] = [];
   readonly network: ComputeNetwork;
   readonly subnetworks: Record<string, ComputeSubnetwork> = {};
+  /**
+   * Registry build: the platform CA and the Secret Manager secret GKE nodes read it from. Here
+   * because the network stack comes before every cluster stack (see `constructs/gcp/registry-ca.ts`).
+   */
+  readonly registryTrust?: GkeRegistryTrust;
   private readonly clusterSubnets = new Map<string, ClusterSubnets>();
 
   constructor(scope: Construct, id: string, props: GcpNetworkProps) {
@@ -148,6 +158,10 @@ export class GcpNetwork extends Construct implements INetwork {
       targetTags: [names.nodeTag],
       allow: [{ protocol: 'tcp' }],
     });
+
+    // Under the stack's Registry scope, like every resource of the component: flipping the
+    // registry between build and buy changes only what is under Registry/ (and the node pools).
+    if (gkeRegistryTrustNeeded(plan)) this.registryTrust = new RegistryCaSecret(componentScope(TerraformStack.of(this), 'registry'), 'TrustedCa', { plan });
   }
 
   subnetsFor(cluster: string): ClusterSubnets {

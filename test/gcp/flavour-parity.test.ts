@@ -78,6 +78,20 @@ const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDUL
 const hasGpuTaint = (taints: unknown) =>
   Array.isArray(taints) && taints.some((t: Record<string, unknown>) => t.key === GPU_TAINT.key && t.value === GPU_TAINT.value && t.effect === GPU_TAINT.effect);
 
+/**
+ * GKE taints a GPU pool's nodes nvidia.com/gpu=present:NoSchedule itself when the cluster already
+ * has a non-GPU pool as the GPU pool is created (Loom then declares no taint: GKE rejects a second
+ * one): a pool with accelerators that depends on a pool without.
+ */
+function gkeAddsGpuTaint(stack: StackJson, np: Record<string, any>): boolean {
+  if (!np.node_config.guest_accelerator?.length) return false;
+  const pools = stack.resource?.google_container_node_pool ?? {};
+  return ((np.depends_on ?? []) as string[]).some((d) => {
+    const name = /^google_container_node_pool\.([\w-]+)$/.exec(d)?.[1];
+    return name !== undefined && !(pools[name] as any)?.node_config?.guest_accelerator?.length;
+  });
+}
+
 /** Follows `${<type>.<name>.<attr>}` to the resource in the same stack. */
 function sameStackResource(stack: StackJson, expr: unknown): Record<string, unknown> | undefined {
   const m = /^\$\{(\w+)\.([\w-]+)\.\w+\}$/.exec(String(expr));
@@ -88,14 +102,21 @@ const extract: Record<Cloud, { pool(out: Synthesized, plan: PlatformPlan, cluste
   aws: {
     pool(out, plan, cluster, pool) {
       const stack = out.stacks[`acme-cluster-${cluster}`]!;
-      const group = findResource(stack, 'aws_eks_node_group', { node_group_name: `acme-${cluster}-${pool}` }) as Record<string, any>;
-      const zones = (group.subnet_ids as string[]).map((ref) => String(resolveCrossStack(ref, out.stacks['acme-network']!).availability_zone));
+      // One node group per pool, or one per zone (`<pool>-<zone letter>`, streaming pools under
+      // cluster-autoscaler): the pool is their sum.
+      const name = new RegExp(`^acme-${cluster}-${pool}(-[a-z])?$`);
+      const groups = findResources(stack, 'aws_eks_node_group').filter((g) => name.test(String(g.node_group_name))) as Record<string, any>[];
+      expect(groups.length, `node groups of ${cluster}/${pool}`).toBeGreaterThan(0);
+      const group = groups[0]!;
+      const zones = groups
+        .flatMap((g) => g.subnet_ids as string[])
+        .map((ref) => String(resolveCrossStack(ref, out.stacks['acme-network']!).availability_zone));
       return {
         spot: group.capacity_type === 'SPOT',
         gpuTaint: hasGpuTaint(group.taint),
-        minNodes: group.scaling_config.min_size,
-        maxNodes: group.scaling_config.max_size,
-        zoneSlots: zones.map((z) => plan.zones.indexOf(z)),
+        minNodes: groups.reduce((n, g) => n + g.scaling_config.min_size, 0),
+        maxNodes: groups.reduce((n, g) => n + g.scaling_config.max_size, 0),
+        zoneSlots: zones.map((z) => plan.zones.indexOf(z)).sort(),
       };
     },
     cluster(out, cluster) {
@@ -115,7 +136,7 @@ const extract: Record<Cloud, { pool(out: Synthesized, plan: PlatformPlan, cluste
       const np = findResource(stack, 'google_container_node_pool', { name: pool }) as Record<string, any>;
       return {
         spot: np.node_config.spot === true,
-        gpuTaint: hasGpuTaint(np.node_config.taint),
+        gpuTaint: hasGpuTaint(np.node_config.taint) || gkeAddsGpuTaint(stack, np),
         minNodes: np.autoscaling.total_min_node_count,
         maxNodes: np.autoscaling.total_max_node_count,
         zoneSlots: (np.node_locations as string[]).map((z) => plan.zones.indexOf(z)),

@@ -35,19 +35,20 @@ const awsSpec = (): Spec => {
   s.state = { backend: 's3', bucket: 'acme-tfstate' };
   // One NAT per zone, as a prod AWS platform should have (a single one draws a warning).
   s.network = { ...s.network, natGateways: 'per-zone' };
-  s.clusters = [{ name: 'apps', flavour: 'microservice', nodePools: [{ name: 'general', machineTypes: ['m7i.large'], minNodes: 2, maxNodes: 4 }] }];
+  // A network that reaches the private EKS endpoint (without one the spec draws a warning).
+  s.clusters = [
+    { name: 'apps', flavour: 'microservice', endpoint: { privateAccessCidrs: ['10.200.0.0/16'] }, nodePools: [{ name: 'general', machineTypes: ['m7i.large'], minNodes: 2, maxNodes: 4 }] },
+  ];
   return s;
 };
 
 describe('gcpProjectNumber', () => {
-  it('is required with cloud: gcp, and says how to find it', () => {
+  it('is optional with cloud: gcp: a spec without it is valid, and its plan has no number (the cluster stacks read it)', () => {
     const spec = gcpPlatformSpec();
     delete spec.gcpProjectNumber;
-    expect(only(spec)).toEqual({
-      path: 'gcpProjectNumber',
-      message:
-        "is required with cloud: gcp: GKE's service agent (service-<number>@container-engine-robot.iam.gserviceaccount.com) is granted the key that encrypts Kubernetes secrets; get it with gcloud projects describe acme-ml-prod --format='value(projectNumber)'",
-    });
+    expect(warnings(spec)).toEqual([]);
+    const r = validateSpec(spec);
+    expect(r.ok && resolvePlan(r.spec).gcpProjectNumber).toBeUndefined();
   });
 
   it('is only for cloud: gcp', () => {
@@ -320,5 +321,50 @@ describe('the Google Cloud address plan', () => {
     const plan = resolvePlan(r.spec);
     const subnets = [...plan.clusters.map((c) => c.block!), ...plan.network!.publicSubnets.map((s) => s.cidr)].map(parseCidr);
     for (const c of plan.clusters) for (const s of subnets) expect(overlaps(parseCidr(c.gcp!.controlPlaneRange), s)).toBe(false);
+  });
+});
+
+describe('system pool on GKE', () => {
+  it('is planned for a batch cluster (no pool keeps on-demand nodes): two to three on-demand e2-standard-2 with GKE’s system taint', () => {
+    const plan = resolvePlan(platformSchema.parse(gcpPlatformSpec()));
+    const [apps, events, training] = plan.clusters;
+    expect(apps!.systemPool).toBeUndefined();
+    expect(events!.systemPool).toBeUndefined();
+    expect(training!.systemPool).toEqual({
+      name: 'system',
+      machineTypes: ['e2-standard-2'],
+      minNodes: 2,
+      maxNodes: 3,
+      desiredNodes: 2,
+      diskGb: 50,
+      spot: false,
+      labels: { 'loom.dev/flavour': 'batch', 'loom.dev/cluster': 'training', 'loom.dev/pool': 'system', 'loom.dev/capacity': 'on-demand', 'loom.dev/role': 'system' },
+      taints: [{ key: 'components.gke.io/gke-managed-components', value: 'true', effect: 'NoSchedule' }],
+      zones: training!.nodeZones,
+      machineFacts: { 'e2-standard-2': { vcpu: 2, memoryGiB: 8, gpus: 0 } },
+    });
+  });
+
+  it('is not planned when a batch pool keeps on-demand nodes (minNodes ≥ 1, not spot)', () => {
+    const spec = gcpPlatformSpec();
+    spec.clusters[2].nodePools[0] = { name: 'cpu', machineTypes: ['c3-standard-8'], minNodes: 1, maxNodes: 20, spot: false };
+    expect(resolvePlan(platformSchema.parse(spec)).clusters[2]!.systemPool).toBeUndefined();
+  });
+
+  it("reserves the name 'system' on such a cluster", () => {
+    const spec = gcpPlatformSpec();
+    spec.clusters[2].nodePools[0].name = 'system';
+    expect(only(spec)).toEqual({
+      path: 'clusters[2].nodePools[0].name',
+      message: "'system' is reserved on this cluster for the on-demand node pool that runs the platform's controllers (no pool keeps on-demand nodes); rename the pool",
+    });
+  });
+
+  it("counts in the pod range's node capacity", () => {
+    const spec = gcpPlatformSpec();
+    spec.clusters[2].nodePools[0].maxNodes = 501; // + 8 GPU nodes + 3 system nodes = 512, a batch /15's capacity
+    expect(warnings(spec)).toEqual([]);
+    spec.clusters[2].nodePools[0].maxNodes = 502;
+    expect(only(spec)).toEqual({ path: 'clusters[2].nodePools', message: expect.stringMatching(/^the pools may grow to 513 nodes \(the sum of maxNodes, plus 3 for the system pool\), but a batch cluster/) });
   });
 });

@@ -54,7 +54,7 @@ describe('GkeCluster', () => {
     });
 
     it('has private nodes and a private endpoint unless the spec lists who may reach the API, never 0.0.0.0/0', () => {
-      expect(cluster('events').private_cluster_config).toMatchObject({ enable_private_nodes: true, enable_private_endpoint: true });
+      expect(cluster('events').private_cluster_config).toMatchObject({ enable_private_nodes: true, enable_private_endpoint: true, master_global_access_config: { enabled: false } });
       expect(cluster('events').master_authorized_networks_config).toEqual({ cidr_blocks: [], gcp_public_cidrs_access_enabled: false });
       expect(cluster('apps').private_cluster_config).toMatchObject({ enable_private_nodes: true, enable_private_endpoint: false });
       expect(cluster('apps').master_authorized_networks_config).toEqual({
@@ -63,6 +63,38 @@ describe('GkeCluster', () => {
       });
       for (const c of ['apps', 'events', 'training']) {
         expect(JSON.stringify(cluster(c).master_authorized_networks_config)).not.toContain('0.0.0.0/0');
+      }
+    });
+
+    it('has an IAM-authorized DNS endpoint open to external traffic, next to the IP endpoints, on every cluster', () => {
+      for (const c of ['apps', 'events', 'training']) {
+        expect(cluster(c).control_plane_endpoints_config).toEqual({
+          dns_endpoint_config: { allow_external_traffic: true },
+          ip_endpoints_config: { enabled: true },
+        });
+      }
+    });
+
+    it('lets privateAccessCidrs reach the private endpoint: authorized networks, from every region, still no public endpoint', () => {
+      const spec = gcpPlatformSpec();
+      spec.clusters[1].endpoint = { privateAccessCidrs: ['10.200.0.0/16', '192.168.10.0/24'] };
+      spec.clusters[0].endpoint = { publicAccessCidrs: ['203.0.113.0/24'], privateAccessCidrs: ['10.200.0.0/16'] };
+      const routed = synthSpec(spec);
+      try {
+        const events = findResource(routed.stacks['acme-cluster-events']!, 'google_container_cluster');
+        expect(events.private_cluster_config).toMatchObject({ enable_private_endpoint: true, master_global_access_config: { enabled: true } });
+        expect(events.master_authorized_networks_config).toEqual({
+          cidr_blocks: [
+            { cidr_block: '10.200.0.0/16', display_name: 'spec: 10.200.0.0/16' },
+            { cidr_block: '192.168.10.0/24', display_name: 'spec: 192.168.10.0/24' },
+          ],
+          gcp_public_cidrs_access_enabled: false,
+        });
+        const apps = findResource(routed.stacks['acme-cluster-apps']!, 'google_container_cluster');
+        expect(apps.private_cluster_config).toMatchObject({ enable_private_endpoint: false, master_global_access_config: { enabled: true } });
+        expect((apps.master_authorized_networks_config as any).cidr_blocks.map((b: any) => b.cidr_block)).toEqual(['203.0.113.0/24', '10.200.0.0/16']);
+      } finally {
+        routed.cleanup();
       }
     });
 
@@ -101,17 +133,26 @@ describe('GkeCluster', () => {
       });
     });
 
-    it('follows the STABLE release channel in prod and REGULAR elsewhere, from the spec version up', () => {
-      expect(cluster('apps')).toMatchObject({ release_channel: { channel: 'STABLE' }, min_master_version: '1.33' });
+    it('follows the STABLE release channel in prod where the minor is on Stable, REGULAR elsewhere, from the spec version up', () => {
+      // 1.36 is not confirmed on GKE's Stable channel (spec/kubernetes-versions.ts): Regular, even in prod.
+      expect(cluster('apps')).toMatchObject({ release_channel: { channel: 'REGULAR' }, min_master_version: '1.36' });
+      const stable = gcpPlatformSpec();
+      stable.clusters[0].kubernetesVersion = '1.35';
+      const prod = synthSpec(stable);
+      try {
+        expect(findResource(prod.stacks['acme-cluster-apps']!, 'google_container_cluster')).toMatchObject({ release_channel: { channel: 'STABLE' }, min_master_version: '1.35' });
+      } finally {
+        prod.cleanup();
+      }
       expect(cluster('apps').node_version).toBeUndefined();
       const spec = gcpPlatformSpec();
       spec.environment = 'dev';
-      spec.clusters[1].kubernetesVersion = '1.32';
+      spec.clusters[1].kubernetesVersion = '1.35';
       const dev = synthSpec(spec);
       try {
         expect(findResource(dev.stacks['acme-cluster-events']!, 'google_container_cluster')).toMatchObject({
           release_channel: { channel: 'REGULAR' },
-          min_master_version: '1.32',
+          min_master_version: '1.35',
           deletion_protection: false,
         });
       } finally {
@@ -140,9 +181,29 @@ describe('GkeCluster', () => {
           member: `serviceAccount:service-${GCP_PROJECT_NUMBER}@container-engine-robot.iam.gserviceaccount.com`,
         }),
       );
-      // The grant exists before GKE tries to use the key.
+      // The grant exists before GKE tries to use the key, and waits for the GKE API (which
+      // creates the service agent).
       const grantName = Object.keys(resources(s, 'google_kms_crypto_key_iam_member'))[0];
       expect(cluster('apps').depends_on).toContain(`google_kms_crypto_key_iam_member.${grantName}`);
+      const apis = Object.keys(resources(s, 'google_project_service'))[0];
+      expect((s as any).locals[/local\.([\w-]+)/.exec(String(resources(s, 'google_project_service')[apis!]!.for_each))![1]!]).toContain('container.googleapis.com');
+      expect(grant.depends_on).toContain(`google_project_service.${apis}`);
+    });
+
+    it("reads the project number GKE's service agent is named after at plan time when the spec has none", () => {
+      const spec = gcpPlatformSpec();
+      delete spec.gcpProjectNumber;
+      const derived = synthSpec(spec);
+      try {
+        const s = derived.stacks['acme-cluster-apps']!;
+        const [name, project] = Object.entries((s.data as any).google_project as Record<string, any>)[0]!;
+        expect(project).toMatchObject({ project_id: GCP_PROJECT });
+        // Read at plan time: no depends_on (which would defer it to apply).
+        expect(project.depends_on).toBeUndefined();
+        expect(findResource(s, 'google_kms_crypto_key_iam_member').member).toBe(`serviceAccount:service-\${data.google_project.${name}.number}@container-engine-robot.iam.gserviceaccount.com`);
+      } finally {
+        derived.cleanup();
+      }
     });
 
     it('sends control-plane, system and workload logs to Cloud Logging and system metrics to Cloud Monitoring', () => {
@@ -278,15 +339,36 @@ describe('GkeCluster', () => {
       });
     });
 
-    it('give GPU pools the L4 accelerator with GKE-installed drivers, the NVIDIA taint and GPU labels', () => {
+    it("give GPU pools the L4 accelerator with GKE-installed drivers and GPU labels, leaving the NVIDIA taint to GKE", () => {
       const gpu = pool('training', 'gpu').node_config;
       expect(gpu.machine_type).toBe('g2-standard-8');
       expect(gpu.guest_accelerator).toEqual([{ type: 'nvidia-l4', count: 1, gpu_driver_installation_config: { gpu_driver_version: 'DEFAULT' } }]);
-      expect(gpu.taint).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }]);
+      // GKE adds nvidia.com/gpu=present:NoSchedule itself; declaring it too is rejected.
+      expect(gpu.taint).toEqual([]);
+      // GKE adds it only when the cluster has a non-GPU pool when the GPU pool is created.
+      const names = Object.fromEntries(Object.entries(resources(stack('training'), 'google_container_node_pool')).map(([n, r]) => [r.name, n]));
+      expect(pool('training', 'gpu').depends_on).toEqual(expect.arrayContaining([`google_container_node_pool.${names.system}`, `google_container_node_pool.${names.cpu}`]));
       expect(gpu.labels).toMatchObject({ 'nvidia.com/gpu.present': 'true', 'loom.dev/gpu': 'nvidia-l4' });
       const cpu = pool('training', 'cpu').node_config;
       expect(cpu.guest_accelerator).toBeUndefined();
       expect(cpu.taint).toEqual([]);
+    });
+
+    it('add an on-demand system pool to the batch cluster, tainted for GKE system components and controllers, BALANCED over its zones', () => {
+      const system = pool('training', 'system');
+      expect(system).toMatchObject({
+        autoscaling: { total_min_node_count: 2, total_max_node_count: 3, location_policy: 'BALANCED' },
+        node_locations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+      });
+      expect(system.node_config).toMatchObject({
+        machine_type: 'e2-standard-2',
+        spot: false,
+        disk_size_gb: 50,
+        disk_type: 'pd-balanced',
+        taint: [{ key: 'components.gke.io/gke-managed-components', value: 'true', effect: 'NO_SCHEDULE' }],
+      });
+      expect(system.node_config.labels).toMatchObject({ 'loom.dev/role': 'system', 'loom.dev/capacity': 'on-demand' });
+      expect(findResources(stack('apps'), 'google_container_node_pool').map((p) => p.name)).toEqual(['general']);
     });
 
     it('map every GPU model to its Google Cloud accelerator type', () => {
@@ -305,7 +387,7 @@ describe('GkeCluster', () => {
   });
 
   describe('connection and stack', () => {
-    it('connects through gke-gcloud-auth-plugin to https://<endpoint> with the base64 cluster CA', () => {
+    it('connects through gke-gcloud-auth-plugin to https://<DNS endpoint>, with no cluster CA (the endpoint is publicly trusted)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'loom-gke-connection-'));
       try {
         const app = new App({ outdir: dir });
@@ -315,18 +397,16 @@ describe('GkeCluster', () => {
         const conn = gke.connection;
         expect(conn).toMatchObject({
           kind: 'exec',
-          caIsBase64: true,
           exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] },
         });
         if (conn.kind !== 'exec') throw new Error('expected an exec connection');
+        expect(conn.clusterCaCertificate).toBeUndefined();
         // Render the connection's tokens in the cluster stack to see what they stand for.
         const owner = TerraformStack.of(gke);
         new TerraformOutput(owner, 'test_host', { value: conn.host });
-        new TerraformOutput(owner, 'test_ca', { value: conn.clusterCaCertificate });
         app.synth();
         const outputs = readStacks(dir)['acme-cluster-apps']!.output!;
-        expect(outputs.test_host!.value).toMatch(/^https:\/\/\$\{google_container_cluster\.\w+\.endpoint\}$/);
-        expect(outputs.test_ca!.value).toMatch(/^\$\{google_container_cluster\.\w+\.master_auth\[0\]\.cluster_ca_certificate\}$/);
+        expect(outputs.test_host!.value).toMatch(/^https:\/\/\$\{google_container_cluster\.\w+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/);
         expect(outputs.cluster_endpoint!.value).toBe(outputs.test_host!.value);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -347,14 +427,12 @@ describe('GkeCluster', () => {
       }
     });
 
-    it('refuses a plan without the project number GKE needs, and clouds other than gcp', () => {
+    it('refuses clouds other than gcp', () => {
       const plan = resolvePlan(specFrom(gcpPlatformSpec()));
-      const { gcpProjectNumber: _dropped, ...withoutNumber } = plan;
       const dir = mkdtempSync(join(tmpdir(), 'loom-gke-refusal-'));
       try {
         const s = new TerraformStack(new App({ outdir: dir }), 's');
         const network = new GcpNetwork(s, 'Network', { plan });
-        expect(() => new GkeCluster(s, 'Cluster', { plan: withoutNumber, cluster: plan.clusters[0]!, network })).toThrow(/gcpProjectNumber/);
         expect(() => new GkeCluster(s, 'Aws', { plan: { ...plan, cloud: 'aws' }, cluster: plan.clusters[0]!, network })).toThrow(/needs cloud: gcp/);
       } finally {
         rmSync(dir, { recursive: true, force: true });

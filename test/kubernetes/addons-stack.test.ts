@@ -37,11 +37,16 @@ describe('the on-premises example (cloud: kubernetes)', () => {
 
   it('synthesizes no cloud provider and no cloud resource anywhere', () => {
     for (const [name, stack] of Object.entries(out.stacks)) {
-      expect(Object.keys(stack.provider ?? {}).sort(), name).toEqual(['helm', 'kubernetes']);
-      expect(Object.keys(stack.terraform?.required_providers ?? {}).sort(), name).toEqual(['helm', 'kubernetes']);
+      // Harbor's cluster also makes the registry's CA and certificate with Terraform's tls provider;
+      // the other clusters read that CA (and the pull robot's secret) from its state.
+      const harbor = name === 'sovereign-addons-apps';
+      const providers = harbor ? ['helm', 'kubernetes', 'tls'] : ['helm', 'kubernetes'];
+      expect(Object.keys(stack.provider ?? {}).sort(), name).toEqual(providers);
+      expect(Object.keys(stack.terraform?.required_providers ?? {}).sort(), name).toEqual(providers);
       expect(Object.keys(stack.provider ?? {}).filter((p) => CLOUD_PROVIDERS.test(p)), name).toEqual([]);
-      expect(resourceTypes(stack).filter((t) => !t.startsWith('kubernetes_') && !t.startsWith('helm_')), name).toEqual([]);
-      expect(stack.data ?? {}, name).toEqual({});
+      expect(resourceTypes(stack).filter((t) => !t.startsWith('kubernetes_') && !t.startsWith('helm_') && !(harbor && t.startsWith('tls_'))), name).toEqual([]);
+      expect(Object.keys(stack.data ?? {}).filter((t) => t !== 'terraform_remote_state'), name).toEqual([]);
+      for (const state of Object.keys((stack.data as any)?.terraform_remote_state ?? {})) expect(state, name).toBe('cross-stack-reference-input-sovereign-addons-apps');
     }
   });
 
@@ -197,4 +202,36 @@ describe('AddonsStack on AWS (examples/aws-platform.yaml)', () => {
       /AddonsStack for cluster 'apps' on aws needs kubernetesCluster: the cluster its cluster stack created/,
     );
   });
+});
+
+describe('AddonsStack on Google Cloud (examples/gcp-platform.yaml)', () => {
+  let out: Synthesized;
+  beforeAll(() => {
+    out = synthSpec(specFromFile(join(examples, 'gcp-platform.yaml')));
+  });
+  afterAll(() => out.cleanup());
+
+  it.each(['apps', 'events', 'training'])(
+    "reaches %s through GKE's DNS endpoint with gke-gcloud-auth-plugin, trusting the system CAs (no cluster CA)",
+    (cluster) => {
+      const stack = out.stacks[`acme-addons-${cluster}`]!;
+      const clusterStack = out.stacks[`acme-cluster-${cluster}`]!;
+      const k8s = providerConfig(stack, 'kubernetes');
+      const helm = providerConfig(stack, 'helm').kubernetes;
+      const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] };
+      expect(k8s.exec).toEqual([exec]);
+      expect(helm.exec).toEqual(exec);
+      // The DNS endpoint presents a publicly trusted certificate: the cluster CA would reject it.
+      expect(k8s.cluster_ca_certificate).toBeUndefined();
+      expect(helm.cluster_ca_certificate).toBeUndefined();
+      expect(helm.host).toBe(k8s.host);
+      const ref = /^https:\/\/\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)\}$/.exec(String(k8s.host));
+      expect(ref, String(k8s.host)).not.toBeNull();
+      expect(String(clusterStack.output?.[ref![2]!]?.value)).toMatch(
+        /^\$\{google_container_cluster\.\w+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/,
+      );
+      // No Google provider: the token comes from the plugin, not from a google_client_config.
+      expect(Object.keys(stack.provider ?? {}).filter((p) => CLOUD_PROVIDERS.test(p))).toEqual([]);
+    },
+  );
 });

@@ -17,6 +17,7 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/network/gcp-network.ts': () => import('../../constructs/network/gcp-network'),
   'constructs/cluster/eks-cluster.ts': () => import('../../constructs/cluster/eks-cluster'),
   'constructs/cluster/gke-cluster.ts': () => import('../../constructs/cluster/gke-cluster'),
+  'constructs/gcp/project-services.ts': () => import('../../constructs/gcp/project-services'),
   'constructs/components/registry/build.ts': () => import('../../constructs/components/registry/build'),
   'constructs/components/registry/buy-aws.ts': () => import('../../constructs/components/registry/buy-aws'),
   'constructs/components/registry/buy-gcp.ts': () => import('../../constructs/components/registry/buy-gcp'),
