@@ -14,6 +14,7 @@ import { MlPlatform } from '../../stacks/ml-platform';
 import { monitoringFor, registryFor, type ScrapeTarget } from '../../constructs/components';
 import { findResource, findResources, readStacks, specFrom, type StackJson } from '../helpers/synth';
 import { platformSpec, releases, valuesOf, type Cloud, type Modes } from './fixtures';
+import { customResources } from '../addons/fixtures';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -59,10 +60,11 @@ describe('monitoring.scrape: one call, three renderings', () => {
 
   it("buy on Google Cloud: a PodMonitoring resource in that cluster's add-ons stack", () => {
     const { stacks } = synth('gcp', { monitoring: 'buy' }, scrapeOnApps);
-    const named = (c: string) => findResources(stacks[`acme-addons-${c}`]!, 'kubernetes_manifest').filter((m: any) => m.manifest.metadata.name === 'feature-server');
+    // In the values of the cluster's `loom-podmonitorings` release (Loom's resources chart).
+    const named = (c: string) => customResources(stacks[`acme-addons-${c}`]!, 'PodMonitoring').filter((m) => m.metadata.name === 'feature-server');
     const manifests = named('apps');
     expect(manifests).toHaveLength(1);
-    expect((manifests[0] as any).manifest).toEqual({
+    expect(manifests[0]).toEqual({
       apiVersion: 'monitoring.googleapis.com/v1',
       kind: 'PodMonitoring',
       metadata: { name: 'feature-server', namespace: 'loom-workloads', labels: { 'loom.dev/component': 'monitoring', 'app.kubernetes.io/managed-by': 'loom' } },
@@ -120,7 +122,7 @@ describe('monitoring.scrape: one call, three renderings', () => {
     expect(job.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_container_port_number'], action: 'keep', regex: '8443' });
 
     const gcp = synth('gcp', { monitoring: 'buy' }, both).stacks['acme-addons-apps']!;
-    const endpoint = (name: string) => (findResources(gcp, 'kubernetes_manifest').find((m: any) => m.manifest.metadata.name === name) as any).manifest.spec.endpoints[0];
+    const endpoint = (name: string) => customResources(gcp, 'PodMonitoring').find((m) => m.metadata.name === name)!.spec.endpoints[0];
     expect(endpoint('plain')).toEqual({ port: 8443, path: '/metrics', interval: '30s', scheme: 'https', tls: { insecureSkipVerify: true } });
     expect(endpoint('secure').authorization).toEqual({ type: 'Bearer', credentials: { secret: { name: 'loom-metrics-scraper-token', key: 'token' } } });
     // Its token lives in the target's namespace.
@@ -147,10 +149,10 @@ describe('monitoring: where to query and push', () => {
 
 describe('registry: the URL consumers push to', () => {
   it.each<[Cloud, 'build' | 'buy', RegExp]>([
-    ['aws', 'build', /^harbor\.acme\.internal\/library\/models$/],
+    ['aws', 'build', /^harbor\.acme\.internal\/acme\/models$/],
     ['aws', 'buy', /\.dkr\.ecr\.us-east-1\.amazonaws\.com\/acme\/models$/],
     ['gcp', 'buy', /^us-central1-docker\.pkg\.dev\/acme-ml-prod\/\$\{TfToken\[TOKEN\.\d+\]\}\/models$/],
-    ['kubernetes', 'build', /^harbor\.lab\.internal\/library\/models$/],
+    ['kubernetes', 'build', /^harbor\.lab\.internal\/lab\/models$/],
   ])('%s %s', (cloud, mode, url) => {
     synth(cloud, { registry: mode }, (p) => {
       expect(p.registry!.repositoryUrl('models')).toMatch(url);

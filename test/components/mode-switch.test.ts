@@ -3,8 +3,12 @@
  * else: the whole platform is synthesized twice, with one mode flipped, and every resource of
  * every stack is compared by type and name. What differs must sit under the flipped component's
  * scope (`Registry/…`, `Monitoring/…`) in whatever stack it is in — with one deliberate
- * exception: on Google Cloud, Managed Service for Prometheus is a setting of the GKE cluster, so
- * flipping monitoring there changes the clusters' `monitoring_config` and no other attribute.
+ * exceptions on Google Cloud: Managed Service for Prometheus is a setting of the GKE cluster, so
+ * flipping monitoring there changes the clusters' `monitoring_config` and no other attribute; and
+ * GKE nodes trust built Harbor's CA through their node pools, so flipping the registry there
+ * changes the node pools' `node_config.containerd_config` (and their wait for the Registry/ grant).
+ * On either cloud, built monitoring runs a Prometheus on every cluster, on the system pool where a
+ * cluster has one, so flipping monitoring resizes that pool's machine type and nothing else of it.
  *
  * And the consumers' side is unchanged: the contract (URLs, repositories, clusters, scrape) has
  * the same shape in both modes, and so do the outputs pipelines read.
@@ -86,6 +90,34 @@ const withoutGkeMonitoring = (r: FoundResource) => {
   return rest;
 };
 
+/**
+ * The node pools' trust in built Harbor's CA (Google Cloud): `node_config.containerd_config`, and
+ * the wait for the node service account's grant on the CA secret (under Registry/).
+ */
+const withoutGkeRegistryTrust = (r: FoundResource) => {
+  if (r.type !== 'google_container_node_pool') return r.body;
+  const { containerd_config: _, ...nodeConfig } = r.body.node_config as Record<string, unknown>;
+  const dependsOn = ((r.body.depends_on ?? []) as string[]).filter((d) => !/\.Registry_/.test(d));
+  return { ...r.body, node_config: nodeConfig, depends_on: dependsOn };
+};
+/**
+ * The system pool's machine type: built monitoring puts Prometheus there (the larger shape of
+ * `SYSTEM_POOL` / `GKE_SYSTEM_POOL`); nothing else of the pool changes.
+ */
+const withoutSystemPoolShape = (r: FoundResource) => {
+  if (r.type === 'aws_eks_node_group' && /-system$/.test(String(r.body.node_group_name))) {
+    const { instance_types: _, ...rest } = r.body;
+    return rest;
+  }
+  if (r.type === 'google_container_node_pool' && /-system$|^system$/.test(String(r.body.name))) {
+    const { machine_type: _, ...nodeConfig } = r.body.node_config as Record<string, unknown>;
+    return { ...r.body, node_config: nodeConfig };
+  }
+  return r.body;
+};
+const withoutMonitoringOutside = (r: FoundResource) => withoutSystemPoolShape({ ...r, body: withoutGkeMonitoring(r) });
+const outsideChanges = { registry: withoutGkeRegistryTrust, monitoring: withoutMonitoringOutside } as const;
+
 describe.each([
   ['aws-platform.yaml', 'registry', 'buy', 'build'],
   ['aws-platform.yaml', 'monitoring', 'buy', 'build'],
@@ -96,7 +128,7 @@ describe.each([
   const b = build(example, component, to);
 
   it(`changes only resources under ${SCOPE[component]}/ in any stack`, () => {
-    const changes = differing(a.stacks, b.stacks, component === 'monitoring' ? withoutGkeMonitoring : undefined);
+    const changes = differing(a.stacks, b.stacks, outsideChanges[component]);
     expect(changes.length).toBeGreaterThan(0);
     const strays = changes.filter((c) => c.path.split('/')[1] !== SCOPE[component]);
     expect(strays, JSON.stringify(strays, null, 2)).toEqual([]);
@@ -106,12 +138,27 @@ describe.each([
     expect(differing(a.stacks, b.stacks).filter((c) => c.path.split('/')[1] === 'Addons')).toEqual([]);
   });
 
-  it(example.startsWith('gcp') && component === 'monitoring' ? "outside the component, changes the GKE clusters' monitoring_config and nothing else" : 'makes no exception outside the component', () => {
+  const exception =
+    component === 'monitoring'
+      ? `outside the component, changes the system pools' machine type${example.startsWith('gcp') ? " and the GKE clusters' monitoring_config" : ''} and nothing else`
+      : !example.startsWith('gcp')
+        ? 'makes no exception outside the component'
+        : "outside the component, changes the GKE node pools' containerd_config (trust in Harbor's CA) and nothing else";
+  it(exception, () => {
     const outside = differing(a.stacks, b.stacks).filter((c) => c.path.split('/')[1] !== SCOPE[component]);
-    if (example.startsWith('gcp') && component === 'monitoring') {
+    if (component === 'monitoring') {
       expect(outside.map((c) => c.change)).toEqual(outside.map(() => 'changed'));
-      expect(outside.map((c) => c.key.split(' ')[1]!.split('.')[0])).toEqual(outside.map(() => 'google_container_cluster'));
-      expect(outside.length).toBe(3);
+      const types = new Set(outside.map((c) => c.key.split(' ')[1]!.split('.')[0]));
+      const allowed = example.startsWith('gcp') ? ['google_container_cluster', 'google_container_node_pool'] : ['aws_eks_node_group'];
+      for (const t of types) expect(allowed).toContain(t);
+      // the system pools resize: at least one system pool exists in each example
+      expect(outside.some((c) => /system/i.test(c.path))).toBe(true);
+      expect(differing(a.stacks, b.stacks, withoutMonitoringOutside).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
+    } else if (example.startsWith('gcp')) {
+      expect(outside.length).toBeGreaterThan(0);
+      expect(outside.map((c) => c.change)).toEqual(outside.map(() => 'changed'));
+      expect(outside.map((c) => c.key.split(' ')[1]!.split('.')[0])).toEqual(outside.map(() => 'google_container_node_pool'));
+      expect(differing(a.stacks, b.stacks, withoutGkeRegistryTrust).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
     } else {
       expect(outside).toEqual([]);
     }
@@ -123,9 +170,10 @@ describe.each([
     expect(changes).toEqual([]);
   });
 
-  it("leaves the clusters' node groups and node pools untouched", () => {
+  it("leaves the clusters' node groups and node pools untouched (but GKE node pools' trust in built Harbor's CA, and the system pools' size for built monitoring)", () => {
     for (const type of ['aws_eks_node_group', 'aws_launch_template', 'google_container_node_pool', 'aws_eks_cluster']) {
-      const pick = (stacks: Record<string, StackJson>) => allResources(stacks).filter((r) => r.type === type).map((r) => JSON.stringify(r.body));
+      const body = component === 'registry' ? withoutGkeRegistryTrust : withoutSystemPoolShape;
+      const pick = (stacks: Record<string, StackJson>) => allResources(stacks).filter((r) => r.type === type).map((r) => JSON.stringify(body(r)));
       expect(pick(b.stacks), type).toEqual(pick(a.stacks));
     }
   });
@@ -174,7 +222,12 @@ describe.each([
     for (const stacks of [a.stacks, b.stacks]) {
       for (const [name, stack] of Object.entries(stacks)) {
         const providers = Object.keys(stack.terraform?.required_providers ?? {}).sort();
-        expect(providers, name).toEqual(name.includes('-addons-') ? ['helm', 'kubernetes'] : [example.startsWith('aws') ? 'aws' : 'google']);
+        // Built Harbor's cluster also has Terraform's tls provider (its CA and certificate); on
+        // Google Cloud the CA is made in the network stack.
+        const tls = Object.keys(stack.resource ?? {}).some((t) => t.startsWith('tls_'));
+        const cloud = example.startsWith('aws') ? 'aws' : 'google';
+        expect(tls && !name.includes('-addons-'), name).toBe(name.endsWith('-network') && example.startsWith('gcp') && tls);
+        expect(providers, name).toEqual(name.includes('-addons-') ? (tls ? ['helm', 'kubernetes', 'tls'] : ['helm', 'kubernetes']) : tls ? [cloud, 'tls'] : [cloud]);
       }
     }
   });

@@ -27,13 +27,22 @@ describe('registry: build on AWS (Harbor, images in S3)', () => {
     expect(releases(out().stacks['acme-addons-training']!).harbor).toBeUndefined();
   });
 
-  it("keeps image layers in the services stack's bucket, reached through IRSA", () => {
+  it("keeps image layers in the services stack's bucket, signed with an access key from a Secret (no IRSA)", () => {
     const values = valuesOf(releases(apps()).harbor!);
-    expect(values.persistence.imageChartStorage).toMatchObject({ type: 's3', s3: { region: 'us-east-1', secure: true } });
+    expect(values.persistence.imageChartStorage).toMatchObject({ type: 's3', s3: { region: 'us-east-1', secure: true, existingSecret: 'harbor-image-store' } });
     expect(values.persistence.imageChartStorage.s3.bucket).toMatch(/cross-stack-reference-input-acme-services/);
-    expect(values.registry).toEqual({ serviceAccountName: 'harbor-registry', automountServiceAccountToken: true });
-    const sa = findResource(apps(), 'kubernetes_service_account_v1', { metadata: { name: 'harbor-registry' } }) as any;
-    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/cross-stack-reference-input-acme-services/);
+    // No IRSA: no registry service account, no role annotation anywhere.
+    expect(values.registry.serviceAccountName).toBeUndefined();
+    expect(findResources(apps(), 'kubernetes_service_account_v1')).toEqual([]);
+    expect(JSON.stringify(resourcesUnder({ x: apps() }, 'Registry'))).not.toContain('eks.amazonaws.com/role-arn');
+    const secret = findResource(apps(), 'kubernetes_secret_v1', { metadata: { name: 'harbor-image-store' } }) as any;
+    expect(Object.keys(secret.data).sort()).toEqual(['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY']);
+    expect(secret.data.REGISTRY_STORAGE_S3_ACCESSKEY).toMatch(/cross-stack-reference-input-acme-services\.outputs\.\S*aws_iam_access_key\S*id\}$/);
+    expect(secret.data.REGISTRY_STORAGE_S3_SECRETKEY).toMatch(/cross-stack-reference-input-acme-services\.outputs\.\S*aws_iam_access_key\S*secret\}$/);
+    // A rotated key (new id) rolls the registry pods onto the new Secret.
+    expect(values.registry.podAnnotations['loom.dev/access-key-id']).toBe(secret.data.REGISTRY_STORAGE_S3_ACCESSKEY);
+    const release = findResource(apps(), 'helm_release', { name: 'harbor' }) as any;
+    expect(release.depends_on).toContain('kubernetes_secret_v1.Registry_ImageStoreCredentials_34EDC4F3');
   });
 
   it('makes the bucket private, versioned, KMS-encrypted and TLS-only', () => {
@@ -54,24 +63,26 @@ describe('registry: build on AWS (Harbor, images in S3)', () => {
     expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
   });
 
-  it("trusts only Harbor's registry service account on the registry cluster", () => {
-    const role = findResource(services(), 'aws_iam_role', { name: 'acme-harbor' });
-    const trust = parseInterpolatedJson(String(role.assume_role_policy));
-    const statement = trust.Statement[0];
-    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(statement.Principal.Federated).toMatch(/^<ref:data\.terraform_remote_state\.cross-stack-reference-input-acme-cluster-apps\.outputs\.\S+OidcProvider/);
-    expect(statement.Condition.StringEquals).toEqual({
-      [Object.keys(statement.Condition.StringEquals)[0]!]: 'system:serviceaccount:loom-system:harbor-registry',
-      [Object.keys(statement.Condition.StringEquals)[1]!]: 'sts.amazonaws.com',
-    });
-    expect(Object.keys(statement.Condition.StringEquals)[0]).toMatch(/acme-cluster-apps.*issuer.*:sub$/);
-    const access = JSON.parse(String(findResource(services(), 'aws_iam_role_policy', { name: 'image-store' }).policy));
+  it('gives the image store to an IAM user that may touch that bucket and key only, and no IRSA role', () => {
+    expect(findResources(services(), 'aws_iam_role', { name: 'acme-harbor' })).toEqual([]);
+    expect(findResource(services(), 'aws_iam_user')).toMatchObject({ name: 'acme-harbor', path: '/loom/' });
+    expect(findResource(services(), 'aws_iam_access_key').user).toMatch(/aws_iam_user\.Registry_ImageStore_User/);
+    const policy = findResource(services(), 'aws_iam_user_policy', { name: 'image-store' }) as any;
+    expect(policy.user).toMatch(/aws_iam_user\.Registry_ImageStore_User/);
+    const access = parseInterpolatedJson(String(policy.policy));
     expect(access.Statement.flatMap((s: any) => s.Action)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 'kms:Decrypt']));
+    for (const statement of access.Statement) expect(JSON.stringify(statement.Resource)).toMatch(/aws_s3_bucket\.Registry_ImageStore_Bucket|aws_kms_key\.Registry_ImageStore_Key/);
+    // The key names its users: the account administers, only Harbor's user encrypts and decrypts.
+    const key = parseInterpolatedJson(String(findResource(services(), 'aws_kms_key').policy));
+    const usage = key.Statement.find((s: any) => s.Sid === 'KeyUsage');
+    expect(usage.Principal.AWS).toEqual(['<ref:aws_iam_user.Registry_ImageStore_User_B3531197.arn>']);
+    expect(key.Statement.find((s: any) => s.Sid === 'KeyAdministration').Principal.AWS[0]).toMatch(/^arn:<ref:data\.aws_partition\.\S+>:iam::<ref:data\.aws_caller_identity\.\S+>:root$/);
   });
 
   it('takes its secrets from sensitive variables, never from chart defaults', () => {
     const harbor = releases(apps()).harbor!;
     expect(harbor.set_sensitive.map((s: any) => s.name)).toEqual(['harborAdminPassword', 'secretKey', 'database.internal.password', 'registry.credentials.password']);
+    expect(JSON.stringify(harbor.values)).not.toMatch(/var\.harbor_(admin_password|secret_key|robot_secret)/);
     expect(harbor.set_sensitive[0].value).toBe('${var.harbor_admin_password}');
     expect(harbor.set_sensitive[2].value).toMatch(/sha256\(format\("%s:database", var\.harbor_secret_key\)\)/);
     const variables = (apps() as any).variable;
@@ -85,10 +96,11 @@ describe('registry: build on AWS (Harbor, images in S3)', () => {
     expect(values.externalURL).toBe('https://harbor.acme.internal');
     expect(values.expose).toMatchObject({
       type: 'loadBalancer',
-      tls: { enabled: true, certSource: 'auto', auto: { commonName: 'harbor.acme.internal' } },
+      tls: { enabled: true, certSource: 'secret', secret: { secretName: 'harbor-tls' } },
       loadBalancer: { annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' }, sourceRanges: ['10.0.0.0/16'] },
     });
-    expect(apps().output?.registry_url?.value).toBe('harbor.acme.internal/library');
+    // The platform's own private project, not Harbor's public `library`.
+    expect(apps().output?.registry_url?.value).toBe('harbor.acme.internal/acme');
   });
 });
 

@@ -52,11 +52,9 @@ describe('components.registry options', () => {
   });
 
   it('takes no unknown option, and no registry option on another component', () => {
-    expect(errorsAt(awsSpec({ components: { registry: { mode: 'buy', repos: ['x'] } } }), 'components.registry.repos')).toEqual([
-      'unknown key; expected one of cluster, hostname, mode, repositories',
-    ]);
+    expect(errorsAt(awsSpec({ components: { registry: { mode: 'buy', repos: ['x'] } } }), 'components.registry.repos')).toEqual(["unknown key; did you mean 'repositories'?"]);
     expect(errorsAt(awsSpec({ components: { monitoring: { mode: 'buy', repositories: ['x'] } } }), 'components.monitoring.repositories')).toEqual([
-      'unknown key; expected one of cluster, mode',
+      'unknown key; expected one of cluster, grafana, mode',
     ]);
   });
 });

@@ -41,10 +41,12 @@ describe.each(MIXES)('%s with %o', (cloud, modes) => {
     expect(typesOf(services!).every((t) => t.startsWith(`${provider}_`))).toBe(true);
   });
 
-  it('keeps the add-ons stacks to Kubernetes and Helm', () => {
+  it('keeps the add-ons stacks to Kubernetes and Helm (and tls where Harbor makes its certificate)', () => {
     for (const [name, stack] of Object.entries(out().stacks).filter(([n]) => n.includes('-addons-'))) {
-      expect(Object.keys(stack.terraform?.required_providers ?? {}).sort(), name).toEqual(['helm', 'kubernetes']);
-      expect(typesOf(stack).every((t) => t.startsWith('kubernetes_') || t.startsWith('helm_')), name).toBe(true);
+      // Built Harbor's CA and certificate come from Terraform's tls provider, in its cluster's stack.
+      const tls = modes.registry === 'build' && name === `${prefix}-addons-apps`;
+      expect(Object.keys(stack.terraform?.required_providers ?? {}).sort(), name).toEqual(tls ? ['helm', 'kubernetes', 'tls'] : ['helm', 'kubernetes']);
+      expect(typesOf(stack).every((t) => t.startsWith('kubernetes_') || t.startsWith('helm_') || (tls && t.startsWith('tls_'))), name).toBe(true);
     }
   });
 

@@ -1,6 +1,7 @@
 /**
  * Real Terraform on the components' AWS services stacks: the mixes the AWS example does not show
- * (Harbor's S3 image store and IRSA role; ECR with in-cluster monitoring) are
+ * (Harbor's S3 image store, its IAM user and access key, its private DNS zone and address
+ * reservations; ECR with in-cluster monitoring) are
  * `terraform validate`d against the real AWS provider. (The example's stacks, buy and buy, are
  * validated by test/terraform/aws-examples.test.ts.)
  */

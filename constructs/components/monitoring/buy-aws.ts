@@ -17,13 +17,17 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { PrometheusScraper } from '@cdktf/provider-aws/lib/prometheus-scraper';
 import { GrafanaWorkspace } from '@cdktf/provider-aws/lib/grafana-workspace';
+import { GrafanaRoleAssociation } from '@cdktf/provider-aws/lib/grafana-role-association';
+import { GrafanaWorkspaceSamlConfiguration } from '@cdktf/provider-aws/lib/grafana-workspace-saml-configuration';
+import { PlatformValidationError } from '../../core/errors';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { Fn, Lazy } from '../../core/cdk';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { CHARTS } from '../../addons/charts';
-import { MONITORING_PROFILES, monitoringNames, type PlatformPlan } from '../../../spec/plan';
+import { controllerPlacement, placementValues } from '../../addons/context';
+import { grafanaOptions, MONITORING_PROFILES, monitoringNames, type PlatformPlan } from '../../../spec/plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentProps } from '../contract';
 import { eksClusterOf } from '../clusters';
 import { componentRelease } from '../helm';
@@ -199,13 +203,16 @@ export class AmazonManagedPrometheus extends Construct implements IMonitoring {
       name: names.grafanaWorkspace,
       description: `Loom: dashboards of platform ${plan.name}`,
       accountAccessType: 'CURRENT_ACCOUNT',
-      authenticationProviders: ['AWS_SSO'],
+      authenticationProviders: [grafanaOptions(plan.spec).authentication === 'saml' ? 'SAML' : 'AWS_SSO'],
       permissionType: 'SERVICE_MANAGED',
+      // Grafana's AWS data sources page lists this account's AMP workspaces through the role
+      // (aps:ListWorkspaces), to add in one step (see grafanaAccess).
       dataSources: ['PROMETHEUS'],
       roleArn: grafanaRole.arn,
       tags,
     });
     this.dashboardsUrl = `https://${this.grafana.endpoint}`;
+    grafanaAccess(this, this.grafana, plan);
 
     componentOutput(this, 'prometheus_query_endpoint', this.workspaceEndpoint, 'Amazon Managed Service for Prometheus: the Prometheus API (SigV4)');
     componentOutput(this, 'prometheus_remote_write_url', `${this.workspaceEndpoint}/api/v1/remote_write`, 'Amazon Managed Service for Prometheus: remote write (SigV4, aps:RemoteWrite)');
@@ -237,7 +244,9 @@ function installCollectors(addons: ComponentProps['clusters'][number]): void {
     name: 'kube-state-metrics',
     chart: CHARTS.kubeStateMetrics,
     namespace: addons.namespaces.system.name,
-    values: { customLabels: componentTags('monitoring'), priorityClassName: critical },
+    // A controller like the add-ons': on the system pool where there is one (a batch cluster's
+    // pools then reach zero). The node exporters tolerate every NoSchedule taint (chart default).
+    values: { customLabels: componentTags('monitoring'), priorityClassName: critical, ...placementValues(controllerPlacement(addons.cluster.plan)) },
   });
   componentRelease(scope, 'NodeExporter', {
     name: 'prometheus-node-exporter',
@@ -245,6 +254,47 @@ function installCollectors(addons: ComponentProps['clusters'][number]): void {
     namespace: addons.namespaces.nodeAgents.name,
     values: { podLabels: componentTags('monitoring'), priorityClassName: critical },
   });
+}
+
+/**
+ * Who may use Amazon Managed Grafana (`components.monitoring.grafana`), so the workspace is usable
+ * after apply:
+ *
+ * - `aws-sso` (IAM Identity Center, which must be enabled for the account or organization): the
+ *   listed Identity Center groups and users become Grafana admins (`aws_grafana_role_association`,
+ *   role ADMIN);
+ * - `saml`: the identity provider's metadata, and the role-assertion values that make admins
+ *   and editors (`aws_grafana_workspace_saml_configuration`).
+ *
+ * The Prometheus data source itself is Grafana configuration, not AWS's: without a Grafana
+ * provider (which would need the workspace's API and a token at plan time) an admin adds it once:
+ * Apps > AWS Data Sources > Amazon Managed Service for Prometheus (listed because of
+ * `data_sources = ["PROMETHEUS"]`), or a Prometheus data source at `prometheus_query_endpoint`
+ * with SigV4 authentication in the platform's region, signed with the workspace's role.
+ */
+function grafanaAccess(scope: Construct, workspace: GrafanaWorkspace, plan: PlatformPlan): void {
+  const options = grafanaOptions(plan.spec);
+  if (options.authentication === 'saml') {
+    const saml = options.saml;
+    if (!saml) throw new PlatformValidationError('components.monitoring.grafana: authentication saml needs saml (validate the spec first)', scope);
+    new GrafanaWorkspaceSamlConfiguration(scope, 'GrafanaSaml', {
+      workspaceId: workspace.id,
+      ...(saml.idpMetadataUrl ? { idpMetadataUrl: saml.idpMetadataUrl } : {}),
+      ...(saml.idpMetadataXml ? { idpMetadataXml: saml.idpMetadataXml } : {}),
+      roleAssertion: saml.roleAssertion,
+      adminRoleValues: [...saml.adminRoleValues],
+      editorRoleValues: [...saml.editorRoleValues],
+    });
+    return;
+  }
+  if (options.adminGroups.length || options.adminUsers.length) {
+    new GrafanaRoleAssociation(scope, 'GrafanaAdmins', {
+      workspaceId: workspace.id,
+      role: 'ADMIN',
+      ...(options.adminGroups.length ? { groupIds: [...options.adminGroups] } : {}),
+      ...(options.adminUsers.length ? { userIds: [...options.adminUsers] } : {}),
+    });
+  }
 }
 
 /** Monitoring, bought on AWS: AMP, scrapers and Managed Grafana in the services stack. */

@@ -1,7 +1,9 @@
 /**
  * Registry, bought on AWS: one ECR repository per listed name (`<platform>/<name>`), immutable
- * tags, scan on push, encrypted with the registry's own KMS key (rotating), a lifecycle policy
- * per repository, and a repository policy that lets every cluster's node role pull.
+ * tags, scan on push, encrypted with the registry's own KMS key (rotating, with a key policy that
+ * names its administrators), a lifecycle policy per repository, and a repository policy that lets
+ * every node identity of every cluster pull: the managed node groups' role and, with
+ * `autoscaler: karpenter`, the role of the nodes Karpenter launches.
  *
  * Everything lives in the services stack; the node roles arrive as cross-stack references from the
  * cluster stacks, so the grant follows the cluster objects it was given, never names.
@@ -13,10 +15,18 @@ import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-poli
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import type { IKubernetesCluster } from '../../core/contracts';
+import { awsAccount } from '../../aws/account';
+import { keyPolicy } from '../../aws/kms';
 import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../spec/plan';
 import { componentOutput, componentTags, servicesScope, type ComponentProps } from '../contract';
 import { eksClusterOf } from '../clusters';
 import { repositoryUrlOf, type IRegistry } from './contract';
+
+/** Every IAM role a cluster's nodes run as: the node groups' role, and Karpenter's node role. */
+export function nodeRoleArns(cluster: IKubernetesCluster, why: string): string[] {
+  const eks = eksClusterOf(cluster, why);
+  return [eks.nodeRole.arn, ...(eks.karpenter ? [eks.karpenter.nodeRoleArn] : [])];
+}
 
 /** What a node needs to pull an image, and nothing more. */
 export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
@@ -62,13 +72,18 @@ export class EcrRegistry extends Construct implements IRegistry {
     const profile = REGISTRY_PROFILES[plan.environment];
     const tags = componentTags('registry');
     this.repositories = [...registryOptions(plan.spec).repositories];
-    const nodeRoles = props.clusters.map((a) => eksClusterOf(a.cluster, 'ECR pull access').nodeRole.arn);
+    const nodeRoles = props.clusters.flatMap((a) => nodeRoleArns(a.cluster, 'ECR pull access'));
     this.pullers = props.clusters.map((a) => a.cluster);
 
+    // The account administers the key through IAM; ECR encrypts and decrypts layers through the
+    // grant it creates on the repository's behalf (KeyServiceUsage), so no principal uses the key
+    // directly — pulls are authorized by the repository policy.
+    const account = awsAccount(this);
     this.key = new KmsKey(this, 'Key', {
       description: `Loom: container images of platform ${plan.name} (ECR)`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: JSON.stringify(keyPolicy({ administrators: [account.rootArn], serviceUsers: [account.rootArn] })),
       tags,
     });
     new KmsAlias(this, 'KeyAlias', { name: names.kmsAlias, targetKeyId: this.key.keyId });

@@ -23,7 +23,7 @@ export interface IRegistry extends IPlatformComponent {
   readonly registryHost: string;
   /**
    * Where the platform's images go: `<registryUrl>/<repository>:<tag>`.
-   * - build: `<hostname>/library` (Harbor's default project)
+   * - build: `<hostname>/<platform>` (a private Harbor project, pulled with a robot account)
    * - buy on AWS: `<account>.dkr.ecr.<region>.amazonaws.com/<platform>` (one ECR repository per name)
    * - buy on Google Cloud: `<region>-docker.pkg.dev/<project>/<platform>`
    * @attribute
@@ -31,7 +31,11 @@ export interface IRegistry extends IPlatformComponent {
   readonly registryUrl: string;
   /** The repositories the spec lists (`components.registry.repositories`). */
   readonly repositories: readonly string[];
-  /** The clusters whose nodes were granted pull access. */
+  /**
+   * The clusters whose nodes were granted pull access: every node identity (buy), or — build —
+   * DNS for the hostname, trust in Harbor's CA and the pull robot's login as the workloads
+   * namespace's default image pull secret.
+   */
   readonly pullers: readonly IKubernetesCluster[];
   /**
    * The URL of repository `name` (`<registryUrl>/<name>`). Throws for a name the spec does not

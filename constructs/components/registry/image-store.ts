@@ -3,8 +3,9 @@
  * the registry, in the services stack:
  *
  * - AWS: an S3 bucket (versioned, KMS-encrypted with its own key, public access blocked,
- *   TLS-only, incomplete uploads and old versions expired) and an IAM role that only Harbor's
- *   registry service account on the registry's cluster may assume (IRSA).
+ *   TLS-only, incomplete uploads and old versions expired) and an IAM user scoped to that bucket
+ *   and key, whose access key reaches Harbor as a Kubernetes Secret (Harbor's registry cannot use
+ *   IRSA; see `s3-image-store.ts`).
  * - Google Cloud: a GCS bucket (uniform access, public access prevented, versioned) and a service
  *   account Harbor's registry service account acts as through Workload Identity.
  * - Existing clusters: nothing in the cloud; a persistent volume in the cluster.
@@ -17,6 +18,20 @@ import type { PlatformPlan } from '../../../spec/plan';
 /** The Kubernetes service account Harbor's registry runs as, where it needs a cloud identity. */
 export const HARBOR_REGISTRY_SERVICE_ACCOUNT = 'harbor-registry';
 
+/**
+ * The Secret (in Harbor's namespace) holding the S3 access key, under the names the chart's
+ * `persistence.imageChartStorage.s3.existingSecret` expects.
+ */
+export const HARBOR_IMAGE_STORE_SECRET = 'harbor-image-store';
+
+/** An access key (sensitive: a cross-stack output of the services stack). */
+export interface S3Credentials {
+  /** @attribute */
+  readonly accessKeyId: string;
+  /** @attribute */
+  readonly secretAccessKey: string;
+}
+
 /** How Harbor reaches its image store: chart values and the service account's annotations. */
 export interface HarborImageStore {
   /** `persistence.imageChartStorage` of the Harbor chart. */
@@ -25,6 +40,11 @@ export interface HarborImageStore {
   readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   /** The bucket name, for outputs (cloud stores only). */
   readonly bucketName: string;
+  /**
+   * Static credentials for the store, where workload identity does not work (S3): they become the
+   * {@link HARBOR_IMAGE_STORE_SECRET} Secret.
+   */
+  readonly credentials?: S3Credentials;
 }
 
 export interface CloudImageStoreProps {

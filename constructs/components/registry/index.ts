@@ -4,10 +4,13 @@
  */
 export * from './contract';
 export { registryFor } from './select';
-export { Harbor, harborValues, HARBOR_PROJECT, internalLoadBalancerAnnotations } from './build';
-export { EcrRegistry, ecrLifecyclePolicy, ECR_PULL_ACTIONS } from './buy-aws';
+export { Harbor, harborValues, harborProject, assertS3Credentials, internalLoadBalancerAnnotations, HARBOR_SERVICE } from './build';
+export { EcrRegistry, ecrLifecyclePolicy, nodeRoleArns, ECR_PULL_ACTIONS } from './buy-aws';
 export { ArtifactRegistry, artifactRegistryCleanupPolicies } from './buy-gcp';
-export { HARBOR_REGISTRY_SERVICE_ACCOUNT, type HarborImageStore, type CloudImageStoreProps } from './image-store';
+export { HARBOR_REGISTRY_SERVICE_ACCOUNT, HARBOR_IMAGE_STORE_SECRET, type HarborImageStore, type CloudImageStoreProps, type S3Credentials } from './image-store';
+export { HarborDns, HARBOR_DNS_TTL } from './dns';
+export { HarborCertificate, NodeTrust, HARBOR_TLS_SECRET, containerdRegistryConfigDir, containerdHostsToml } from './trust';
+export { HarborSetup, HarborPullSecret, harborSetupScript, harborRobotName, HARBOR_PULL_SECRET, HARBOR_ROBOT } from './pull-access';
 export { S3ImageStore } from './s3-image-store';
 export { GcsImageStore } from './gcs-image-store';
 
