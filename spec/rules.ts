@@ -12,10 +12,12 @@ import {
   isMachineTypeSyntax,
   machineFamily,
   machineTypeExample,
+  architectureOf,
   machineTypeFacts,
   notInCatalogueMessage,
 } from './machine-types';
-import { SUPPORTED_BY_CLOUD } from './kubernetes-versions';
+import { kubernetesVersionVerdict } from './kubernetes-versions';
+import { evaluationDate } from './today';
 import { caCertificateEncoding } from './certificates';
 import {
   AWS_NAME_LIMITS,
@@ -68,6 +70,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
   const cloud = spec.cloud;
   const regional = cloud === 'kubernetes' ? undefined : (cloud as RegionalCloud);
   const prod = spec.environment === 'prod';
+  const today = evaluationDate();
 
   // Region and project.
   if (regional) {
@@ -132,9 +135,10 @@ export function checkRules(spec: PlatformSpec): RuleResult {
     if (seenClusters.has(lower)) err(`${at}.name`, `'${c.name}' is already used by clusters[${seenClusters.get(lower)}]; cluster names must be unique`);
     else seenClusters.set(lower, ci);
 
-    if (!SUPPORTED_BY_CLOUD[cloud].includes(c.kubernetesVersion)) {
-      err(`${at}.kubernetesVersion`, `${c.kubernetesVersion} is not supported on ${cloud}; use one of ${SUPPORTED_BY_CLOUD[cloud].join(', ')}`);
-    }
+    // Judged against the cloud's calendar on the evaluation date (spec/kubernetes-versions.ts).
+    const versionVerdict = kubernetesVersionVerdict(cloud, c.kubernetesVersion, today);
+    versionVerdict.errors.forEach((m) => err(`${at}.kubernetesVersion`, m));
+    versionVerdict.warnings.forEach((m) => warn(`${at}.kubernetesVersion`, m));
     if (c.autoscaler === 'karpenter' && cloud !== 'aws') {
       err(`${at}.autoscaler`, `karpenter is available on AWS only; remove it (GKE's autoscaler is built in, existing clusters keep theirs)`);
     }
@@ -152,6 +156,23 @@ export function checkRules(spec: PlatformSpec): RuleResult {
         if (problem) err(p, problem);
       }
     });
+    c.endpoint.privateAccessCidrs.forEach((cidr, i) => {
+      const p = `${at}.endpoint.privateAccessCidrs[${i}]`;
+      if (cidr === '0.0.0.0/0') err(p, 'must not open the API endpoint to every address; list the networks Terraform and kubectl run from (VPN, CI runners, bastion)');
+      else {
+        const problem = cidrProblem(cidr);
+        if (problem) err(p, problem);
+      }
+    });
+    if (cloud === 'aws' && c.endpoint.publicAccessCidrs.length === 0 && c.endpoint.privateAccessCidrs.length === 0) {
+      // The EKS cluster security group admits only itself: with neither list the API answers only
+      // to machines inside the VPC that carry that security group, and the add-ons stack
+      // (kubernetes and helm providers) cannot plan from anywhere else.
+      warn(
+        `${at}.endpoint`,
+        `the API endpoint of '${c.name}' is private and no network may reach it: run the add-ons stack from inside the cluster's VPC (e.g. a CI runner in the VPC with the cluster security group attached), or list your VPN, CI runner or bastion networks in privateAccessCidrs (or office ranges in publicAccessCidrs)`,
+      );
+    }
     if (prod && c.flavour === 'streaming' && regional) {
       const zones = (spec.network ?? networkSchema.parse({})).zones;
       if (zones < profile.preferredZones) {
@@ -205,7 +226,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
           if (e.exec) err(`${at}.existing.exec`, 'is only used with endpoint; the kubeconfig context carries its own credentials, so remove it');
         }
       }
-      if (c.endpoint.publicAccessCidrs.length) err(`${at}.endpoint`, 'has no meaning with cloud: kubernetes; remove it');
+      if (c.endpoint.publicAccessCidrs.length || c.endpoint.privateAccessCidrs.length) err(`${at}.endpoint`, 'has no meaning with cloud: kubernetes; remove it');
       checkExistingAddonFacts(c, at, err, warn);
     } else {
       if (c.existing) err(`${at}.existing`, `is only for cloud: kubernetes; Loom creates the clusters on ${cloud}, so remove it`);
@@ -222,7 +243,9 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       if (plower === SYSTEM_POOL.name && needsSystemPool(cloud, c)) {
         err(
           `${pat}.name`,
-          `'${SYSTEM_POOL.name}' is reserved on this cluster for the managed node group that runs ${c.autoscaler === 'karpenter' ? 'Karpenter' : 'cluster-autoscaler'} and the platform's controllers; rename the pool`,
+          cloud === 'gcp'
+            ? `'${SYSTEM_POOL.name}' is reserved on this cluster for the on-demand node pool that runs the platform's controllers (no pool keeps on-demand nodes); rename the pool`
+            : `'${SYSTEM_POOL.name}' is reserved on this cluster for the managed node group that runs ${c.autoscaler === 'karpenter' ? 'Karpenter' : 'cluster-autoscaler'} and the platform's controllers; rename the pool`,
         );
       }
       if (p.minNodes > p.maxNodes) err(`${pat}.maxNodes`, `must be >= minNodes (${p.minNodes}), got ${p.maxNodes}; raise maxNodes or lower minNodes`);
@@ -237,7 +260,11 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       }
       if (p.gpu && !profile.gpuAllowed) err(`${pat}.gpu`, `${c.flavour} clusters take no GPU pools; put GPU pools on a batch or microservice cluster`);
       if (cloud === 'aws') {
-        const names = awsNodePoolNames(spec.name, c.name, p.name);
+        // Streaming pools under cluster-autoscaler get one node group per zone, named with the
+        // zone's letter (see zonalNodeGroups in spec/plan).
+        const zones = platformZones(spec);
+        const zonal = c.flavour === 'streaming' && c.autoscaler === 'cluster-autoscaler' && !c.singleZone && zones.length > 1;
+        const names = awsNodePoolNames(spec.name, c.name, p.name, zonal ? zones[0] : undefined);
         if (names.nodeGroup.length > AWS_NAME_LIMITS.nodeGroup) {
           err(`${pat}.name`, `derived node group name '${names.nodeGroup}' is ${names.nodeGroup.length} characters, over the limit of ${AWS_NAME_LIMITS.nodeGroup}; shorten the pool, cluster or platform name`);
         }
@@ -252,8 +279,16 @@ export function checkRules(spec: PlatformSpec): RuleResult {
             return;
           }
           // Kueue's quotas (batch) and Karpenter's limits are computed from the machine's size.
-          if ((c.flavour === 'batch' || (cloud === 'aws' && c.autoscaler === 'karpenter')) && !machineTypeFacts(regional, mt)) {
+          const facts = machineTypeFacts(regional, mt, spec.machineTypes);
+          if ((c.flavour === 'batch' || (cloud === 'aws' && c.autoscaler === 'karpenter')) && !facts) {
             err(mpat, notInCatalogueMessage(mt));
+          }
+          // A GPU machine type comes with a fixed number of GPUs (p4d.24xlarge: 8).
+          if (cloud === 'aws' && p.gpu && facts && facts.gpus > 0 && facts.gpus !== p.gpu.count) {
+            err(
+              `${pat}.gpu.count`,
+              `'${mt}' comes with ${facts.gpus} ${facts.gpuModel ?? p.gpu.type} GPU${facts.gpus === 1 ? '' : 's'}; set count: ${facts.gpus} or pick a machine type with ${p.gpu.count}`,
+            );
           }
           const gpuType = isGpuMachineType(regional, mt);
           if (p.gpu) {
@@ -267,12 +302,50 @@ export function checkRules(spec: PlatformSpec): RuleResult {
           }
         });
         if (new Set(p.machineTypes).size !== p.machineTypes.length) err(`${pat}.machineTypes`, 'lists a machine type twice');
+        // A node group, its AMI and its images have one CPU architecture.
+        const archs = new Map<string, string[]>();
+        for (const mt of p.machineTypes) {
+          const facts = machineTypeFacts(regional, mt, spec.machineTypes);
+          if (!facts) continue;
+          const arch = architectureOf(facts);
+          archs.set(arch, [...(archs.get(arch) ?? []), mt]);
+        }
+        if (archs.size > 1) {
+          err(
+            `${pat}.machineTypes`,
+            `mixes CPU architectures (${[...archs].map(([a, ts]) => `${a}: ${ts.join(', ')}`).join('; ')}); a node group runs one architecture and one image, so make a pool per architecture`,
+          );
+        }
+        if (cloud === 'aws' && c.autoscaler === 'cluster-autoscaler') {
+          // cluster-autoscaler models a node group as copies of one node shape: mixed vCPU/memory
+          // sizes make it mis-estimate scale-ups (EKS managed node group guidance).
+          const known = p.machineTypes.map((mt) => machineTypeFacts('aws', mt, spec.machineTypes)).filter((f) => f !== undefined);
+          const shapes = [...new Set(known.map((f) => `${f.vcpu} vCPU/${f.memoryGiB} GiB`))];
+          if (shapes.length > 1) {
+            warn(
+              `${pat}.machineTypes`,
+              `mixes node shapes (${shapes.join(', ')}) in one cluster-autoscaler node group, which models every node as the same size and mis-estimates scale-ups; use machine types of one shape per pool (e.g. m7i.xlarge and m6i.xlarge), split the pool, or use autoscaler: karpenter`,
+            );
+          }
+        }
       }
     });
   });
 
   // Google Cloud only: project number, pod ranges and their capacity, GKE node pool limits.
   checkGcpRules(spec, err, warn);
+
+  // Machine types the spec describes.
+  for (const [name, m] of Object.entries(spec.machineTypes)) {
+    const at = `machineTypes.${name}`;
+    if (!regional) {
+      err(at, `describes machine types of a cloud; cloud: kubernetes has none (existing clusters describe their nodes in existing.capacity)`);
+      continue;
+    }
+    if (!isMachineTypeSyntax(regional, name)) err(at, `'${name}' is not ${regional === 'aws' ? 'an AWS' : 'a Google Cloud'} machine type; use a name like ${machineTypeExample(regional)}`);
+    if (m.gpus > 0 && !m.gpuModel) err(`${at}.gpuModel`, `is required with gpus: ${m.gpus}; name the GPU model (e.g. nvidia-l4)`);
+    if (m.gpus === 0 && m.gpuModel) err(`${at}.gpus`, `must be >= 1 with gpuModel ${m.gpuModel}, got 0`);
+  }
 
   // Components.
   const managedForbidden = spec.dataResidency.managedServices === 'forbidden';
@@ -310,6 +383,30 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       warn('components.registry.hostname', `is only used by build (Harbor); ${service} has an address of its own, so remove it`);
     }
   }
+  const grafana = spec.components.monitoring?.grafana;
+  const amg = spec.components.monitoring?.mode === 'buy' && cloud === 'aws';
+  if (grafana && !amg) {
+    warn('components.monitoring.grafana', 'is only used by buy on AWS (Amazon Managed Grafana); remove it');
+  } else if (amg) {
+    const g = grafana ?? { authentication: 'aws-sso' as const, adminGroups: [], adminUsers: [], saml: undefined };
+    if (g.authentication === 'saml') {
+      if (!g.saml) err('components.monitoring.grafana.saml', 'authentication: saml needs saml: { idpMetadataUrl or idpMetadataXml, adminRoleValues }');
+      else if ((g.saml.idpMetadataUrl === undefined) === (g.saml.idpMetadataXml === undefined)) {
+        err('components.monitoring.grafana.saml', 'give exactly one of idpMetadataUrl and idpMetadataXml');
+      }
+      if (g.adminGroups.length || g.adminUsers.length) {
+        err('components.monitoring.grafana.adminGroups', 'IAM Identity Center admins apply to authentication: aws-sso; with saml, admins come from saml.adminRoleValues');
+      }
+    } else {
+      if (g.saml) err('components.monitoring.grafana.saml', 'is only used with authentication: saml; remove it or set authentication: saml');
+      if (!g.adminGroups.length && !g.adminUsers.length) {
+        warn(
+          'components.monitoring.grafana.adminGroups',
+          'Amazon Managed Grafana will have no admin: nobody can configure it after apply; list IAM Identity Center group ids (adminGroups) or user ids (adminUsers)',
+        );
+      }
+    }
+  }
   if (spec.components.monitoring?.mode === 'buy' && cloud === 'aws' && !managedForbidden) {
     const zones = (spec.network ?? networkSchema.parse({})).zones;
     if (zones < 2) {
@@ -338,7 +435,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
 
   // Policy exceptions.
   spec.policies.exceptions.forEach((ex, i) => {
-    if (new Date(`${ex.expires}T00:00:00Z`).getTime() < Date.now()) {
+    if (ex.expires < today) {
       warn(`policies.exceptions[${i}].expires`, `expired on ${ex.expires}; renew the exception or fix the finding`);
     }
   });

@@ -99,13 +99,16 @@ export function salvage<S extends z.ZodType>(schema: S, input: unknown, required
   if (!isObject(input)) return undefined;
   const work = structuredClone(input) as Record<string, unknown>;
   const reported: string[] = [];
+  // Lists an item was taken out of: a finding about the list itself (too short, …) is about the
+  // repair, not the spec.
+  const shortened = new Set<string>();
   const tried = new Set<string>();
   const names: string[] = [];
   for (let round = 0; round < 12; round++) {
     const { data, toOriginal } = withoutTombstones(work);
     const parsed = schema.safeParse(data);
     if (parsed.success) {
-      const covered = (p: string) => reported.some((r) => p === r || p.startsWith(`${r}.`) || p.startsWith(`${r}[`));
+      const covered = (p: string) => shortened.has(p) || reported.some((r) => p === r || p.startsWith(`${r}.`) || p.startsWith(`${r}[`));
       return { data: parsed.data, toOriginal: (p) => formatPath(toOriginal(parsePath(p))), covered, setAsideNames: names };
     }
     let progressed = false;
@@ -135,6 +138,7 @@ export function salvage<S extends z.ZodType>(schema: S, input: unknown, required
         if (isObject(item) && typeof item.name === 'string') names.push(item.name);
         if (setAside(work, path.slice(0, n + 1))) {
           reported.push(formatPath(path.slice(0, n + 1)));
+          shortened.add(formatPath(path.slice(0, n)));
           progressed = true;
         }
         break;

@@ -5,7 +5,7 @@
  * `rules.ts` and run once the shape is known to be right.
  */
 import { z } from 'zod';
-import { GPU_TYPES } from './machine-types';
+import { ARCHITECTURES, GPU_TYPES } from './machine-types';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes-versions';
 
 /** A lowercase RFC 1123 DNS label. */
@@ -101,6 +101,13 @@ export const networkSchema = z.strictObject({
    * (a /16 each). Ignored on AWS, where pods take VPC addresses.
    */
   podCidr: z.string().default('172.16.0.0/12'),
+  /**
+   * AWS only: interface VPC endpoints (ECR api/dkr, STS, EC2, CloudWatch Logs) in the private
+   * subnets, so that image pulls, IRSA token exchange and node bootstrap stay off the NAT gateway.
+   * Each endpoint costs per hour and zone, hence off by default; the S3 gateway endpoint (free) is
+   * always created.
+   */
+  interfaceEndpoints: z.boolean().default(false),
 });
 export type NetworkSpec = z.infer<typeof networkSchema>;
 
@@ -201,15 +208,23 @@ export const existingClusterSchema = z.strictObject({
 export const endpointSchema = z.strictObject({
   /** CIDRs allowed to reach a public API endpoint; the endpoint stays private when empty. */
   publicAccessCidrs: z.array(z.string()).default([]),
+  /**
+   * CIDRs allowed to reach the private API endpoint from networks routed into the VPC: the VPN,
+   * the CI runners' network, a bastion. The add-ons stack's Terraform must reach the API from one
+   * of them (or from a public CIDR); without either it must run inside the cluster's VPC.
+   */
+  privateAccessCidrs: z.array(z.string()).default([]),
 });
 
 export const clusterSchema = z.strictObject({
   name: dnsLabel(30),
   flavour: z.enum(FLAVOURS),
+  // Every minor the catalogue has dates for, so that one past its end of support gets the rules'
+  // dated rejection (spec/kubernetes-versions.ts) rather than a bare enum error.
   kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
   nodePools: z.array(nodePoolSchema).optional(),
   existing: existingClusterSchema.optional(),
-  endpoint: endpointSchema.default({ publicAccessCidrs: [] }),
+  endpoint: endpointSchema.default({ publicAccessCidrs: [], privateAccessCidrs: [] }),
   /** Node autoscaler on AWS (GKE's is built in, existing clusters keep theirs). */
   autoscaler: z.enum(['cluster-autoscaler', 'karpenter']).default('cluster-autoscaler'),
   /** AWS: IAM role or user ARNs given cluster-admin through EKS access entries. */
@@ -250,7 +265,8 @@ export const registryComponentSchema = componentSchema.extend({
   repositories: z.array(imageRepositoryName).min(1, { error: 'list at least one repository' }).default(['images', 'models']),
   /**
    * build only: the DNS name Harbor is served at (its TLS certificate's name and external URL).
-   * Point it at Harbor's internal load balancer.
+   * On aws and gcp Loom answers it inside the platform's network (a private zone for exactly
+   * this name); on existing clusters point it at Harbor's load balancer yourself.
    * @default harbor.<name>.internal
    */
   hostname: z
@@ -263,10 +279,51 @@ export const registryComponentSchema = componentSchema.extend({
 });
 export type RegistryComponentSpec = z.infer<typeof registryComponentSchema>;
 
+/**
+ * Amazon Managed Grafana (monitoring, buy on AWS): how people sign in and who administers it.
+ * Without an administrator nobody can configure the workspace after apply.
+ */
+export const grafanaSchema = z.strictObject({
+  /**
+   * `aws-sso`: IAM Identity Center (it must be enabled for the account or organization, or
+   * creating the workspace fails); `saml`: your identity provider, configured from `saml`.
+   * @default aws-sso
+   */
+  authentication: z.enum(['aws-sso', 'saml']).default('aws-sso'),
+  /** aws-sso: IAM Identity Center group ids made Grafana admins. */
+  adminGroups: z.array(z.string().min(1)).default([]),
+  /** aws-sso: IAM Identity Center user ids made Grafana admins. */
+  adminUsers: z.array(z.string().min(1)).default([]),
+  /** saml: the identity provider's metadata and the assertion values that make an admin. */
+  saml: z
+    .strictObject({
+      /** The IdP's metadata URL (or give `idpMetadataXml`). */
+      idpMetadataUrl: z.url({ error: 'must be an https URL of the identity provider metadata' }).optional(),
+      /** The IdP's metadata document (or give `idpMetadataUrl`). */
+      idpMetadataXml: z.string().min(1).optional(),
+      /** The assertion attribute that carries the user's roles. @default role */
+      roleAssertion: z.string().min(1).default('role'),
+      /** Values of the role assertion that make a user a Grafana admin. */
+      adminRoleValues: z.array(z.string().min(1)).min(1, { error: 'name at least one role value, or nobody administers Grafana' }),
+      /** Values of the role assertion that make a user a Grafana editor. @default [] */
+      editorRoleValues: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+});
+export type GrafanaSpec = z.infer<typeof grafanaSchema>;
+
+/** The monitoring component: metrics of every cluster, and dashboards. */
+export const monitoringComponentSchema = componentSchema.extend({
+  /** buy on AWS only: Amazon Managed Grafana's sign-in and administrators. */
+  grafana: grafanaSchema.optional(),
+});
+export type MonitoringComponentSpec = z.infer<typeof monitoringComponentSchema>;
+
 /** Per-component schemas: the shared `mode`/`cluster`, plus each component's own options. */
 const COMPONENT_SCHEMAS = {
   ...(Object.fromEntries(COMPONENTS.map((c) => [c, componentSchema])) as Record<ComponentName, typeof componentSchema>),
   registry: registryComponentSchema,
+  monitoring: monitoringComponentSchema,
 };
 
 export const componentsSchema = z
@@ -300,6 +357,21 @@ export const policiesSchema = z
   })
   .default({ packs: ['baseline'], exceptions: [] });
 
+/**
+ * A machine type the catalogue (spec/machine-types.ts) does not list, described by the spec: what
+ * Kueue's quotas, Karpenter's limits and the shape checks need to know about it.
+ */
+export const machineTypeSpecSchema = z.strictObject({
+  vcpu: z.number().int().min(1, { error: 'must be >= 1' }),
+  memoryGiB: z.number().positive({ error: 'must be > 0' }),
+  /** NVIDIA GPUs per machine. */
+  gpus: z.number().int().min(0).default(0),
+  /** The GPU model, when `gpus` > 0. */
+  gpuModel: z.enum(GPU_TYPES).optional(),
+  architecture: z.enum(ARCHITECTURES).default('x86_64'),
+});
+export type MachineTypeSpec = z.infer<typeof machineTypeSpecSchema>;
+
 /** The whole `platform.yaml`. */
 export const platformSchema = z.strictObject({
   name: z
@@ -314,10 +386,10 @@ export const platformSchema = z.strictObject({
     .regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, { error: 'must be a Google Cloud project id: 6 to 30 lowercase letters, digits and hyphens' })
     .optional(),
   /**
-   * gcp only, required there: the project's number (`gcloud projects describe <id>
+   * gcp only, optional: the project's number (`gcloud projects describe <id>
    * --format='value(projectNumber)'`). GKE's service agent, which must be allowed to use the
-   * secrets key, is named after it; taking it from the spec keeps the cluster stack free of
-   * data sources that call a cloud API at plan time.
+   * secrets key, is named after it. Without it each cluster stack reads it at plan time
+   * (`data.google_project`); given, the cluster stack calls no Google API at plan time.
    */
   gcpProjectNumber: z.coerce
     // YAML reads an unquoted 123456789012 as a number; both spellings are accepted.
@@ -329,6 +401,11 @@ export const platformSchema = z.strictObject({
   state: stateSchema,
   network: networkSchema.optional(),
   clusters: z.array(clusterSchema).min(1, { error: 'list at least one cluster' }),
+  /**
+   * Machine types the catalogue does not know, by name, with their size: batch and Karpenter pools
+   * may then use them. An entry for a catalogued type overrides the catalogue.
+   */
+  machineTypes: z.record(z.string().min(1), machineTypeSpecSchema).default({}),
   components: componentsSchema,
   dataResidency: dataResidencySchema,
   policies: policiesSchema,

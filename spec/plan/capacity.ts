@@ -43,7 +43,7 @@ function gpusPerNode(factsGpus: number, pool: NodePoolPlan): number {
 
 function poolFacts(cloud: RegionalCloud, cluster: Pick<ClusterPlan, 'name'>, pool: NodePoolPlan): NodeResources[] {
   return pool.machineTypes.map((mt) => {
-    const f = requireMachineTypeFacts(cloud, mt, `cluster '${cluster.name}', pool '${pool.name}'`);
+    const f = pool.machineFacts?.[mt] ?? requireMachineTypeFacts(cloud, mt, `cluster '${cluster.name}', pool '${pool.name}'`);
     return { vcpu: f.vcpu, memoryGiB: f.memoryGiB, gpus: gpusPerNode(f.gpus, pool) };
   });
 }

@@ -4,7 +4,10 @@
  * `<name>-services` stack), how it is sized per environment, and the names it derives.
  */
 import type { Cloud, ComponentName, Environment, PlatformSpec } from '../schema';
-import { registryComponentSchema } from '../schema';
+import { grafanaSchema, registryComponentSchema, type GrafanaSpec } from '../schema';
+import type { PlatformPlan } from './index';
+import { reservedLoadBalancerAddress, type ReservedAddress } from './addresses';
+import { awsNodeSubnetName } from './names';
 
 /** How a component is provided. */
 export type ComponentMode = 'build' | 'buy';
@@ -67,12 +70,17 @@ export interface MonitoringProfile {
   readonly prometheusReplicas: number;
   /** Scrape interval; AMP's managed scraper takes nothing under 30s. */
   readonly scrapeInterval: string;
+  /**
+   * Prometheus' requests and memory limit (build): the scheduler places it where it fits, and a
+   * growing series count ends in a restart of Prometheus, not in the eviction of its neighbours.
+   */
+  readonly prometheusResources: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
 }
 
 export const MONITORING_PROFILES: Readonly<Record<Environment, MonitoringProfile>> = {
-  dev: { retention: '7d', storageGi: 20, prometheusReplicas: 1, scrapeInterval: '60s' },
-  staging: { retention: '15d', storageGi: 50, prometheusReplicas: 1, scrapeInterval: '60s' },
-  prod: { retention: '30d', storageGi: 100, prometheusReplicas: 2, scrapeInterval: '30s' },
+  dev: { retention: '7d', storageGi: 20, prometheusReplicas: 1, scrapeInterval: '60s', prometheusResources: { cpu: '250m', memory: '1Gi', memoryLimit: '2Gi' } },
+  staging: { retention: '15d', storageGi: 50, prometheusReplicas: 1, scrapeInterval: '60s', prometheusResources: { cpu: '500m', memory: '2Gi', memoryLimit: '4Gi' } },
+  prod: { retention: '30d', storageGi: 100, prometheusReplicas: 2, scrapeInterval: '30s', prometheusResources: { cpu: '1', memory: '4Gi', memoryLimit: '8Gi' } },
 };
 
 /**
@@ -110,6 +118,41 @@ export function registryOptions(spec: Pick<PlatformSpec, 'name' | 'components'>)
   return { repositories: registry.repositories, hostname: registry.hostname ?? harborHostname(spec.name) };
 }
 
+/** A fixed address of Harbor's internal load balancer, set aside in the subnet it sits in. */
+export interface HarborAddress extends ReservedAddress {
+  /** The cluster Harbor runs on. */
+  readonly cluster: string;
+  /** AWS: the zone of the node subnet. */
+  readonly zone?: string;
+  /** The subnet (AWS: the cluster's node subnet in the zone; Google Cloud: its block). */
+  readonly subnet: string;
+  /** AWS: the node subnet's Name tag, by which the load balancer controller takes subnets. */
+  readonly subnetName?: string;
+}
+
+/**
+ * The fixed addresses of a built registry's internal load balancer, from the plan alone, so that
+ * its DNS record is known before the load balancer exists: AWS one per node subnet (zone) of the
+ * registry's cluster — set aside by the network stack, before any node or pod could take them —
+ * Google Cloud one in the cluster's block. None when the registry is not built on a cloud.
+ */
+export function harborAddresses(plan: PlatformPlan): HarborAddress[] {
+  const registry = plan.components.find((c) => c.name === 'registry');
+  if (!registry || registry.mode !== 'build' || plan.cloud === 'kubernetes' || !registry.cluster) return [];
+  const cluster = plan.clusters.find((c) => c.name === registry.cluster);
+  if (!cluster) return [];
+  if (plan.cloud === 'aws') {
+    return cluster.nodeSubnets.map((s) => ({
+      ...reservedLoadBalancerAddress(s.cidr),
+      cluster: cluster.name,
+      zone: s.zone,
+      subnet: s.cidr,
+      subnetName: awsNodeSubnetName(cluster.resourceName, s.zone),
+    }));
+  }
+  return cluster.block ? [{ ...reservedLoadBalancerAddress(cluster.block), cluster: cluster.name, subnet: cluster.block }] : [];
+}
+
 /** Harbor's default DNS name: under `.internal`, the top-level domain reserved for private use. */
 export const harborHostname = (platform: string) => `harbor.${platform}.internal`;
 
@@ -124,9 +167,14 @@ export function registryNames(platform: string) {
     harborBucketPrefix: `${platform}-harbor-`,
     /** GCS bucket for Harbor's images: globally unique through the project id (≤ 63). */
     harborGcsBucket: (project: string) => `${project}-${platform}-harbor`,
-    /** IAM role (≤ 64) / service account id (6–30) of Harbor's registry. */
+    /** IAM user (≤ 64) / service account id (6–30) Harbor's registry reaches its bucket as. */
     harborIdentity: `${platform}-harbor`,
   };
+}
+
+/** Amazon Managed Grafana's options (monitoring, buy on AWS), with every default applied. */
+export function grafanaOptions(spec: Pick<PlatformSpec, 'components'>): GrafanaSpec {
+  return spec.components.monitoring?.grafana ?? grafanaSchema.parse({});
 }
 
 /** Names derived for monitoring's cloud-side resources. */

@@ -5,7 +5,7 @@
 import type { ClusterSpec, ComponentName, Flavour, PlatformSpec, StateSpec } from '../schema';
 import { COMPONENTS, networkSchema } from '../schema';
 import { defaultZones, type RegionalCloud } from '../regions';
-import type { GpuType } from '../machine-types';
+import { machineTypeFacts, type CustomMachineTypes, type GpuType, type MachineTypeFacts } from '../machine-types';
 import { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
 import {
   formatCidr,
@@ -61,6 +61,22 @@ export interface NodePoolPlan {
   readonly taints: readonly Taint[];
   /** Zones the pool's nodes may run in. */
   readonly zones: readonly string[];
+  /**
+   * The size of each of the pool's machine types that the catalogue or the spec's `machineTypes`
+   * describes (capacity planning reads these; types neither describes are absent).
+   */
+  readonly machineFacts: Readonly<Record<string, MachineTypeFacts>>;
+}
+
+/** The facts of `types` that the catalogue or the spec describes. */
+export function describedMachineTypes(cloud: PlatformSpec['cloud'], types: readonly string[], custom: CustomMachineTypes): Record<string, MachineTypeFacts> {
+  if (cloud === 'kubernetes') return {};
+  const out: Record<string, MachineTypeFacts> = {};
+  for (const t of types) {
+    const facts = machineTypeFacts(cloud, t, custom);
+    if (facts) out[t] = facts;
+  }
+  return out;
 }
 
 export interface ClusterPlan {
@@ -80,11 +96,16 @@ export interface ClusterPlan {
   readonly nodeSubnets: readonly ZoneSubnet[];
   readonly pools: readonly NodePoolPlan[];
   readonly publicAccessCidrs: readonly string[];
+  /**
+   * Networks routed into the VPC (VPN, CI runners, a bastion) allowed to reach the private API
+   * endpoint on 443: on EKS ingress rules on the cluster security group, on GKE authorized networks.
+   */
+  readonly privateAccessCidrs: readonly string[];
   readonly autoscaler: 'cluster-autoscaler' | 'karpenter';
   /**
-   * AWS only: the small on-demand managed node group where the cluster's own controllers run (see
-   * {@link SYSTEM_POOL} and {@link needsSystemPool}). With `autoscaler: karpenter` the spec's pools
-   * become Karpenter NodePools and this is the cluster's only managed node group.
+   * The small on-demand node group (EKS) or node pool (GKE) where the cluster's own controllers run
+   * (see {@link SYSTEM_POOL} and {@link needsSystemPool}). With `autoscaler: karpenter` the spec's
+   * pools become Karpenter NodePools and this is the cluster's only managed node group.
    */
   readonly systemPool?: NodePoolPlan;
   readonly singleZoneReason?: string;
@@ -97,6 +118,8 @@ export interface NetworkPlan {
   readonly cidr: string;
   readonly natGateways: 'single' | 'per-zone';
   readonly flowLogRetentionDays: number;
+  /** AWS: interface VPC endpoints (ECR, STS, EC2) in the private subnets. */
+  readonly interfaceEndpoints: boolean;
   readonly publicSubnets: readonly ZoneSubnet[];
   /** Google Cloud: the range pod and service ranges are cut from (cloud: gcp only). */
   readonly podCidr?: string;
@@ -189,10 +212,19 @@ export function planAddresses(cidr: string, zones: readonly string[], clusters: 
  *   controller and Karpenter tolerate it out of the box, and Loom adds the toleration to every
  *   add-on it installs.
  * - Named `system`, which is why such a cluster's own pools may not use that name.
+ *
+ * On GKE the same pool (see {@link GKE_SYSTEM_POOL}) takes a Google Cloud machine type and GKE's
+ * own system-pool taint.
  */
 export const SYSTEM_POOL = {
   name: 'system',
   machineType: 'm7i.large',
+  /**
+   * With built monitoring the pool also holds Prometheus, Alertmanager and (on the monitoring
+   * cluster) Grafana — stateful, never on spot, and with Prometheus' requests of up to 4 GiB
+   * (`MONITORING_PROFILES`): `m7i.xlarge` (4 vCPU, 16 GiB).
+   */
+  monitoringMachineType: 'm7i.xlarge',
   minNodes: 2,
   maxNodes: 3,
   diskGb: 50,
@@ -200,22 +232,64 @@ export const SYSTEM_POOL = {
 } as const;
 
 /**
- * Whether an EKS cluster gets a {@link SYSTEM_POOL}: with Karpenter (which must not run on nodes it
- * manages), and with cluster-autoscaler when every pool may scale to zero (a batch cluster) — the
- * autoscaler runs inside the cluster, so with all pools at zero it would have nowhere to run and
- * nothing would ever scale up. GKE's autoscaler runs outside the cluster and needs no such group.
+ * What differs on GKE: two `e2-standard-2` (2 vCPU, 8 GiB, the cheapest general-purpose shape that
+ * holds cert-manager, Kueue, the GPU operator and GKE's kube-dns and metrics agents), and the taint
+ * GKE's managed components (kube-dns, metrics-server, konnectivity, event exporter) tolerate,
+ * `components.gke.io/gke-managed-components`, which Google's own GKE blueprints put on their system
+ * pools. Loom's add-ons tolerate it like every system-pool taint.
  */
-export function needsSystemPool(cloud: PlatformSpec['cloud'], cluster: Pick<ClusterSpec, 'autoscaler' | 'nodePools'>): boolean {
-  if (cloud !== 'aws') return false;
+export const GKE_SYSTEM_POOL = {
+  machineType: 'e2-standard-2',
+  /** With built monitoring: `e2-standard-4` (4 vCPU, 16 GiB), as on EKS. */
+  monitoringMachineType: 'e2-standard-4',
+  taint: { key: 'components.gke.io/gke-managed-components', value: 'true', effect: 'NoSchedule' },
+} as const;
+
+/**
+ * Whether a pool gets one managed node group per zone: stateful streaming pools (brokers on zonal
+ * EBS volumes) under cluster-autoscaler. A node group spanning zones lets the autoscaler grow it in
+ * a zone where the pending broker's volume is not; EKS recommends one node group per zone for
+ * EBS-backed stateful workloads, and `balance-similar-node-groups` keeps the zones even.
+ * Karpenter picks the zone from the pod's volume itself, and a single-zone pool needs no split.
+ */
+export function zonalNodeGroups(cluster: Pick<ClusterPlan, 'flavour' | 'autoscaler'>, pool: Pick<NodePoolPlan, 'name' | 'zones'>): boolean {
+  return cluster.flavour === 'streaming' && cluster.autoscaler === 'cluster-autoscaler' && pool.name !== SYSTEM_POOL.name && pool.zones.length > 1;
+}
+
+/** Whether a pool of the spec runs on spot capacity (the flavour's default unless the pool says). */
+function poolIsSpot(profile: FlavourProfile, pool: NonNullable<ClusterSpec['nodePools']>[number]): boolean {
+  return profile.spotAllowed && (pool.spot ?? (profile.spotByDefault && !pool.gpu));
+}
+
+/**
+ * Whether a cluster gets a {@link SYSTEM_POOL}.
+ *
+ * - EKS: with Karpenter (which must not run on nodes it manages), and with cluster-autoscaler when
+ *   every pool may scale to zero (a batch cluster) — the autoscaler runs inside the cluster, so
+ *   with all pools at zero it would have nowhere to run and nothing would ever scale up.
+ * - GKE: its autoscaler runs outside the cluster, but the platform's controllers (cert-manager,
+ *   Kueue, the GPU operator) run on nodes; when no pool keeps on-demand nodes (every pool is spot
+ *   or may scale to zero: a batch cluster) they would be preempted with spot nodes or have none.
+ */
+export function needsSystemPool(cloud: PlatformSpec['cloud'], cluster: Pick<ClusterSpec, 'autoscaler' | 'nodePools' | 'flavour'>): boolean {
   const pools = cluster.nodePools ?? [];
+  if (cloud === 'gcp') {
+    const profile = FLAVOUR_PROFILES[cluster.flavour];
+    return pools.length > 0 && !pools.some((p) => p.minNodes > 0 && !poolIsSpot(profile, p));
+  }
+  if (cloud !== 'aws') return false;
   return cluster.autoscaler === 'karpenter' || (pools.length > 0 && pools.every((p) => p.minNodes === 0));
 }
 
-function planSystemPool(cluster: ClusterSpec, nodeZones: readonly string[]): NodePoolPlan {
+function planSystemPool(cluster: ClusterSpec, nodeZones: readonly string[], cloud: PlatformSpec['cloud'], hostsMonitoring: boolean): NodePoolPlan {
   const p = SYSTEM_POOL;
+  const gke = cloud === 'gcp';
+  const shapes = gke ? GKE_SYSTEM_POOL : p;
+  const machineType = hostsMonitoring ? shapes.monitoringMachineType : shapes.machineType;
   return {
     name: p.name,
-    machineTypes: [p.machineType],
+    machineTypes: [machineType],
+    machineFacts: describedMachineTypes(cloud, [machineType], {}),
     minNodes: p.minNodes,
     maxNodes: p.maxNodes,
     desiredNodes: p.minNodes,
@@ -228,7 +302,7 @@ function planSystemPool(cluster: ClusterSpec, nodeZones: readonly string[]): Nod
       'loom.dev/capacity': 'on-demand',
       'loom.dev/role': 'system',
     },
-    taints: [{ ...p.taint }],
+    taints: [{ ...(gke ? GKE_SYSTEM_POOL.taint : p.taint) }],
     zones: nodeZones,
   };
 }
@@ -241,8 +315,15 @@ function planSystemPool(cluster: ClusterSpec, nodeZones: readonly string[]): Nod
  */
 export const GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL = 'gke-no-default-nvidia-gpu-device-plugin';
 
-function planPool(cluster: ClusterSpec, profile: FlavourProfile, pool: NonNullable<ClusterSpec['nodePools']>[number], nodeZones: readonly string[], cloud: PlatformSpec['cloud']): NodePoolPlan {
-  const spot = profile.spotAllowed && (pool.spot ?? (profile.spotByDefault && !pool.gpu));
+function planPool(
+  cluster: ClusterSpec,
+  profile: FlavourProfile,
+  pool: NonNullable<ClusterSpec['nodePools']>[number],
+  nodeZones: readonly string[],
+  cloud: PlatformSpec['cloud'],
+  custom: CustomMachineTypes,
+): NodePoolPlan {
+  const spot = poolIsSpot(profile, pool);
   const labels: Record<string, string> = {
     ...pool.labels,
     'loom.dev/flavour': cluster.flavour,
@@ -269,6 +350,7 @@ function planPool(cluster: ClusterSpec, profile: FlavourProfile, pool: NonNullab
     labels,
     taints,
     zones: nodeZones,
+    machineFacts: describedMachineTypes(cloud, pool.machineTypes, custom),
   };
 }
 
@@ -297,10 +379,12 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
       nodeZones,
       ...(addr ? { block: addr.block } : {}),
       nodeSubnets: addr?.nodeSubnets ?? [],
-      pools: (c.nodePools ?? []).map((p) => planPool(c, profile, p, nodeZones, spec.cloud)),
+      pools: (c.nodePools ?? []).map((p) => planPool(c, profile, p, nodeZones, spec.cloud, spec.machineTypes)),
       publicAccessCidrs: c.endpoint.publicAccessCidrs,
+      privateAccessCidrs: c.endpoint.privateAccessCidrs,
       autoscaler: c.autoscaler,
-      ...(needsSystemPool(spec.cloud, c) ? { systemPool: planSystemPool(c, nodeZones) } : {}),
+      // Built monitoring runs a Prometheus on every cluster, on the system pool where there is one.
+      ...(needsSystemPool(spec.cloud, c) ? { systemPool: planSystemPool(c, nodeZones, spec.cloud, spec.components.monitoring?.mode === 'build') } : {}),
       ...(c.singleZone ? { singleZoneReason: c.singleZone.reason } : {}),
       ...(gcpRanges?.has(c.name) ? { gcp: gcpRanges.get(c.name)! } : {}),
       spec: c,
@@ -330,6 +414,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
             cidr: network.cidr,
             natGateways: network.natGateways,
             flowLogRetentionDays: network.flowLogRetentionDays,
+            interfaceEndpoints: network.interfaceEndpoints,
             publicSubnets: addresses.publicSubnets,
             ...(spec.cloud === 'gcp' ? { podCidr: network.podCidr } : {}),
           },

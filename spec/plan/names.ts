@@ -55,14 +55,18 @@ export function awsClusterNames(platform: string, cluster: string) {
       spotInterruption: `${base}-spot`,
       rebalance: `${base}-rebalance`,
       stateChange: `${base}-state-change`,
+      capacityReservationInterruption: `${base}-reservation`,
     },
   };
 }
 
-/** Names derived for one node pool on AWS. */
-export function awsNodePoolNames(platform: string, cluster: string, pool: string) {
+/**
+ * Names derived for one node pool on AWS. With `zone`, the node group of a pool split per zone
+ * (stateful streaming pools): the pool's name plus the zone's letter, `<platform>-<cluster>-<pool>-a`.
+ */
+export function awsNodePoolNames(platform: string, cluster: string, pool: string, zone?: string) {
   const base = `${clusterResourceName(platform, cluster)}-${pool}`;
-  return { nodeGroup: base /* ≤ 63 */, launchTemplate: base /* ≤ 128 */ };
+  return { nodeGroup: zone ? `${base}-${zone.slice(-1)}` : base /* ≤ 63 */, launchTemplate: base /* ≤ 128 */ };
 }
 
 /** Limits checked by validation: derived name → maximum length. */
@@ -94,3 +98,6 @@ export function gcpNetworkNames(platform: string) {
     nodeTag: `${platform}-gke-node`,
   };
 }
+
+/** The Name tag of a cluster's node subnet in a zone (AWS); load balancers name subnets by it. */
+export const awsNodeSubnetName = (clusterResourceName: string, zone: string) => `${clusterResourceName}-${zone}`;

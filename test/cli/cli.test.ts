@@ -84,7 +84,7 @@ describe('loom validate', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toContain('acme: aws us-east-1, prod');
-    expect(stdout).toContain('cluster apps (microservice, Kubernetes 1.33) 10.0.0.0/19');
+    expect(stdout).toContain('cluster apps (microservice, Kubernetes 1.36) 10.0.0.0/19');
     expect(stdout).toContain('stacks: acme-network, acme-cluster-apps');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(`valid: ${EXAMPLE}`);
     expect(stdout.split('\n').length).toBeLessThan(25);
@@ -107,7 +107,7 @@ describe('loom validate', () => {
   it('--explain prints the spec with every default filled in', () => {
     const { code, stdout } = loom('validate', fixture('minimal-aws.yaml'), '--explain');
     expect(code).toBe(0);
-    expect(stdout).toContain('kubernetesVersion: "1.33"');
+    expect(stdout).toContain('kubernetesVersion: "1.36"');
     expect(stdout).toContain('natGateways: single');
     expect(stdout).toContain('flowLogRetentionDays: 90');
   });

@@ -8,6 +8,12 @@ import { validateSpec, type SpecIssue } from '../../spec';
 // Plain data, loosely typed on purpose: tests write invalid values into it.
 export type Spec = Record<string, any>;
 
+/**
+ * Where the fixture's EKS APIs are reached from (a VPN): without it every AWS cluster carries the
+ * "no network may reach the API" warning.
+ */
+const API_ACCESS = { privateAccessCidrs: ['10.100.0.0/16'] };
+
 /** A minimal valid AWS spec: one microservice, one streaming, one batch cluster; dev; no components. */
 export function awsSpec(overrides: Spec = {}): Spec {
   return {
@@ -16,11 +22,12 @@ export function awsSpec(overrides: Spec = {}): Spec {
     region: 'us-east-1',
     network: { cidr: '10.0.0.0/16', zones: 3 },
     clusters: [
-      { name: 'apps', flavour: 'microservice', nodePools: [{ name: 'general', machineTypes: ['m7i.large'], minNodes: 2, maxNodes: 10 }] },
-      { name: 'events', flavour: 'streaming', nodePools: [{ name: 'brokers', machineTypes: ['r7i.xlarge'], minNodes: 3, maxNodes: 6 }] },
+      { name: 'apps', flavour: 'microservice', endpoint: { ...API_ACCESS }, nodePools: [{ name: 'general', machineTypes: ['m7i.large'], minNodes: 2, maxNodes: 10 }] },
+      { name: 'events', flavour: 'streaming', endpoint: { ...API_ACCESS }, nodePools: [{ name: 'brokers', machineTypes: ['r7i.xlarge'], minNodes: 3, maxNodes: 6 }] },
       {
         name: 'training',
         flavour: 'batch',
+        endpoint: { ...API_ACCESS },
         nodePools: [
           { name: 'cpu', machineTypes: ['c7i.2xlarge'], minNodes: 0, maxNodes: 20 },
           { name: 'gpu', machineTypes: ['g5.xlarge'], minNodes: 0, maxNodes: 8, gpu: { type: 'nvidia-a10g', count: 1 } },
