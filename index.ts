@@ -1,5 +1,5 @@
 /** Loom's public surface for TypeScript authors. */
-export * from './spec';
+export * from './schema';
 export * from './constructs/core';
 export { AwsNetwork } from './constructs/network/aws-network';
 export { EksCluster } from './constructs/cluster/eks-cluster';

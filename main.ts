@@ -3,7 +3,7 @@
  * file in `LOOM_SPEC` (default: the AWS example).
  */
 import { App } from './constructs/core/cdk';
-import { loadSpecFile } from './spec/load';
+import { loadSpecFile } from './schema/load';
 import { MlPlatform } from './stacks/ml-platform';
 import { reportAndExit } from './cli/report';
 

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // The date the spec is judged against (spec/today.ts): Kubernetes support windows decide
+    // The date the spec is judged against (schema/today.ts): Kubernetes support windows decide
     // errors, warnings and EKS upgrade_policy.support_type, so tests and snapshots pin it.
     env: { LOOM_TODAY: '2026-11-30' },
     // Lets production code's lazy, per-cloud requires find the modules vitest loaded (see the file).

@@ -1,5 +1,5 @@
 /** A generated spec with many clusters, for measuring how synth scales. */
-import type { PlatformSpecInput } from '../spec/schema';
+import type { PlatformSpecInput } from '../schema/schema';
 
 /**
  * `count` clusters on AWS: mostly streaming (the smallest address block, so that 20 fit in one

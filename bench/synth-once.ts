@@ -22,7 +22,7 @@ try {
     app.synth();
   } else {
     const { synthToDirectory } = require('../cli/synth') as typeof import('../cli/synth');
-    const { validateSpec, loadSpecFile } = require('../spec/load') as typeof import('../spec/load');
+    const { validateSpec, loadSpecFile } = require('../schema/load') as typeof import('../schema/load');
     let spec;
     if (mode === 'spec') spec = loadSpecFile(arg!).spec;
     else {

@@ -8,7 +8,7 @@
  * uploaded as artifacts and written to each job's summary for review.
  */
 import { stringify } from 'yaml';
-import type { PlatformSpec } from '../spec/schema';
+import type { PlatformSpec } from '../schema/schema';
 import type { StackInfo } from './stacks';
 
 export interface GithubWorkflowOptions {

@@ -4,9 +4,9 @@
  * hostname) — as plain YAML (no anchors or aliases) that validates as it is.
  */
 import { stringify } from 'yaml';
-import { harborHostname } from '../spec/plan/components';
-import type { PlatformPlan } from '../spec/plan';
-import type { PlatformSpec } from '../spec/schema';
+import { harborHostname } from '../plan/components';
+import type { PlatformPlan } from '../plan';
+import type { PlatformSpec } from '../schema/schema';
 
 /** The spec as `loom validate --explain` prints it: derived defaults resolved from the plan. */
 export function explainedSpec(spec: PlatformSpec, plan: PlatformPlan): PlatformSpec {

@@ -2,8 +2,8 @@
  * How failures reach people: every spec problem on its own line as `<path>: <message>`, I/O and
  * syntax problems with file, line and column, and never a stack trace for a known failure.
  */
-import { SpecValidationError, formatIssues } from '../spec/issues';
-import { SpecInputError } from '../spec/load';
+import { SpecValidationError, formatIssues } from '../schema/issues';
+import { SpecInputError } from '../schema/load';
 import { PlatformValidationError, SynthRefusal } from '../constructs/core/errors';
 
 /** Exit codes of the CLI (and of the cdktf app entry). */

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../constructs/core/cdk';
-import type { PlatformSpec } from '../spec/schema';
+import type { PlatformSpec } from '../schema/schema';
 import { MlPlatform } from '../stacks/ml-platform';
 
 /** What kind of lifecycle unit a stack is, by Loom's naming. */

@@ -11,8 +11,8 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { App } from '../constructs/core/cdk';
-import type { PlatformSpec } from '../spec/schema';
-import { SpecInputError } from '../spec/load';
+import type { PlatformSpec } from '../schema/schema';
+import { SpecInputError } from '../schema/load';
 import { MlPlatform } from '../stacks/ml-platform';
 
 export interface SynthResult {

@@ -21,9 +21,9 @@ import { ExistingCluster } from '../constructs/cluster/existing-cluster';
 import { addClusterProviders } from '../constructs/kubernetes/providers';
 import { PlatformNamespace, type PodSecurity } from '../constructs/kubernetes/namespace';
 import { PriorityClasses } from '../constructs/kubernetes/priority-classes';
-import { PLATFORM_NAMESPACES, type ClusterPlan, type PlatformPlan } from '../spec/plan';
+import { PLATFORM_NAMESPACES, type ClusterPlan, type PlatformPlan } from '../plan';
 import { installAddons, type PlatformAddons } from '../constructs/addons';
-import type { Environment } from '../spec/schema';
+import type { Environment } from '../schema/schema';
 
 /** What a platform namespace is for. */
 export type NamespaceRole = 'system' | 'nodeAgents' | 'workloads';

@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import { LoomStack } from '../constructs/core/stack';
 import type { IKubernetesCluster, INetwork } from '../constructs/core/contracts';
-import type { ClusterPlan, PlatformPlan } from '../spec/plan';
+import type { ClusterPlan, PlatformPlan } from '../plan';
 import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
 import { TerraformOutput } from '../constructs/core/cdk';

@@ -4,8 +4,8 @@
  * references.
  */
 import type { Construct } from 'constructs';
-import { resolvePlan, servicesStackNeeded, type ComponentPlan, type PlatformPlan } from '../spec/plan';
-import type { ComponentName, PlatformSpec } from '../spec/schema';
+import { resolvePlan, servicesStackNeeded, type ComponentPlan, type PlatformPlan } from '../plan';
+import type { ComponentName, PlatformSpec } from '../schema/schema';
 import { SynthRefusal } from '../constructs/core/errors';
 import type { IKubernetesCluster } from '../constructs/core/contracts';
 import { NetworkStack } from './network-stack';

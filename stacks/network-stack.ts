@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import { LoomStack } from '../constructs/core/stack';
 import type { INetwork } from '../constructs/core/contracts';
-import type { PlatformPlan } from '../spec/plan';
+import type { PlatformPlan } from '../plan';
 import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
 

@@ -4,7 +4,7 @@
  * Cloud resource that takes them.
  */
 import type { Construct } from 'constructs';
-import type { PlatformPlan } from '../spec/plan';
+import type { PlatformPlan } from '../plan';
 import { PlatformValidationError } from '../constructs/core/errors';
 
 /** Adds the provider of the platform's cloud to a cloud-side stack. */

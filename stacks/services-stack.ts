@@ -12,7 +12,7 @@
 import type { Construct } from 'constructs';
 import { LoomStack } from '../constructs/core/stack';
 import { PlatformValidationError } from '../constructs/core/errors';
-import type { PlatformPlan } from '../spec/plan';
+import type { PlatformPlan } from '../plan';
 import { addCloudProvider } from './providers';
 
 export interface ServicesStackProps {

@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from '../core/cdk';
 import type { ScrapeTarget } from '../core/contracts';
-import { PLATFORM_NAMESPACES } from '../../spec/plan';
+import { PLATFORM_NAMESPACES } from '../../plan';
 import type { AddonIdentity } from '../aws/addon-roles';
 import { AddonRelease, type HelmValues } from './release';
 import { controllerPriorityClass, controllerValues, type AddonContext } from './context';

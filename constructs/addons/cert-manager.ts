@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import type { ScrapeTarget } from '../core/contracts';
-import { PLATFORM_NAMESPACES } from '../../spec/plan';
+import { PLATFORM_NAMESPACES } from '../../plan';
 import { AddonRelease, type HelmValues } from './release';
 import { controllerPriorityClass, type AddonContext } from './context';
 

@@ -5,29 +5,13 @@
  * order for brokers, fast scale-to-zero for batch.
  */
 import { Construct } from 'constructs';
-import { awsNodePoolNames, PLATFORM_NAMESPACES, zonalNodeGroups, type ClusterPlan, type FlavourProfile } from '../../spec/plan';
+import { awsNodePoolNames, PLATFORM_NAMESPACES, zonalNodeGroups, type ClusterPlan, type FlavourProfile } from '../../plan';
 import type { ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import type { AddonIdentity } from '../aws/addon-roles';
 import { AddonRelease, type HelmValues } from './release';
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../../catalog/images';
 import { controllerPriorityClass, controllerValues, type AddonContext } from './context';
-
-/**
- * The cluster-autoscaler image per Kubernetes minor: upstream supports a cluster only with the
- * autoscaler of the same minor, which the chart's default image (its own appVersion, 1.35.0 in
- * chart 9.59.0) may not be. One for every minor EKS still creates (spec/kubernetes-versions.ts;
- * a test checks). 1.31–1.34: patch releases as kops pins them; 1.35.2 and 1.36.1: the newest
- * patches of kubernetes/autoscaler releases cluster-autoscaler-1.35.x / 1.36.x seen published on
- * registry.k8s.io/autoscaling/cluster-autoscaler (1.36.1's release notes list the image).
- */
-export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
-  '1.31': 'v1.31.2',
-  '1.32': 'v1.32.7',
-  '1.33': 'v1.33.5',
-  '1.34': 'v1.34.4',
-  '1.35': 'v1.35.2',
-  '1.36': 'v1.36.1',
-};
 
 /**
  * The autoscaler's command-line flags for a flavour (the chart's free-form `extraArgs`):
@@ -115,7 +99,7 @@ export function clusterAutoscalerValues(ctx: AddonContext, props: ClusterAutosca
   const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[plan.kubernetesVersion];
   if (!tag) {
     throw new PlatformValidationError(
-      `no cluster-autoscaler image for Kubernetes ${plan.kubernetesVersion}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in constructs/addons/cluster-autoscaler.ts`,
+      `no cluster-autoscaler image for Kubernetes ${plan.kubernetesVersion}; add one to CLUSTER_AUTOSCALER_IMAGE_TAGS in catalog/images.ts`,
     );
   }
   return {

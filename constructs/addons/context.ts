@@ -8,8 +8,8 @@ import type { IKubernetesCluster } from '../core/contracts';
 import type { PlatformNamespace } from '../kubernetes/namespace';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
 import type { ITerraformDependable } from '../core/cdk';
-import type { ClusterPlan, PlatformPlan, Taint } from '../../spec/plan';
-import { GPU_TAINT } from '../../spec/plan';
+import type { ClusterPlan, PlatformPlan, Taint } from '../../plan';
+import { GPU_TAINT } from '../../plan';
 
 /** A pod toleration, as charts take it. */
 export interface Toleration {

@@ -21,7 +21,7 @@
 import { Construct } from 'constructs';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
-import { clusterHasGpus, PLATFORM_NAMESPACES } from '../../spec/plan';
+import { clusterHasGpus, PLATFORM_NAMESPACES } from '../../plan';
 import { AddonRelease, type HelmValues } from './release';
 import { GPU_TOLERATION, type AddonContext } from './context';
 

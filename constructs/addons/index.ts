@@ -25,7 +25,7 @@ import { Construct } from 'constructs';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { isAwsKubernetesCluster } from '../aws/aws-cluster';
-import { ADDON_SERVICE_ACCOUNTS, type PlatformPlan } from '../../spec/plan';
+import { ADDON_SERVICE_ACCOUNTS, type PlatformPlan } from '../../plan';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
 import { Aspects, TerraformStack } from '../core/cdk';
 import { controllerPlacement, type AddonContext, type AddonNamespaces } from './context';
@@ -38,7 +38,7 @@ import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { GpuOperator, needsGpuOperator } from './gpu-operator';
 import { Kueue } from './kueue';
 
-export * from './charts';
+export * from '../../catalog/charts';
 export * from './context';
 export * from './release';
 export * from './cert-manager';

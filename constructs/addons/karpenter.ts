@@ -4,9 +4,10 @@
  * while the controller itself runs on the cluster's small system node group. Its IAM roles,
  * interruption queue and event rules are in the cluster stack (`constructs/aws/addon-roles.ts`).
  */
+import { KARPENTER_AMI_ALIAS, KARPENTER_AMI_RELEASE } from '../../catalog/images';
 import { Construct } from 'constructs';
-import { PLATFORM_NAMESPACES, poolLimits, type FlavourProfile, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
-import type { RegionalCloud } from '../../spec/regions';
+import { PLATFORM_NAMESPACES, poolLimits, type FlavourProfile, type NodePoolPlan, type PlatformPlan } from '../../plan';
+import type { RegionalCloud } from '../../catalog/regions';
 import type { ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import type { IAwsKubernetesCluster, KarpenterAttributes } from '../aws/addon-roles';
@@ -16,28 +17,11 @@ import { GPU_RESOURCE } from './kueue';
 
 export const KARPENTER_API = { nodePool: 'karpenter.sh/v1', ec2NodeClass: 'karpenter.k8s.aws/v1' } as const;
 
-/**
- * The EKS-optimised AL2023 AMI release every pool runs, pinned: Karpenter resolves the alias
- * `al2023@<release>` per instance type and cluster version (the NVIDIA variant for GPU instances)
- * from the release's SSM parameters. With `@latest` every weekly AMI release would drift every
- * node, replacing running nodes on AWS's schedule; pinned, nodes change image only when this
- * release is bumped (a Loom change, reviewed and promoted like any other), and then within the
- * pools' disruption budgets. `kubernetesVersions` are the minors the release was built for
- * (awslabs/amazon-eks-ami release v20260714: AL2023 x86_64 standard and NVIDIA AMIs for 1.30–1.36).
- */
-export const KARPENTER_AMI_RELEASE = {
-  version: 'v20260714',
-  kubernetesVersions: ['1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'],
-} as const;
-
-/** The EC2NodeClass AMI alias of {@link KARPENTER_AMI_RELEASE}. */
-export const KARPENTER_AMI_ALIAS = `al2023@${KARPENTER_AMI_RELEASE.version}`;
-
 /** The AMI alias for a cluster's Kubernetes version, or a clear error when the pinned release has no image for it. */
 export function karpenterAmiAlias(kubernetesVersion: string): string {
   if (!(KARPENTER_AMI_RELEASE.kubernetesVersions as readonly string[]).includes(kubernetesVersion)) {
     throw new PlatformValidationError(
-      `the pinned EKS AMI release ${KARPENTER_AMI_RELEASE.version} has no AL2023 image for Kubernetes ${kubernetesVersion}; bump KARPENTER_AMI_RELEASE in constructs/addons/karpenter.ts to a release that has one`,
+      `the pinned EKS AMI release ${KARPENTER_AMI_RELEASE.version} has no AL2023 image for Kubernetes ${kubernetesVersion}; bump KARPENTER_AMI_RELEASE in catalog/images.ts to a release that has one`,
     );
   }
   return KARPENTER_AMI_ALIAS;

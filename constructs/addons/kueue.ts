@@ -6,7 +6,7 @@
  * - One `ResourceFlavor` per node pool (or, on existing clusters, per `existing.capacity` group):
  *   its node labels, plus tolerations for GPU pools, which Kueue adds to the pods it admits there.
  * - One `ClusterQueue`, `loom-batch`, with a nominal quota per flavour: `maxNodes` × the machine
- *   type's vCPUs, memory and GPUs (see `spec/plan/capacity.ts` for multi-type pools). CPU flavours
+ *   type's vCPUs, memory and GPUs (see `plan/capacity.ts` for multi-type pools). CPU flavours
  *   come first, so CPU-only work fills CPU pools before it spills onto GPU nodes; jobs of a higher
  *   priority class may preempt lower ones within the queue (`loom-batch-high` over `loom-batch-low`).
  * - A `LocalQueue` named `default` in the workloads namespace: jobs there without a
@@ -15,7 +15,7 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ScrapeTarget } from '../core/contracts';
-import { PLATFORM_NAMESPACES, queueFlavors, type QueueFlavor } from '../../spec/plan';
+import { PLATFORM_NAMESPACES, queueFlavors, type QueueFlavor } from '../../plan';
 import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmValues } from './release';
 import { controllerPriorityClass, controllerValues, tolerationFor, type AddonContext } from './context';
 

@@ -9,7 +9,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { stringify } from 'yaml';
 import { AssetType, dependable as dependableRef, Lazy, TerraformAsset, TerraformResource, TerraformStack, type IAspect, type ITerraformDependable } from '../core/cdk';
-import { CHARTS, type ChartName } from './charts';
+import { CHARTS, type ChartName } from '../../catalog/charts';
 
 /** Helm values: a plain object, rendered to YAML as written. */
 export type HelmValues = Record<string, unknown>;

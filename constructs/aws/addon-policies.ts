@@ -267,7 +267,7 @@ export interface KarpenterPolicyScope {
  * Karpenter's controller policy: the statements of the controller's managed policies in the
  * getting-started CloudFormation template of the pinned release (1.14.1: NodeLifecycle,
  * IAMIntegration, EKSIntegration, Interruption, ZonalShift, ResourceDiscovery), merged into one
- * document with the same Sids. `constructs/addons/upstream/karpenter-<version>-controller-policy.json`
+ * document with the same Sids. `catalog/upstream/karpenter-<version>-controller-policy.json`
  * keeps upstream's text, and a test compares the two statement by statement, so that a chart bump
  * without a policy update fails. EC2 writes only on resources carrying the cluster's
  * `kubernetes.io/cluster/<name>: owned` and `karpenter.sh/nodepool` tags (which Karpenter sets when

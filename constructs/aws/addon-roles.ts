@@ -17,7 +17,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { PlatformValidationError } from '../core/errors';
-import { ADDON_SERVICE_ACCOUNTS, awsClusterNames, type ClusterPlan } from '../../spec/plan';
+import { ADDON_SERVICE_ACCOUNTS, awsClusterNames, type ClusterPlan } from '../../plan';
 import { assumeRolePolicy, managedPolicy } from './iam';
 import { awsAccount } from './account';
 import {

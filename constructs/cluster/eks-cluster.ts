@@ -27,9 +27,9 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, TerraformIterator, type ITerraformDependable } from '../core/cdk';
 import type { INetwork, KubernetesConnection } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
-import { awsClusterNames, awsNodePoolNames, zonalNodeGroups, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../spec/plan';
-import { eksAddonVersions, eksSupportType, type EksAddonName } from '../../spec/kubernetes-versions';
-import { evaluationDate } from '../../spec/today';
+import { awsClusterNames, awsNodePoolNames, zonalNodeGroups, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../plan';
+import { eksAddonVersions, eksSupportType, type EksAddonName } from '../../catalog/kubernetes-versions';
+import { evaluationDate } from '../../schema/today';
 import { assumeRolePolicy, managedPolicy, serviceAccountTrustPolicy } from '../aws/iam';
 import {
   createAddonRoles,
@@ -232,7 +232,7 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
     const addonPins = eksAddonVersions(cluster.kubernetesVersion);
     if (!addonPins) {
       throw new PlatformValidationError(
-        `no EKS add-on versions for Kubernetes ${cluster.kubernetesVersion}; add them to EKS_ADDON_VERSIONS in spec/kubernetes-versions.ts`,
+        `no EKS add-on versions for Kubernetes ${cluster.kubernetesVersion}; add them to EKS_ADDON_VERSIONS in catalog/kubernetes-versions.ts`,
         this,
       );
     }

@@ -7,9 +7,9 @@
 import { Construct } from 'constructs';
 import type { IKubernetesCluster, KubernetesConnection } from '../core/contracts';
 import { attributeUnavailable, PlatformValidationError } from '../core/errors';
-import { caCertificateEncoding } from '../../spec/certificates';
-import { FLAVOUR_PROFILES, stackNames, type ClusterPlan } from '../../spec/plan';
-import { clusterSchema, type ClusterSpec, type Flavour } from '../../spec/schema';
+import { caCertificateEncoding } from '../../schema/certificates';
+import { FLAVOUR_PROFILES, stackNames, type ClusterPlan } from '../../plan';
+import { clusterSchema, type ClusterSpec, type Flavour } from '../../schema/schema';
 
 export interface ExistingClusterProps {
   /** The planned cluster; `cluster.spec.existing` says how to reach it. */

@@ -45,10 +45,10 @@ import {
   type ClusterPlan,
   type NodePoolPlan,
   type PlatformPlan,
-} from '../../spec/plan';
-import { GCP_ACCELERATOR_TYPES } from '../../spec/machine-types';
-import { gkeReleaseChannel } from '../../spec/kubernetes-versions';
-import { evaluationDate } from '../../spec/today';
+} from '../../plan';
+import { GCP_ACCELERATOR_TYPES } from '../../catalog/machine-types';
+import { gkeReleaseChannel } from '../../catalog/kubernetes-versions';
+import { evaluationDate } from '../../schema/today';
 import { gkeMonitoringConfig } from '../components/monitoring/gke';
 import { componentScope } from '../components/contract';
 import {
@@ -208,7 +208,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
         enablePrivateNodes: true,
         // No public IP endpoint unless the spec lists who may reach it; never the whole internet.
         enablePrivateEndpoint: publicCidrs.length === 0,
-        // Explicit and planned (see spec/plan/gcp.ts) rather than left to GKE, so that the
+        // Explicit and planned (see plan/gcp.ts) rather than left to GKE, so that the
         // provider's private-nodes check passes and the range is known before apply.
         masterIpv4CidrBlock: cluster.gcp.controlPlaneRange,
         // A VPN or Interconnect may attach in another region than the cluster's.
@@ -220,7 +220,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
-      // Stable in prod where the minor is on Stable; Regular otherwise (spec/kubernetes-versions.ts).
+      // Stable in prod where the minor is on Stable; Regular otherwise (catalog/kubernetes-versions.ts).
       releaseChannel: { channel: gkeReleaseChannel(cluster.kubernetesVersion, platform.environment, evaluationDate()) },
       // With a release channel GKE upgrades the control plane; this is only the floor.
       minMasterVersion: cluster.kubernetesVersion,

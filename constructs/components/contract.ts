@@ -19,11 +19,11 @@ import type { IConstruct } from 'constructs';
 import type { IKubernetesCluster } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { TerraformOutput, type ITerraformDependable } from '../core/cdk';
-import type { ComponentPlan, PlatformPlan } from '../../spec/plan';
-import type { ComponentMode, Implementation } from '../../spec/plan';
-import type { ComponentName } from '../../spec/schema';
+import type { ComponentPlan, PlatformPlan } from '../../plan';
+import type { ComponentMode, Implementation } from '../../plan';
+import type { ComponentName } from '../../schema/schema';
 
-export type { ComponentMode, Implementation } from '../../spec/plan';
+export type { ComponentMode, Implementation } from '../../plan';
 
 /** What every component contract carries. */
 export interface IPlatformComponent extends IConstruct {

@@ -11,9 +11,9 @@
 import type { Construct } from 'constructs';
 import { Release, type ReleaseSetSensitive } from '@cdktf/provider-helm/lib/release';
 import { Lazy, type ITerraformDependable } from '../core/cdk';
-import type { PinnedChart } from '../addons/charts';
+import type { PinnedChart } from '../../catalog/charts';
 import { controllerPlacement, placementValues, statefulAffinity, type Toleration } from '../addons/context';
-import type { ClusterPlan } from '../../spec/plan';
+import type { ClusterPlan } from '../../plan';
 
 /**
  * Where a component's stateful pods (databases, caches, registries, anything with a zonal volume)

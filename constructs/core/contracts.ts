@@ -4,8 +4,8 @@
  * clusters, and a component can switch between build and buy without its consumers changing.
  */
 import type { IConstruct } from 'constructs';
-import type { ClusterPlan, PlatformPlan } from '../../spec/plan';
-import type { Cloud, Flavour } from '../../spec/schema';
+import type { ClusterPlan, PlatformPlan } from '../../plan';
+import type { Cloud, Flavour } from '../../schema/schema';
 
 /** The subnets a cluster's nodes (and, on Google Cloud, pods and services) live in. */
 export interface ClusterSubnets {

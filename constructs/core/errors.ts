@@ -1,6 +1,6 @@
 /**
  * Errors raised while building constructs. Validation of the spec happens before any construct
- * is built (see `spec/`); these cover misuse of the constructs themselves and synth-time refusals.
+ * is built (see `schema/`); these cover misuse of the constructs themselves and synth-time refusals.
  */
 import type { IConstruct } from 'constructs';
 

@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { GcsBackend, LocalBackend, S3Backend, TerraformStack, type TerraformOutput } from 'cdktf';
-import type { PlatformPlan } from '../../spec/plan';
+import type { PlatformPlan } from '../../plan';
 
 export interface LoomStackProps {
   readonly plan: PlatformPlan;

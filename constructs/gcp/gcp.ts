@@ -1,5 +1,5 @@
 /** Small Google Cloud helpers shared by the GCP constructs: identities, disks, well-known ranges. */
-import type { Taint } from '../../spec/plan';
+import type { Taint } from '../../plan';
 
 /** Ranges Google's load balancer health checks come from; nodes must admit them. */
 export const GOOGLE_HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;

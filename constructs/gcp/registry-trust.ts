@@ -3,7 +3,7 @@
  * without loading the Google provider (an on-premises or AWS synth must not): whether there is
  * such trust, and how to find it on a network or a cluster. The resources are in registry-ca.ts.
  */
-import { componentMode, type PlatformPlan } from '../../spec/plan';
+import { componentMode, type PlatformPlan } from '../../plan';
 
 export interface GkeRegistryTrust {
   /** The registry's hostname, the one FQDN the CA is trusted for. */

@@ -25,7 +25,7 @@ import type { ClusterSubnets, INetwork } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { TerraformStack } from '../core/cdk';
 import { componentScope } from '../components/contract';
-import { awsNodeSubnetName, harborAddresses, type PlatformPlan } from '../../spec/plan';
+import { awsNodeSubnetName, harborAddresses, type PlatformPlan } from '../../plan';
 
 /**
  * Interface endpoints created with `network.interfaceEndpoints`: what private nodes call most

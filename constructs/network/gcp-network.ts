@@ -14,7 +14,7 @@ import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat'
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import type { ClusterSubnets, INetwork } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
-import { gcpClusterNames, gcpNetworkNames, type PlatformPlan } from '../../spec/plan';
+import { gcpClusterNames, gcpNetworkNames, type PlatformPlan } from '../../plan';
 import { GOOGLE_HEALTH_CHECK_RANGES } from '../gcp/gcp';
 import { TerraformStack } from '../core/cdk';
 import { componentScope } from '../components/contract';

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHARTS } from '../../constructs/addons/charts';
+import { CHARTS } from '../../catalog/charts';
 import { customResourceErrors, loomResourcesValuesErrors, sharedDir, unknownValuesKeys, valuesSchemaErrors } from '../helpers/charts';
 import { specFrom, specFromFile, synthSpec, type Synthesized } from '../helpers/synth';
 import { awsSpec } from '../aws/fixtures';

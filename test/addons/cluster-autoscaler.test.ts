@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterAutoscalerArgs } from '../../constructs/addons';
 import { clusterAutoscalerPolicy } from '../../constructs/aws/addon-policies';
-import { FLAVOUR_PROFILES } from '../../spec/plan';
+import { FLAVOUR_PROFILES } from '../../plan';
 import { findResource, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { awsSpec } from '../aws/fixtures';
 import { release, remoteRef } from './fixtures';

@@ -3,7 +3,7 @@
  * the values of Loom's resources-chart releases) by kind.
  */
 import { parse } from 'yaml';
-import { CHARTS, type PinnedChart } from '../../constructs/addons/charts';
+import { CHARTS, type PinnedChart } from '../../catalog/charts';
 import { resources, type StackJson } from '../helpers/synth';
 
 /** A helm_release as synthesized, with its values parsed back from YAML. */

@@ -3,7 +3,7 @@
  * the EKS NVIDIA AMI or GKE's installer), tolerating the GPU taint, among the node agents.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL } from '../../spec/plan';
+import { GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL } from '../../plan';
 import { findResource, synthSpec, type Synthesized } from '../helpers/synth';
 import { gcpPlatformSpec } from '../helpers/gcp';
 import { awsSpec } from '../aws/fixtures';

@@ -5,8 +5,8 @@
  * spec and the flavour's disruption profile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MACHINE_TYPES } from '../../spec/machine-types';
-import { FLAVOUR_PROFILES } from '../../spec/plan';
+import { MACHINE_TYPES } from '../../catalog/machine-types';
+import { FLAVOUR_PROFILES } from '../../plan';
 import { findResource, findResources, resources, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { awsSpec } from '../aws/fixtures';
 import { karpenterAmiAlias, karpenterDisruptionOf } from '../../constructs/addons/karpenter';

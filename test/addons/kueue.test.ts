@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUEUE_DEFAULT_CONTROLLER_CONFIG } from '../../constructs/addons';
-import { MACHINE_TYPES } from '../../spec/machine-types';
+import { MACHINE_TYPES } from '../../catalog/machine-types';
 import { chartDefaults } from '../helpers/charts';
 import { synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { gcpPlatformSpec } from '../helpers/gcp';

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specFrom, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { platformSpec } from '../components/fixtures';
-import { resolvePlan } from '../../spec/plan';
+import { resolvePlan } from '../../plan';
 import { controllerPlacement, statefulAffinity } from '../../constructs/addons/context';
 import { statefulPlacement } from '../../constructs/components/helm';
 import { release, releases } from './fixtures';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { App } from '../../constructs/core/cdk';
-import { CHARTS, type ChartName } from '../../constructs/addons/charts';
+import { CHARTS, type ChartName } from '../../catalog/charts';
 import { MlPlatform } from '../../stacks/ml-platform';
 import { chartDefaults, unknownValuesKeys } from '../helpers/charts';
 import { specFrom, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';

@@ -4,9 +4,9 @@
  * describe an existing cluster's metrics-server, GPUs and capacity, and the plan's system pool.
  */
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../../spec/load';
-import { MACHINE_TYPES, notInCatalogueMessage, requireMachineTypeFacts, UnknownMachineTypeError } from '../../spec/machine-types';
-import { poolFloor, poolLimits, queueFlavors, resolvePlan, SYSTEM_POOL } from '../../spec/plan';
+import { validateSpec } from '../../schema/load';
+import { MACHINE_TYPES, notInCatalogueMessage, requireMachineTypeFacts, UnknownMachineTypeError } from '../../catalog/machine-types';
+import { poolFloor, poolLimits, queueFlavors, resolvePlan, SYSTEM_POOL } from '../../plan';
 import { specFrom } from '../helpers/synth';
 import { gcpPlatformSpec } from '../helpers/gcp';
 import { awsSpec } from '../aws/fixtures';

@@ -45,7 +45,7 @@ describe('private API access (endpoint.privateAccessCidrs)', () => {
   });
 
   it('carries the CIDRs in the plan for every cloud to use', async () => {
-    const { resolvePlan } = await import('../../spec/plan');
+    const { resolvePlan } = await import('../../plan');
     const { specFrom } = await import('../helpers/synth');
     const spec = awsSpec();
     spec.clusters[1].endpoint = { privateAccessCidrs: ['10.100.0.0/16'] };

@@ -1,7 +1,7 @@
 /**
  * M4: Karpenter's controller policy and interruption rules against upstream's, for the pinned
  * chart. The ground truth is upstream's getting-started CloudFormation template of the release
- * (constructs/addons/upstream/karpenter-<version>-controller-policy.json, see its README); its
+ * (catalog/upstream/karpenter-<version>-controller-policy.json, see its README); its
  * `!Sub` parameters are resolved the way Loom resolves them (account and partition from the
  * stack's data sources, region from the plan, the cluster, node role and queue from their
  * resources), then every statement is compared with Loom's by Sid.
@@ -9,11 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHARTS } from '../../constructs/addons/charts';
+import { CHARTS } from '../../catalog/charts';
 import { findResource, findResources, resources, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { awsSpec } from './fixtures';
 
-const UPSTREAM_DIR = join(__dirname, '..', '..', 'constructs', 'addons', 'upstream');
+const UPSTREAM_DIR = join(__dirname, '..', '..', 'catalog', 'upstream');
 const upstreamFile = (version: string) => join(UPSTREAM_DIR, `karpenter-${version}-controller-policy.json`);
 
 interface Statement {

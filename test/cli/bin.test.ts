@@ -24,7 +24,7 @@ describe.skipIf(!built)('bin/loom.js', () => {
 
   it('exits 2 for a missing file and 1 for an invalid spec', () => {
     expect(loom('validate', 'no-such-platform.yaml').status).toBe(2);
-    const invalid = loom('validate', 'test/spec/fixtures/invalid-rules.yaml');
+    const invalid = loom('validate', 'test/schema/fixtures/invalid-rules.yaml');
     expect(invalid.status).toBe(1);
     expect(invalid.stderr).toMatch(/^[a-z][\w.[\]]*: /m);
   });

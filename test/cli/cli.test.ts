@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/main';
-import { COMPONENTS, componentCluster, platformSchema, type ComponentName } from '../../spec';
+import { COMPONENTS, componentCluster, platformSchema, type ComponentName } from '../../schema';
 import { parse } from 'yaml';
 import { SYNTHESIZED_COMPONENTS } from '../../stacks/ml-platform';
 
-const FIXTURES = 'test/spec/fixtures';
+const FIXTURES = 'test/schema/fixtures';
 const fixture = (name: string) => join(FIXTURES, name);
 const EXAMPLE = 'examples/aws-platform.yaml';
 

@@ -6,7 +6,7 @@
  * otherwise be ignored by Helm without a word.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHARTS } from '../../constructs/addons/charts';
+import { CHARTS } from '../../catalog/charts';
 import { unknownValuesKeys } from '../helpers/charts';
 import { cleanupSynths, releases, synthPlatform, valuesOf, type Cloud, type Modes } from './fixtures';
 

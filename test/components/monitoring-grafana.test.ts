@@ -4,9 +4,9 @@
  * association, or SAML admin role values), and the spec rules catch a half-configured sign-in.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { grafanaOptions } from '../../spec/plan';
+import { grafanaOptions } from '../../plan';
 import { findResource, findResources, synthSpec, type Synthesized } from '../helpers/synth';
-import { awsSpec, errorsAt, gcpSpec, valid } from '../spec/fixtures';
+import { awsSpec, errorsAt, gcpSpec, valid } from '../schema/fixtures';
 import { platformSpec } from './fixtures';
 import { describeSkip, terraformEnv, terraformValidate } from '../helpers/terraform';
 

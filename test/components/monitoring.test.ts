@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MONITORING_PROFILES } from '../../spec/plan';
+import { MONITORING_PROFILES } from '../../plan';
 import { GKE_KUBE_STATE_METRICS, GKE_NODE_METRICS } from '../../constructs/components/monitoring';
 import { findResource, findResources, resources, synthSpec } from '../helpers/synth';
 import { cleanupSynths, platformSpec, releases, resourcesUnder, synthPlatform, valuesOf } from './fixtures';

@@ -11,11 +11,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reservedLoadBalancerAddress } from '../../spec/plan/addresses';
+import { reservedLoadBalancerAddress } from '../../plan/addresses';
 import { assertS3Credentials, harborValues } from '../../constructs/components/registry/build';
 import { containerdHostsToml } from '../../constructs/components/registry/trust';
 import { harborSetupScript } from '../../constructs/components/registry/pull-access';
-import { resolvePlan } from '../../spec/plan';
+import { resolvePlan } from '../../plan';
 import { findResource, findResources, specFrom, synthSpec, type StackJson } from '../helpers/synth';
 import { cleanupSynths, parseInterpolatedJson, platformSpec, releases, synthPlatform, valuesOf } from './fixtures';
 

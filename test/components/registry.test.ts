@@ -4,7 +4,7 @@
  * cluster's nodes.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { REGISTRY_PROFILES } from '../../spec/plan';
+import { REGISTRY_PROFILES } from '../../plan';
 import { findResource, findResources } from '../helpers/synth';
 import { cleanupSynths, parseInterpolatedJson, releases, resourcesUnder, synthPlatform, valuesOf } from './fixtures';
 

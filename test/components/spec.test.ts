@@ -11,8 +11,8 @@ import {
   REGISTRY_PROFILES,
   registryOptions,
   resolvePlan,
-} from '../../spec/plan';
-import { awsSpec, errorsAt, gcpSpec, issue, k8sSpec, onlyError, valid } from '../spec/fixtures';
+} from '../../plan';
+import { awsSpec, errorsAt, gcpSpec, issue, k8sSpec, onlyError, valid } from '../schema/fixtures';
 
 describe('components.registry options', () => {
   it('defaults to the repositories images and models, and Harbor at harbor.<name>.internal', () => {

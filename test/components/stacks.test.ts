@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdk';
 import { MlPlatform, SYNTHESIZED_COMPONENTS } from '../../stacks/ml-platform';
 import { ServicesStack } from '../../stacks/services-stack';
-import { resolvePlan, servicesStackNeeded } from '../../spec/plan';
-import { COMPONENTS } from '../../spec/schema';
+import { resolvePlan, servicesStackNeeded } from '../../plan';
+import { COMPONENTS } from '../../schema/schema';
 import { specFrom } from '../helpers/synth';
 import { allResources, cleanupSynths, platformSpec, synthPlatform, typesOf, type Cloud, type Modes } from './fixtures';
 

@@ -5,8 +5,8 @@
  * secrets — and so must the address plan.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePlan, type PlatformPlan } from '../../spec/plan';
-import { contains, parseCidr } from '../../spec/plan/addresses';
+import { resolvePlan, type PlatformPlan } from '../../plan';
+import { contains, parseCidr } from '../../plan/addresses';
 import { findResource, findResources, specFrom, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { GCP_PROJECT, GCP_PROJECT_NUMBER, resolveCrossStack } from '../helpers/gcp';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findResource, findResources, providerNames, resources, synthSpec, type Synthesized } from '../helpers/synth';
 import { GCP_PROJECT, gcpPlatformSpec } from '../helpers/gcp';
-import { resolvePlan } from '../../spec/plan';
-import { contains, overlaps, parseCidr } from '../../spec/plan/addresses';
+import { resolvePlan } from '../../plan';
+import { contains, overlaps, parseCidr } from '../../plan/addresses';
 import { specFrom } from '../helpers/synth';
 
 describe('GcpNetwork', () => {

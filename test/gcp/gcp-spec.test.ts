@@ -3,10 +3,10 @@
  * express, zones, names) and the Google Cloud part of the plan (secondary and control-plane ranges).
  */
 import { describe, expect, it } from 'vitest';
-import { platformSchema, resolvePlan, validateSpec, type SpecIssue } from '../../spec';
-import { contains, overlaps, parseCidr } from '../../spec/plan/addresses';
-import { gkeNodeCapacity, planGcpRanges } from '../../spec/plan';
-import { parseSpecText } from '../../spec/load';
+import { platformSchema, resolvePlan, validateSpec, type SpecIssue } from '../../schema';
+import { contains, overlaps, parseCidr } from '../../plan/addresses';
+import { gkeNodeCapacity, planGcpRanges } from '../../plan';
+import { parseSpecText } from '../../schema/load';
 import { GCP_PROJECT_NUMBER, gcpPlatformSpec } from '../helpers/gcp';
 
 type Spec = Record<string, any>;

@@ -6,8 +6,8 @@ import { App, TerraformOutput, TerraformStack } from '../../constructs/core/cdk'
 import { GkeCluster } from '../../constructs/cluster/gke-cluster';
 import { GcpNetwork } from '../../constructs/network/gcp-network';
 import { MlPlatform } from '../../stacks/ml-platform';
-import { resolvePlan } from '../../spec/plan';
-import { contains, overlaps, parseCidr } from '../../spec/plan/addresses';
+import { resolvePlan } from '../../plan';
+import { contains, overlaps, parseCidr } from '../../plan/addresses';
 import { findResource, findResources, readStacks, resources, specFrom, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 import { GCP_PROJECT, GCP_PROJECT_NUMBER, gcpPlatformSpec, resolveCrossStack } from '../helpers/gcp';
 
@@ -134,7 +134,7 @@ describe('GkeCluster', () => {
     });
 
     it('follows the STABLE release channel in prod where the minor is on Stable, REGULAR elsewhere, from the spec version up', () => {
-      // 1.36 is not confirmed on GKE's Stable channel (spec/kubernetes-versions.ts): Regular, even in prod.
+      // 1.36 is not confirmed on GKE's Stable channel (catalog/kubernetes-versions.ts): Regular, even in prod.
       expect(cluster('apps')).toMatchObject({ release_channel: { channel: 'REGULAR' }, min_master_version: '1.36' });
       const stable = gcpPlatformSpec();
       stable.clusters[0].kubernetesVersion = '1.35';

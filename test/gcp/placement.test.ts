@@ -5,7 +5,7 @@
  * class), not from a hand-kept list, so a new resource type is checked the day it is added.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePlan, type PlatformPlan } from '../../spec/plan';
+import { resolvePlan, type PlatformPlan } from '../../plan';
 import { specFrom, synthSpec, type Synthesized } from '../helpers/synth';
 import { GCP_PROJECT, gcpPlatformSpec, googleResources, hasNestedBlock, placementArgumentsOf, type PlacementArgument } from '../helpers/gcp';
 

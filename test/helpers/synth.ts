@@ -6,10 +6,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthToDirectory } from '../../cli/synth';
-import { validateSpec } from '../../spec/load';
-import { parseSpecText } from '../../spec/load';
-import type { PlatformSpec } from '../../spec/schema';
-import { formatIssues } from '../../spec/issues';
+import { validateSpec } from '../../schema/load';
+import { parseSpecText } from '../../schema/load';
+import type { PlatformSpec } from '../../schema/schema';
+import { formatIssues } from '../../schema/issues';
 
 /** A synthesized stack's Terraform JSON. */
 export type StackJson = {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdk';
-import { FLAVOUR_PROFILES, resolvePlan } from '../../spec/plan';
+import { FLAVOUR_PROFILES, resolvePlan } from '../../plan';
 import { AddonsStack } from '../../stacks/addons-stack';
 import { MlPlatform } from '../../stacks/ml-platform';
 import { findResource, findResources, specFrom, specFromFile, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';

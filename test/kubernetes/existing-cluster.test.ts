@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdk';
 import { ExistingCluster } from '../../constructs/cluster/existing-cluster';
-import { resolvePlan } from '../../spec/plan';
+import { resolvePlan } from '../../plan';
 import { AddonsStack } from '../../stacks/addons-stack';
 import { readStacks, specFrom, synthSpec, type Synthesized } from '../helpers/synth';
 import { CA_BASE64, CA_PEM, OIDC_EXEC, onpremSpec, providerConfig } from './fixtures';

@@ -1,10 +1,10 @@
 /**
  * The spec rules for existing clusters and on-premises state that came with `cloud: kubernetes`
- * synthesis (the rest of cloud: kubernetes validation is covered in test/spec).
+ * synthesis (the rest of cloud: kubernetes validation is covered in test/schema).
  */
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../../spec/load';
-import { caCertificateEncoding } from '../../spec/certificates';
+import { validateSpec } from '../../schema/load';
+import { caCertificateEncoding } from '../../schema/certificates';
 import { CA_BASE64, CA_PEM, OIDC_EXEC, onpremSpec } from './fixtures';
 
 function errors(spec: unknown) {

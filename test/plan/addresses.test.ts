@@ -15,10 +15,10 @@ import {
   type ClusterSpec,
   type Flavour,
   type PlatformSpec,
-} from '../../spec';
-import { contains, formatCidr, overlaps, parseCidr, PUBLIC_BLOCK_PREFIX, SLOT_BITS, subdivide, type Cidr } from '../../spec/plan/addresses';
-import { defaultZones } from '../../spec/regions';
-import { awsSpec, errorsOf, gcpSpec, issue, onlyError, valid, type Spec } from '../spec/fixtures';
+} from '../../schema';
+import { contains, formatCidr, overlaps, parseCidr, PUBLIC_BLOCK_PREFIX, SLOT_BITS, subdivide, type Cidr } from '../../plan/addresses';
+import { defaultZones } from '../../catalog/regions';
+import { awsSpec, errorsOf, gcpSpec, issue, onlyError, valid, type Spec } from '../schema/fixtures';
 
 type Clusters = readonly Pick<ClusterSpec, 'name' | 'flavour'>[];
 type Addresses = ReturnType<typeof planAddresses>;

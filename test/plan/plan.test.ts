@@ -3,8 +3,8 @@
  * single-zone clusters, names.
  */
 import { describe, expect, it } from 'vitest';
-import { GPU_TAINT, resolvePlan } from '../../spec';
-import { awsSpec, valid, type Spec } from '../spec/fixtures';
+import { GPU_TAINT, resolvePlan } from '../../schema';
+import { awsSpec, valid, type Spec } from '../schema/fixtures';
 
 const planOf = (spec: Spec) => resolvePlan(valid(spec).spec);
 

@@ -3,8 +3,8 @@
  * includes Prometheus, so the pool gets the larger shape, and Prometheus asks for what it uses.
  */
 import { describe, expect, it } from 'vitest';
-import { MACHINE_TYPES } from '../../spec/machine-types';
-import { MONITORING_PROFILES, resolvePlan, SYSTEM_POOL, GKE_SYSTEM_POOL } from '../../spec/plan';
+import { MACHINE_TYPES } from '../../catalog/machine-types';
+import { MONITORING_PROFILES, resolvePlan, SYSTEM_POOL, GKE_SYSTEM_POOL } from '../../plan';
 import { specFrom } from '../helpers/synth';
 import { awsSpec } from '../aws/fixtures';
 import { gcpPlatformSpec } from '../helpers/gcp';

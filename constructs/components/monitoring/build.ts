@@ -22,9 +22,9 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { IKubernetesCluster } from '../../core/contracts';
-import { CHARTS } from '../../addons/charts';
+import { CHARTS } from '../../../catalog/charts';
 import { controllerPlacement, placementValues, statefulAffinity } from '../../addons/context';
-import { MONITORING_PROFILES, monitoringRetentionSize, PLATFORM_NAMESPACES, type PlatformPlan } from '../../../spec/plan';
+import { MONITORING_PROFILES, monitoringRetentionSize, PLATFORM_NAMESPACES, type PlatformPlan } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
 import { assertMonitored, CLUSTER_LABEL, ScrapeTargets, type IMonitoring, type RemoteWriteTarget, type ScrapeTarget } from './contract';

@@ -21,7 +21,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import type { IKubernetesCluster } from '../../core/contracts';
 import type { ITerraformDependable } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
-import { PLATFORM_NAMESPACES } from '../../../spec/plan';
+import { PLATFORM_NAMESPACES } from '../../../plan';
 import { CustomResources, type CustomResourceManifest } from '../../addons/release';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
 import { gkeClusterOf } from '../clusters';

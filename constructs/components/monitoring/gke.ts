@@ -8,8 +8,8 @@
  *
  * A pure function of the plan, so the cluster stack and the tests agree on it.
  */
-import type { PlatformPlan } from '../../../spec/plan';
-import { componentMode } from '../../../spec/plan';
+import type { PlatformPlan } from '../../../plan';
+import { componentMode } from '../../../plan';
 
 /** Control-plane metrics, the GKE counterpart of the apiserver/scheduler/controller-manager jobs. */
 export const GKE_CONTROL_PLANE_METRICS = ['APISERVER', 'SCHEDULER', 'CONTROLLER_MANAGER'] as const;

@@ -17,7 +17,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { awsAccount } from '../../aws/account';
 import { keyPolicy } from '../../aws/kms';
-import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../spec/plan';
+import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
 import { componentOutput, componentTags, servicesScope, type ComponentProps } from '../contract';
 import { eksClusterOf } from '../clusters';
 import { repositoryUrlOf, type IRegistry } from './contract';

@@ -12,7 +12,7 @@ import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { serviceAccountMember } from '../../gcp/gcp';
-import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../spec/plan';
+import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
 import { componentLabels, componentOutput, servicesScope, type ComponentProps } from '../contract';
 import { gkeClusterOf } from '../clusters';
 import { repositoryUrlOf, type IRegistry } from './contract';

@@ -22,7 +22,7 @@
 import { Construct } from 'constructs';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
-import { harborAddresses, type HarborAddress, type PlatformPlan } from '../../../spec/plan';
+import { harborAddresses, type HarborAddress, type PlatformPlan } from '../../../plan';
 import { componentLabels, componentTags } from '../contract';
 import { eksClusterOf, gkeClusterOf } from '../clusters';
 

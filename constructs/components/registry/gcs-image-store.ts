@@ -6,7 +6,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { PlatformValidationError } from '../../core/errors';
 import { serviceAccountMember } from '../../gcp/gcp';
-import { registryNames } from '../../../spec/plan';
+import { registryNames } from '../../../plan';
 import { componentLabels } from '../contract';
 import { gkeClusterOf } from '../clusters';
 import { HARBOR_REGISTRY_SERVICE_ACCOUNT, type CloudImageStoreProps, type HarborImageStore } from './image-store';

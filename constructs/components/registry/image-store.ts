@@ -13,7 +13,7 @@
  * Each cloud's store is in its own module (`s3-image-store.ts`, `gcs-image-store.ts`).
  */
 import type { IKubernetesCluster } from '../../core/contracts';
-import type { PlatformPlan } from '../../../spec/plan';
+import type { PlatformPlan } from '../../../plan';
 
 /** The Kubernetes service account Harbor's registry runs as, where it needs a cloud identity. */
 export const HARBOR_REGISTRY_SERVICE_ACCOUNT = 'harbor-registry';

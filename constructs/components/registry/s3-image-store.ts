@@ -28,7 +28,7 @@ import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
 import { awsAccount } from '../../aws/account';
 import { keyPolicy } from '../../aws/kms';
-import { registryNames } from '../../../spec/plan';
+import { registryNames } from '../../../plan';
 import { componentTags } from '../contract';
 import { eksClusterOf } from '../clusters';
 import { HARBOR_IMAGE_STORE_SECRET, type CloudImageStoreProps, type HarborImageStore, type S3Credentials } from './image-store';

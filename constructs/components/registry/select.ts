@@ -2,7 +2,7 @@
  * Chooses the registry implementation for the plan's mode and cloud. Implementations are loaded
  * only when chosen, so that a synth loads one cloud's provider classes, not every cloud's.
  */
-import { implementationOf } from '../../../spec/plan';
+import { implementationOf } from '../../../plan';
 import { PlatformValidationError } from '../../core/errors';
 import type { ComponentProps } from '../contract';
 import type { IRegistry } from './contract';

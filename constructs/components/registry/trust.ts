@@ -26,7 +26,7 @@ import type { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import type { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { Fn } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
-import type { PlatformPlan } from '../../../spec/plan';
+import type { PlatformPlan } from '../../../plan';
 import { componentTags, type IClusterAddons } from '../contract';
 import { createPlatformCa, ensureTlsProvider, loadTls, type CaPem } from './ca';
 

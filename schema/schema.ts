@@ -5,8 +5,8 @@
  * `rules.ts` and run once the shape is known to be right.
  */
 import { z } from 'zod';
-import { ARCHITECTURES, GPU_TYPES } from './machine-types';
-import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes-versions';
+import { ARCHITECTURES, GPU_TYPES } from '../catalog/machine-types';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../catalog/kubernetes-versions';
 
 /** A lowercase RFC 1123 DNS label. */
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -220,7 +220,7 @@ export const clusterSchema = z.strictObject({
   name: dnsLabel(30),
   flavour: z.enum(FLAVOURS),
   // Every minor the catalogue has dates for, so that one past its end of support gets the rules'
-  // dated rejection (spec/kubernetes-versions.ts) rather than a bare enum error.
+  // dated rejection (catalog/kubernetes-versions.ts) rather than a bare enum error.
   kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
   nodePools: z.array(nodePoolSchema).optional(),
   existing: existingClusterSchema.optional(),
@@ -358,7 +358,7 @@ export const policiesSchema = z
   .default({ packs: ['baseline'], exceptions: [] });
 
 /**
- * A machine type the catalogue (spec/machine-types.ts) does not list, described by the spec: what
+ * A machine type the catalogue (catalog/machine-types.ts) does not list, described by the spec: what
  * Kueue's quotas, Karpenter's limits and the shape checks need to know about it.
  */
 export const machineTypeSpecSchema = z.strictObject({

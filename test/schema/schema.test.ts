@@ -3,7 +3,7 @@
  * did-you-mean, types, integers and bounds, enums, label keys, policy exceptions.
  */
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../../spec';
+import { validateSpec } from '../../schema';
 import { awsSpec, errorsOf, gcpSpec, issue, onlyError, valid } from './fixtures';
 
 describe('fixtures', () => {

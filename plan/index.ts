@@ -2,10 +2,10 @@
  * The resolved plan: everything the stacks need, computed from a validated spec in pure
  * TypeScript (no cdktf), so it can be unit-tested and reasoned about on its own.
  */
-import type { ClusterSpec, ComponentName, Flavour, PlatformSpec, StateSpec } from '../schema';
-import { COMPONENTS, networkSchema } from '../schema';
-import { defaultZones, type RegionalCloud } from '../regions';
-import { machineTypeFacts, type CustomMachineTypes, type GpuType, type MachineTypeFacts } from '../machine-types';
+import type { ClusterSpec, ComponentName, Flavour, PlatformSpec, StateSpec } from '../schema/schema';
+import { COMPONENTS, networkSchema } from '../schema/schema';
+import { defaultZones, type RegionalCloud } from '../catalog/regions';
+import { machineTypeFacts, type CustomMachineTypes, type GpuType, type MachineTypeFacts } from '../catalog/machine-types';
 import { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
 import {
   formatCidr,

@@ -3,7 +3,7 @@
  * batch cluster in provisioning, network design and autoscaling. Constructs read these facts;
  * they never switch on the flavour name themselves.
  */
-import type { Flavour } from '../schema';
+import type { Flavour } from '../schema/schema';
 
 export interface FlavourProfile {
   readonly flavour: Flavour;

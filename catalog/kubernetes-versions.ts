@@ -4,7 +4,7 @@
  * pins), the summary and the README read it from here.
  *
  * Dated and true as of {@link CATALOGUE_AS_OF}. Whether a version is offered is computed from the
- * dates and the evaluation date (spec/today.ts: today, or `LOOM_TODAY`), so the table does not go
+ * dates and the evaluation date (schema/today.ts: today, or `LOOM_TODAY`), so the table does not go
  * stale silently: a version past its end of support is rejected with the date it ended. A new
  * minor has to be added by hand, with its add-on pins and cluster-autoscaler image.
  *
@@ -27,7 +27,7 @@
  * here, GKE had it on the Rapid channel only in the last schedule seen, and cert-manager 1.21 —
  * pinned by Loom — supports Kubernetes up to 1.36).
  */
-import { daysBetween } from './today';
+import { daysBetween } from '../schema/today';
 
 /** The date the table below was last checked against the cloud calendars. */
 export const CATALOGUE_AS_OF = '2026-11-30';
@@ -224,7 +224,7 @@ export function newestInStandardSupport(clouds: readonly ManagedCloud[], today: 
  * EKS upgrades it at the end of standard support instead, which the rules warn about.
  */
 export function eksSupportType(version: string, today: IsoDate): 'STANDARD' | 'EXTENDED' {
-  if (!isKubernetesVersion(version)) throw new Error(`Kubernetes ${version} is not in spec/kubernetes-versions.ts`);
+  if (!isKubernetesVersion(version)) throw new Error(`Kubernetes ${version} is not in catalog/kubernetes-versions.ts`);
   return supportStatus('aws', version, today).status === 'extended' ? 'EXTENDED' : 'STANDARD';
 }
 
@@ -274,7 +274,7 @@ export function kubernetesVersionVerdict(cloud: Cloud, version: KubernetesVersio
   }
   const name = CLOUD_NAME[cloud];
   const newest = newestInStandardSupport([cloud], today);
-  const fix = newest ? `use ${newest} (newest in standard support)` : 'use a newer version (update spec/kubernetes-versions.ts)';
+  const fix = newest ? `use ${newest} (newest in standard support)` : 'use a newer version (update catalog/kubernetes-versions.ts)';
   const status = supportStatus(cloud, version, today);
   switch (status.status) {
     case 'not-released':

@@ -25,7 +25,7 @@ import {
   type Cidr,
 } from './addresses';
 import { FLAVOUR_PROFILES } from './flavours';
-import type { Flavour } from '../schema';
+import type { Flavour } from '../schema/schema';
 
 /** Pods per node Loom configures on GKE (GKE's default and maximum for Standard clusters). */
 export const GKE_MAX_PODS_PER_NODE = 110;

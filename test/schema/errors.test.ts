@@ -16,7 +16,7 @@ import {
   SpecInputError,
   SpecValidationError,
   validateSpec,
-} from '../../spec';
+} from '../../schema';
 import { awsSpec, errorsOf, lines, valid } from './fixtures';
 
 describe('many errors at once', () => {

@@ -1,7 +1,7 @@
 /** Did-you-mean only where an edit is likely a typo or an abbreviation. */
 import { describe, expect, it } from 'vitest';
-import { closest } from '../../spec/issues';
-import { validateSpec } from '../../spec/load';
+import { closest } from '../../schema/issues';
+import { validateSpec } from '../../schema/load';
 
 describe('closest', () => {
   it.each([

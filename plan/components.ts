@@ -3,8 +3,8 @@
  * gets (mode × cloud), whether it has cloud-side resources (and so whether the platform needs a
  * `<name>-services` stack), how it is sized per environment, and the names it derives.
  */
-import type { Cloud, ComponentName, Environment, PlatformSpec } from '../schema';
-import { grafanaSchema, registryComponentSchema, type GrafanaSpec } from '../schema';
+import type { Cloud, ComponentName, Environment, PlatformSpec } from '../schema/schema';
+import { grafanaSchema, registryComponentSchema, type GrafanaSpec } from '../schema/schema';
 import type { PlatformPlan } from './index';
 import { reservedLoadBalancerAddress, type ReservedAddress } from './addresses';
 import { awsNodeSubnetName } from './names';

@@ -5,7 +5,7 @@
 import ipaddr from 'ipaddr.js';
 import { networkSchema, type PlatformSpec } from './schema';
 import { didYouMean, type SpecIssue } from './issues';
-import { isRegionOf, regionsOf, zoneCount, type RegionalCloud } from './regions';
+import { isRegionOf, regionsOf, zoneCount, type RegionalCloud } from '../catalog/regions';
 import {
   familiesForGpu,
   isGpuMachineType,
@@ -15,8 +15,8 @@ import {
   architectureOf,
   machineTypeFacts,
   notInCatalogueMessage,
-} from './machine-types';
-import { kubernetesVersionVerdict } from './kubernetes-versions';
+} from '../catalog/machine-types';
+import { kubernetesVersionVerdict } from '../catalog/kubernetes-versions';
 import { evaluationDate } from './today';
 import { caCertificateEncoding } from './certificates';
 import {
@@ -33,8 +33,8 @@ import {
   SYSTEM_POOL,
   planAddresses,
   platformZones,
-} from './plan';
-import { formatCidr, parseCidr } from './plan/addresses';
+} from '../plan';
+import { formatCidr, parseCidr } from '../plan/addresses';
 import { checkGcpRules } from './gcp-rules';
 
 export interface RuleResult {
@@ -135,7 +135,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
     if (seenClusters.has(lower)) err(`${at}.name`, `'${c.name}' is already used by clusters[${seenClusters.get(lower)}]; cluster names must be unique`);
     else seenClusters.set(lower, ci);
 
-    // Judged against the cloud's calendar on the evaluation date (spec/kubernetes-versions.ts).
+    // Judged against the cloud's calendar on the evaluation date (catalog/kubernetes-versions.ts).
     const versionVerdict = kubernetesVersionVerdict(cloud, c.kubernetesVersion, today);
     versionVerdict.errors.forEach((m) => err(`${at}.kubernetesVersion`, m));
     versionVerdict.warnings.forEach((m) => warn(`${at}.kubernetesVersion`, m));
@@ -261,7 +261,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       if (p.gpu && !profile.gpuAllowed) err(`${pat}.gpu`, `${c.flavour} clusters take no GPU pools; put GPU pools on a batch or microservice cluster`);
       if (cloud === 'aws') {
         // Streaming pools under cluster-autoscaler get one node group per zone, named with the
-        // zone's letter (see zonalNodeGroups in spec/plan).
+        // zone's letter (see zonalNodeGroups in plan).
         const zones = platformZones(spec);
         const zonal = c.flavour === 'streaming' && c.autoscaler === 'cluster-autoscaler' && !c.singleZone && zones.length > 1;
         const names = awsNodePoolNames(spec.name, c.name, p.name, zonal ? zones[0] : undefined);

@@ -3,7 +3,7 @@
  * returns a fresh copy, so a test mutates it freely and states only what it changes.
  */
 import { expect } from 'vitest';
-import { validateSpec, type SpecIssue } from '../../spec';
+import { validateSpec, type SpecIssue } from '../../schema';
 
 // Plain data, loosely typed on purpose: tests write invalid values into it.
 export type Spec = Record<string, any>;

@@ -18,9 +18,9 @@
  * (kubelet and system reservations), so a queue filled to its quota may leave the last pods of a
  * full pool waiting for a node, never the other way round.
  */
-import type { Cloud, ExistingCapacitySpec } from '../schema';
-import type { RegionalCloud } from '../regions';
-import { requireMachineTypeFacts, type GpuType } from '../machine-types';
+import type { Cloud, ExistingCapacitySpec } from '../schema/schema';
+import type { RegionalCloud } from '../catalog/regions';
+import { requireMachineTypeFacts, type GpuType } from '../catalog/machine-types';
 import type { ClusterPlan, NodePoolPlan, Taint } from './index';
 
 /** What one node offers. */

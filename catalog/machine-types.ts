@@ -217,7 +217,7 @@ export function architectureOf(facts: MachineTypeFacts): Architecture {
  * it with the spec path in front; the plan throws it when asked for facts it does not have.
  */
 export function notInCatalogueMessage(machineType: string): string {
-  return `'${machineType}' is not in Loom's machine-type catalogue; describe it in the spec under machineTypes (e.g. machineTypes: { ${machineType}: { vcpu: 8, memoryGiB: 32, gpus: 0, architecture: x86_64 } }) or add it to MACHINE_TYPES in spec/machine-types.ts`;
+  return `'${machineType}' is not in Loom's machine-type catalogue; describe it in the spec under machineTypes (e.g. machineTypes: { ${machineType}: { vcpu: 8, memoryGiB: 32, gpus: 0, architecture: x86_64 } }) or add it to MACHINE_TYPES in catalog/machine-types.ts`;
 }
 
 /** A machine type whose facts were needed but that {@link MACHINE_TYPES} does not list. */

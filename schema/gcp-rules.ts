@@ -5,10 +5,10 @@
 import type { PlatformSpec } from './schema';
 import { networkSchema } from './schema';
 import { cidrProblem } from './rules';
-import { defaultZones, isRegionOf, zoneCount } from './regions';
-import { machineFamily, machineTypeFacts, isGpuMachineType } from './machine-types';
-import { FLAVOUR_PROFILES, GKE_MAX_PODS_PER_NODE, needsSystemPool, SYSTEM_POOL, GKE_POD_ADDRESSES_PER_NODE, gkeNodeCapacity, PlanError, planGcpRanges, clusterResourceName } from './plan';
-import { overlaps, parseCidr, PUBLIC_BLOCK_PREFIX, sizeOf } from './plan/addresses';
+import { defaultZones, isRegionOf, zoneCount } from '../catalog/regions';
+import { machineFamily, machineTypeFacts, isGpuMachineType } from '../catalog/machine-types';
+import { FLAVOUR_PROFILES, GKE_MAX_PODS_PER_NODE, needsSystemPool, SYSTEM_POOL, GKE_POD_ADDRESSES_PER_NODE, gkeNodeCapacity, PlanError, planGcpRanges, clusterResourceName } from '../plan';
+import { overlaps, parseCidr, PUBLIC_BLOCK_PREFIX, sizeOf } from '../plan/addresses';
 
 type Report = (path: string, message: string) => void;
 

@@ -1,9 +1,9 @@
 /**
- * Cross-field rules (spec/rules.ts): one `it` per rule, asserting the exact path and a stable
+ * Cross-field rules (schema/rules.ts): one `it` per rule, asserting the exact path and a stable
  * fragment of the message (which names the fix).
  */
 import { describe, expect, it } from 'vitest';
-import { checkRules, platformSchema } from '../../spec';
+import { checkRules, platformSchema } from '../../schema';
 import { awsSpec, CA_PEM, errorsAt, errorsOf, gcpSpec, issue, k8sSpec, onlyError, valid } from './fixtures';
 
 describe('region and project', () => {

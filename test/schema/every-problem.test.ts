@@ -3,8 +3,8 @@
  * in another.
  */
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../../spec/load';
-import { parsePath } from '../../spec/salvage';
+import { validateSpec } from '../../schema/load';
+import { parsePath } from '../../schema/salvage';
 
 const pool = (over: Record<string, unknown> = {}) => ({ name: 'general', machineTypes: ['m7i.large'], minNodes: 2, maxNodes: 4, ...over });
 const base = (over: Record<string, unknown> = {}) => ({

@@ -1,7 +1,7 @@
 /**
  * Region and zone tables for the clouds Loom targets.
  *
- * Kept as plain data so that `spec/` needs no cloud API: a plan must be computable offline
+ * Kept as plain data so that `schema/` and `plan/` need no cloud API: a plan must be computable offline
  * (and the network and cluster stacks must plan with mock credentials).
  */
 

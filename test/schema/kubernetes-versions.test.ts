@@ -1,5 +1,5 @@
 /**
- * The dated Kubernetes version catalogue (spec/kubernetes-versions.ts): versions judged against
+ * The dated Kubernetes version catalogue (catalog/kubernetes-versions.ts): versions judged against
  * the cloud calendars on the evaluation date (LOOM_TODAY=2026-11-30 in vitest.config.mts), the
  * default, EKS upgrade_policy.support_type, and the EKS add-on and cluster-autoscaler pins.
  */
@@ -16,14 +16,13 @@ import {
   eksSupportType,
   newestInStandardSupport,
   offeredVersions,
-} from '../../spec/kubernetes-versions';
-import { evaluationDate } from '../../spec/today';
-import { validateSpec } from '../../spec/load';
-import { resolvePlan } from '../../spec/plan';
+} from '../../catalog/kubernetes-versions';
+import { evaluationDate } from '../../schema/today';
+import { validateSpec } from '../../schema/load';
+import { resolvePlan } from '../../plan';
 import { summarize } from '../../cli/summary';
-import { clusterSchema } from '../../spec/schema';
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../../constructs/addons';
-import { KARPENTER_AMI_RELEASE } from '../../constructs/addons/karpenter';
+import { clusterSchema } from '../../schema/schema';
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS, KARPENTER_AMI_RELEASE } from '../../catalog/images';
 import { findResource, findResources, synthSpec, type Synthesized } from '../helpers/synth';
 import { gcpPlatformSpec } from '../helpers/gcp';
 import { awsSpec } from '../aws/fixtures';

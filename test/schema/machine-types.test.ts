@@ -3,9 +3,9 @@
  * one CPU architecture per pool, and types the catalogue lacks described in the spec.
  */
 import { describe, expect, it } from 'vitest';
-import { MACHINE_TYPES } from '../../spec/machine-types';
-import { resolvePlan, poolFloor } from '../../spec/plan';
-import { validateSpec } from '../../spec/load';
+import { MACHINE_TYPES } from '../../catalog/machine-types';
+import { resolvePlan, poolFloor } from '../../plan';
+import { validateSpec } from '../../schema/load';
 import { awsSpec } from '../aws/fixtures';
 
 const errors = (spec: unknown) => {
