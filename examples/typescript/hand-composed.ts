@@ -9,9 +9,9 @@ import { LoomStack } from '../../constructs/core/stack';
 import { AwsNetwork } from '../../constructs/network/aws-network';
 import { EksCluster } from '../../constructs/cluster/eks-cluster';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { validateSpec } from '../../spec/load';
-import { formatIssues } from '../../spec/issues';
-import { resolvePlan } from '../../spec/plan';
+import { validateSpec } from '../../schema/load';
+import { formatIssues } from '../../schema/issues';
+import { resolvePlan } from '../../plan';
 
 /** Builds the example's stacks into `app`. */
 export function buildHandComposed(app: App): void {

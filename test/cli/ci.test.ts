@@ -11,8 +11,8 @@ import { parse, parseDocument } from 'yaml';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/main';
 import { applyOrder, type StackInfo } from '../../cli/stacks';
-import { validateSpec } from '../../spec/load';
-import type { PlatformSpec } from '../../spec/schema';
+import { validateSpec } from '../../schema/load';
+import type { PlatformSpec } from '../../schema/schema';
 
 function loom(argv: string[]): { code: number; stdout: string; stderr: string } {
   let stdout = '';
@@ -171,5 +171,16 @@ describe('loom validate --explain', () => {
     writeFileSync(file, first.stdout);
     const second = loom(['validate', file, '--explain']);
     expect(parseDocument(second.stdout).toJS()).toEqual(explained);
+  });
+});
+
+describe('the committed JSON Schema', () => {
+  it('is what `loom schema` prints (regenerate with `npm run schema`)', () => {
+    const { stdout } = loom(['schema']);
+    expect(JSON.parse(readFileSync('schema/platform.schema.json', 'utf8'))).toEqual(JSON.parse(stdout));
+  });
+
+  it.each(EXAMPLES)('%s points YAML language servers at it', (spec) => {
+    expect(readFileSync(spec, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/platform.schema.json');
   });
 });
