@@ -427,3 +427,15 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
     spec,
   };
 }
+
+/**
+ * The AWS region of an S3 state bucket: `state.region`, else the platform's region on AWS; an
+ * S3-compatible store (`state.endpoint`) takes `us-east-1` unless told (MinIO's and Ceph's
+ * convention). Undefined where nothing says (validation asks for `state.region` then).
+ */
+export function s3StateRegion(spec: Pick<PlatformSpec, 'cloud' | 'region' | 'state'>): string | undefined {
+  if (spec.state.backend !== 's3') return undefined;
+  if (spec.state.region) return spec.state.region;
+  if (spec.state.endpoint) return 'us-east-1';
+  return spec.cloud === 'aws' ? spec.region : undefined;
+}

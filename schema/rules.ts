@@ -33,6 +33,7 @@ import {
   SYSTEM_POOL,
   planAddresses,
   platformZones,
+  s3StateRegion,
 } from '../plan';
 import { formatCidr, parseCidr } from '../plan/addresses';
 import { checkGcpRules } from './gcp-rules';
@@ -424,6 +425,23 @@ export function checkRules(spec: PlatformSpec): RuleResult {
   }
 
   // State.
+  if (spec.state.backend === 's3' && !spec.state.endpoint) {
+    const region = s3StateRegion(spec);
+    if (region === undefined) {
+      err(
+        'state.region',
+        `is required for s3 state with cloud: ${cloud} (there is no AWS region of the platform to default to); set the state bucket's region, e.g. region: eu-west-1`,
+      );
+    } else if (!isRegionOf('aws', region)) {
+      const fix = didYouMean(region, regionsOf('aws')) || '; use the AWS region the state bucket is in';
+      err(spec.state.region === undefined ? 'region' : 'state.region', `'${region}' is not an AWS region, and s3 state lives in one${fix}`);
+    } else if (spec.dataResidency.allowedRegions && !spec.dataResidency.allowedRegions.includes(region)) {
+      err(
+        spec.state.region === undefined ? 'state' : 'state.region',
+        `the state bucket's region '${region}' is not in dataResidency.allowedRegions (${spec.dataResidency.allowedRegions.join(', ')}); Terraform state holds the platform's endpoints and secrets: keep it in an allowed region`,
+      );
+    }
+  }
   if (spec.state.backend === 'local' && spec.environment !== 'dev') {
     warn('state.backend', `local state in ${spec.environment} is not shared or locked; use s3 or gcs`);
   }

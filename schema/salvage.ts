@@ -128,6 +128,9 @@ export function salvage<S extends z.ZodType>(schema: S, input: unknown, required
       if (!tried.has(key) && getAt(work, path) !== undefined && !(path.length === 1 && path[0]! in required)) {
         tried.add(key);
         if (setAside(work, path)) {
+          // Its siblings are judged against the stand-in default now (an S3 state without its
+          // broken endpoint is AWS S3): findings about the same object are not about the spec.
+          if (path.length > 1) reported.push(formatPath(path.slice(0, -1)));
           progressed = true;
           continue;
         }

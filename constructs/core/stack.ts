@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { GcsBackend, LocalBackend, S3Backend, TerraformStack, type TerraformOutput } from 'cdktf';
-import type { PlatformPlan } from '../../plan';
+import { s3StateRegion, type PlatformPlan } from '../../plan';
 
 export interface LoomStackProps {
   readonly plan: PlatformPlan;
@@ -56,7 +56,8 @@ export function configureBackend(stack: TerraformStack, stackName: string, plan:
       new S3Backend(stack, {
         bucket: state.bucket,
         key: `${state.prefix}/${stackName}.tfstate`,
-        region: state.region ?? plan.region ?? 'us-east-1',
+        // Validation makes sure there is one (schema/rules.ts).
+        region: s3StateRegion(plan.spec) ?? 'us-east-1',
         encrypt: true,
         ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
         // An S3-compatible store (MinIO, Ceph RGW, …) has no STS, IAM or instance metadata, often

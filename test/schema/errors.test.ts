@@ -52,7 +52,8 @@ describe('many errors at once', () => {
       components.serving.cluster: no cluster named 'ap'; clusters are apps, events, training
       dataResidency.allowedRegions: does not contain the platform's region 'us-east-1'; add it or move the platform
       gcpProject: is only for cloud: gcp; remove it (cloud is 'aws')
-      network.cidr: has host bits set; the network address is 10.0.0.0/16"
+      network.cidr: has host bits set; the network address is 10.0.0.0/16
+      state: the state bucket's region 'us-east-1' is not in dataResidency.allowedRegions (eu-west-1); Terraform state holds the platform's endpoints and secrets: keep it in an allowed region"
     `);
   });
 

@@ -504,7 +504,24 @@ describe('state (warnings)', () => {
 
   it("state in the other cloud's bucket is a warning", () => {
     expect(valid(awsSpec({ state: { backend: 'gcs', bucket: 'acme-tfstate' } })).warnings).toEqual([issue('state.backend', 'gcs state for an AWS platform')]);
-    expect(valid(gcpSpec({ state: { backend: 's3', bucket: 'acme-tfstate' } })).warnings).toEqual([issue('state.backend', 's3 state for a Google Cloud platform')]);
+    expect(valid(gcpSpec({ state: { backend: 's3', bucket: 'acme-tfstate', region: 'us-east-1' } })).warnings).toEqual([issue('state.backend', 's3 state for a Google Cloud platform')]);
+  });
+
+  it('s3 state needs an AWS region: its own where the platform has none on AWS', () => {
+    // GCP platform: its region is a Google Cloud one, so the bucket's must be given
+    expect(onlyError(gcpSpec({ state: { backend: 's3', bucket: 'acme-tfstate' } }))).toEqual(issue('state.region', 'is required for s3 state with cloud: gcp'));
+    expect(onlyError(gcpSpec({ state: { backend: 's3', bucket: 'acme-tfstate', region: 'europe-west1' } }))).toEqual(issue('state.region', "'europe-west1' is not an AWS region"));
+    // cloud: kubernetes with AWS S3 (no endpoint): no platform region to fall back on
+    const onprem = { name: 'dc1', cloud: 'kubernetes', clusters: [{ name: 'apps', flavour: 'microservice', existing: { kubeconfigContext: 'apps' } }] };
+    expect(onlyError({ ...onprem, state: { backend: 's3', bucket: 'dc-tfstate' } })).toEqual(issue('state.region', 'is required for s3 state with cloud: kubernetes'));
+    expect(valid({ ...onprem, state: { backend: 's3', bucket: 'dc-tfstate', region: 'eu-central-1' } }).spec.state).toMatchObject({ region: 'eu-central-1' });
+    // an S3-compatible store needs none
+    expect(valid({ ...onprem, state: { backend: 's3', bucket: 'dc-tfstate', endpoint: 'https://s3.dc1.example' } }).ok).toBe(true);
+  });
+
+  it('dataResidency.allowedRegions applies to the state bucket too', () => {
+    const spec = awsSpec({ state: { backend: 's3', bucket: 'acme-tfstate', region: 'us-west-2' }, dataResidency: { allowedRegions: ['us-east-1'] } });
+    expect(onlyError(spec)).toEqual(issue('state.region', "the state bucket's region 'us-west-2' is not in dataResidency.allowedRegions"));
   });
 
   it('an s3 backend needs a valid bucket name', () => {
