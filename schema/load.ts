@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { platformSchema, type PlatformSpec } from './schema';
 import { sortIssues, SpecValidationError, type SpecIssue } from './issues';
-import { fromZodIssues } from './zod-issues';
+import { defOf, fromZodIssues, unwrapSchema } from './zod-issues';
+import type { z } from 'zod';
 import { checkRules } from './rules';
 import { salvage, salvagedFindings } from './salvage';
 
@@ -50,7 +51,7 @@ export function validateSpec(input: unknown): ValidationResult {
   }
   const { errors, warnings } = checkRules(parsed.data);
   if (errors.length) return { ok: false, errors: sortIssues(errors), warnings: sortIssues(warnings) };
-  return { ok: true, spec: parsed.data, warnings: sortIssues(warnings) };
+  return { ok: true, spec: canonical(parsed.data), warnings: sortIssues(warnings) };
 }
 
 /** Parses YAML or JSON text; syntax errors name the line and column. */
@@ -87,4 +88,29 @@ export function loadSpecFile(file: string): { spec: PlatformSpec; warnings: Spec
   const result = validateSpec(parseSpecText(text, source));
   if (!result.ok) throw new SpecValidationError(result.errors, source);
   return { spec: result.spec, warnings: result.warnings };
+}
+
+/**
+ * The spec with the keys of every map — labels, node labels, machine types, any record — in
+ * sorted order, and every fixed-shape object in the schema's own order (as `--explain` prints
+ * it): reordering keys in platform.yaml never changes what is synthesized.
+ */
+export function canonical<T>(value: T, schema: z.ZodType = platformSchema): T {
+  const kinds = unwrapSchema(schema);
+  if (Array.isArray(value)) {
+    const element = kinds.map((k) => defOf(k)).find((d) => d.type === 'array')?.element;
+    return value.map((v) => (element ? canonical(v, element) : v)) as T;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const record = kinds.map((k) => defOf(k)).find((d) => d.type === 'record');
+  if (record?.valueType) {
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v, record.valueType!)])) as T;
+  }
+  const shapes = kinds.map((k) => defOf(k).shape).filter((x): x is Record<string, z.ZodType> => x !== undefined);
+  const shape = shapes.find((sh) => entries.every(([k]) => k in sh)) ?? shapes[0];
+  if (!shape) return value;
+  const order = Object.keys(shape);
+  entries.sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+  return Object.fromEntries(entries.map(([k, v]) => [k, shape[k] ? canonical(v, shape[k]) : v])) as T;
 }

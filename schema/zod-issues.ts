@@ -16,29 +16,32 @@ interface Def {
   options?: AnySchema[];
   valueType?: AnySchema;
 }
-const defOf = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+export const defOf = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The schemas a wrapper (optional, default, pipe, union, …) stands for. */
+export function unwrapSchema(s: AnySchema): AnySchema[] {
+  const d = defOf(s);
+  switch (d.type) {
+    case 'optional':
+    case 'default':
+    case 'prefault':
+    case 'nullable':
+    case 'readonly':
+    case 'catch':
+      return unwrapSchema(d.innerType!);
+    case 'pipe':
+      return unwrapSchema(d.in!);
+    case 'union':
+      return (d.options ?? []).flatMap(unwrapSchema);
+    default:
+      return [s];
+  }
+}
 
 /** Object keys known at `path` in `schema` (all options of a union), for did-you-mean. */
 export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
   let current: AnySchema[] = [schema];
-  const unwrap = (s: AnySchema): AnySchema[] => {
-    const d = defOf(s);
-    switch (d.type) {
-      case 'optional':
-      case 'default':
-      case 'prefault':
-      case 'nullable':
-      case 'readonly':
-      case 'catch':
-        return unwrap(d.innerType!);
-      case 'pipe':
-        return unwrap(d.in!);
-      case 'union':
-        return (d.options ?? []).flatMap(unwrap);
-      default:
-        return [s];
-    }
-  };
+  const unwrap = unwrapSchema;
   for (const seg of path) {
     const next: AnySchema[] = [];
     for (const s of current.flatMap(unwrap)) {
