@@ -2,6 +2,7 @@
  * Every name Loom derives from the spec, in one place, so that validation can check derived
  * names against the clouds' length limits before anything is synthesized.
  */
+import { createHash } from 'node:crypto';
 
 /**
  * The namespaces Loom creates on every cluster, by role (see `platformNamespaces` in
@@ -72,13 +73,28 @@ export function awsNodePoolNames(platform: string, cluster: string, pool: string
 /** Limits checked by validation: derived name → maximum length. */
 export const AWS_NAME_LIMITS = { cluster: 100, clusterRole: 64, nodeRole: 64, nodeGroup: 63, karpenterNodeRole: 64 } as const;
 
-/** Names derived for Google Cloud resources of a cluster. */
+/**
+ * `name` if it fits `max` characters, else its head and a 6-character hash of the whole name
+ * (`acme-analytics-trainin-3f9a1c`): deterministic, so the same spec always derives the same name,
+ * and distinct for names that share a head.
+ */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  return `${name.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * Names derived for Google Cloud resources of a cluster, shortened with {@link fitName} where
+ * Google's limits are tighter than AWS's, so that the same platform and cluster names work on
+ * both clouds.
+ */
 export function gcpClusterNames(platform: string, cluster: string) {
   const base = clusterResourceName(platform, cluster);
   return {
-    cluster: base, // GKE: ≤ 40
-    subnetwork: base,
-    nodeServiceAccount: `${base}-nodes`, // service account id: 6–30
+    cluster: fitName(base, GCP_NAME_LIMITS.cluster),
+    subnetwork: base, // ≤ 63: a 20-character platform and a 30-character cluster make 51
+    nodeServiceAccount: fitName(`${base}-nodes`, GCP_NAME_LIMITS.nodeServiceAccountMax),
     keyRing: `${base}-secrets`,
     cryptoKey: `${base}-secrets`,
   };

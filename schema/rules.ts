@@ -26,8 +26,6 @@ import {
   COMPONENT_FLAVOURS,
   componentCluster,
   FLAVOUR_PROFILES,
-  GCP_NAME_LIMITS,
-  gcpClusterNames,
   needsSystemPool,
   PlanError,
   SYSTEM_POOL,
@@ -196,17 +194,6 @@ export function checkRules(spec: PlatformSpec): RuleResult {
         );
       }
     }
-    if (cloud === 'gcp') {
-      const names = gcpClusterNames(spec.name, c.name);
-      if (names.cluster.length > GCP_NAME_LIMITS.cluster) {
-        err(`${at}.name`, `derived GKE cluster name '${names.cluster}' is ${names.cluster.length} characters, over GKE's limit of ${GCP_NAME_LIMITS.cluster}; shorten the cluster or platform name`);
-      }
-      const sa = names.nodeServiceAccount;
-      if (sa.length > GCP_NAME_LIMITS.nodeServiceAccountMax || sa.length < GCP_NAME_LIMITS.nodeServiceAccountMin) {
-        err(`${at}.name`, `derived node service account id '${sa}' is ${sa.length} characters; service account ids take ${GCP_NAME_LIMITS.nodeServiceAccountMin} to ${GCP_NAME_LIMITS.nodeServiceAccountMax}, so shorten the cluster or platform name`);
-      }
-    }
-
     // Existing clusters versus clusters Loom creates.
     if (cloud === 'kubernetes') {
       if (c.nodePools) err(`${at}.nodePools`, 'has no meaning with cloud: kubernetes (Loom does not manage the nodes of an existing cluster); remove it');

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { platformSchema, resolvePlan, validateSpec, type SpecIssue } from '../../schema';
 import { contains, overlaps, parseCidr } from '../../plan/addresses';
-import { gkeNodeCapacity, planGcpRanges } from '../../plan';
+import { gcpClusterNames, gkeNodeCapacity, planGcpRanges } from '../../plan';
+import { findResource, synthSpec } from '../helpers/synth';
 import { parseSpecText } from '../../schema/load';
 import { GCP_PROJECT_NUMBER, gcpPlatformSpec } from '../helpers/gcp';
 
@@ -224,15 +225,29 @@ describe('regions, zones and names on Google Cloud', () => {
     expect(warnings(spec)).toEqual([]);
   });
 
-  it('keep GKE cluster names within 40 characters and node service account ids within 6 to 30', () => {
+  it('shorten GKE cluster names past 40 characters and node service account ids past 30 with a stable hash', () => {
     const long = gcpPlatformSpec();
     long.name = 'acme-platform-prod';
     long.clusters[0].name = 'applications-serving-xx';
-    const messages = errors(long).filter((e) => e.path === 'clusters[0].name').map((e) => e.message);
-    expect(messages).toEqual([
-      "derived GKE cluster name 'acme-platform-prod-applications-serving-xx' is 42 characters, over GKE's limit of 40; shorten the cluster or platform name",
-      expect.stringMatching(/^derived node service account id 'acme-platform-prod-applications-serving-xx-nodes' is 48 characters; service account ids take 6 to 30/),
-    ]);
+    expect(validateSpec(long).ok).toBe(true);
+    const names = gcpClusterNames(long.name, long.clusters[0].name);
+    expect(names.cluster.length).toBeLessThanOrEqual(40);
+    expect(names.cluster).toMatch(/^acme-platform-prod-applications-s-[0-9a-f]{6}$/);
+    expect(names.nodeServiceAccount.length).toBeLessThanOrEqual(30);
+    expect(names.nodeServiceAccount).toMatch(/^acme-platform-prod-appl-[0-9a-f]{6}$/);
+    // deterministic, and distinct for names sharing a head
+    expect(gcpClusterNames(long.name, long.clusters[0].name)).toEqual(names);
+    expect(gcpClusterNames(long.name, 'applications-serving-xy').cluster).not.toBe(names.cluster);
+    // short names are untouched
+    expect(gcpClusterNames('acme', 'apps')).toMatchObject({ cluster: 'acme-apps', nodeServiceAccount: 'acme-apps-nodes' });
+    // and the synthesized cluster and service account take them
+    const out = synthSpec(long);
+    try {
+      const cluster = findResource(out.stacks['acme-platform-prod-cluster-applications-serving-xx']!, 'google_container_cluster') as { name: string };
+      expect(cluster.name).toBe(names.cluster);
+    } finally {
+      out.cleanup();
+    }
   });
 
   it('warn that per-zone NAT means nothing to Cloud NAT', () => {
