@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     // The date the spec is judged against (schema/today.ts): Kubernetes support windows decide
     // errors, warnings and EKS upgrade_policy.support_type, so tests and snapshots pin it.
-    env: { LOOM_TODAY: '2026-11-30' },
+    // KUBECONFIG empty: existing clusters' providers read ~/.kube/config unless a test sets it.
+    env: { LOOM_TODAY: '2026-11-30', KUBECONFIG: '' },
     // Lets production code's lazy, per-cloud requires find the modules vitest loaded (see the file).
     setupFiles: ['./test/setup/lazy-modules.ts'],
     // Real terraform runs take seconds each; everything else is fast.

@@ -3,14 +3,28 @@
  * {@link KubernetesConnection}. Both providers get the same connection, so that what Helm installs
  * and what the Kubernetes provider manages land on the same cluster with the same identity.
  */
+import { delimiter } from 'node:path';
 import type { Construct } from 'constructs';
 import { KubernetesProvider, type KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
 import { HelmProvider, type HelmProviderKubernetes } from '@cdktf/provider-helm/lib/provider';
 import { Fn } from '../core/cdk';
 import type { KubernetesConnection } from '../core/contracts';
 
-/** The kubeconfig file read when a kubeconfig connection names none (providers expand `~`). */
+/** The kubeconfig file read when a kubeconfig connection names none and KUBECONFIG is unset (providers expand `~`). */
 export const DEFAULT_KUBECONFIG_PATH = '~/.kube/config';
+
+/**
+ * Where a kubeconfig connection that names no file reads its contexts, as kubectl does: the files
+ * of `KUBECONFIG` (a path list) when it is set where Loom synthesizes, else `~/.kube/config`. The
+ * providers themselves read only `KUBE_CONFIG_PATH(S)`, not `KUBECONFIG`, so Loom writes the paths
+ * into their configuration.
+ */
+export function kubeconfigFiles(connection: Extract<KubernetesConnection, { kind: 'kubeconfig' }>, env: NodeJS.ProcessEnv = process.env): { configPath: string } | { configPaths: string[] } {
+  if (connection.configPath) return { configPath: connection.configPath };
+  const listed = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
+  if (listed.length === 0) return { configPath: DEFAULT_KUBECONFIG_PATH };
+  return listed.length === 1 ? { configPath: listed[0]! } : { configPaths: listed };
+}
 
 type ExecCredential = Extract<KubernetesConnection, { kind: 'exec' }>['exec'];
 
@@ -41,7 +55,7 @@ function kubernetesProviderConfig(connection: KubernetesConnection): KubernetesP
     case 'exec':
       return { host: connection.host, ...caPem(connection), exec: [execBlock(connection.exec)] };
     case 'kubeconfig':
-      return { configPath: connection.configPath ?? DEFAULT_KUBECONFIG_PATH, configContext: connection.configContext };
+      return { ...kubeconfigFiles(connection), configContext: connection.configContext };
   }
 }
 
@@ -51,7 +65,7 @@ function helmKubernetesConfig(connection: KubernetesConnection): HelmProviderKub
     case 'exec':
       return { host: connection.host, ...caPem(connection), exec: execBlock(connection.exec) };
     case 'kubeconfig':
-      return { configPath: connection.configPath ?? DEFAULT_KUBECONFIG_PATH, configContext: connection.configContext };
+      return { ...kubeconfigFiles(connection), configContext: connection.configContext };
   }
 }
 
