@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,7 +7,8 @@ export default defineConfig({
     // The date the spec is judged against (schema/today.ts): Kubernetes support windows decide
     // errors, warnings and EKS upgrade_policy.support_type, so tests and snapshots pin it.
     // KUBECONFIG empty: existing clusters' providers read ~/.kube/config unless a test sets it.
-    env: { LOOM_TODAY: '2026-11-30', KUBECONFIG: '' },
+    // CDKTF_OUTDIR: an App built without an outdir writes into the temp dir, never the checkout.
+    env: { LOOM_TODAY: '2026-11-30', KUBECONFIG: '', CDKTF_OUTDIR: join(tmpdir(), 'loom-vitest-cdktf.out') },
     // Lets production code's lazy, per-cloud requires find the modules vitest loaded (see the file).
     setupFiles: ['./test/setup/lazy-modules.ts'],
     // Real terraform runs take seconds each; everything else is fast.

@@ -66,10 +66,18 @@ export function synthToDirectory(spec: PlatformSpec, outDir: string): SynthResul
   }
 }
 
-/** Whether `dir` may be replaced: empty, or written by a synth (Loom's marker, cdktf's manifest). */
+/** Whether `dir` holds no file at all, only (possibly nested) empty directories. */
+function holdsNoFile(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).every((e) => e.isDirectory() && holdsNoFile(join(dir, e.name)));
+}
+
+/**
+ * Whether `dir` may be replaced: it holds no file (nothing to lose), or a synth wrote it (Loom's
+ * marker, cdktf's manifest).
+ */
 function isReplaceable(dir: string): boolean {
   const entries = readdirSync(dir);
-  if (entries.length === 0 || entries.includes(OUTPUT_MARKER)) return true;
+  if (entries.includes(OUTPUT_MARKER) || holdsNoFile(dir)) return true;
   if (!entries.includes('manifest.json')) return false;
   try {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { version?: unknown; stacks?: unknown };

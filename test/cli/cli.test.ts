@@ -301,6 +301,19 @@ describe('loom synth', () => {
     expect(loom('synth', fixture('minimal-aws.yaml'), '--out', out).code).toBe(0);
   });
 
+  it('replaces a directory that holds no file, only empty directories (nothing to lose)', () => {
+    const out = join(tmp, 'out');
+    mkdirSync(join(out, 'stacks', 'empty'), { recursive: true });
+    expect(loom('synth', fixture('minimal-aws.yaml'), '--out', out).code).toBe(0);
+    expect(readdirSync(join(out, 'stacks'))).toContain('mini-network');
+    // one file makes it somebody's directory
+    const other = join(tmp, 'other');
+    mkdirSync(join(other, 'stacks'), { recursive: true });
+    writeFileSync(join(other, 'stacks', 'notes.txt'), 'mine');
+    expect(loom('synth', fixture('minimal-aws.yaml'), '--out', other).code).toBe(2);
+    expect(readFileSync(join(other, 'stacks', 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
   it('gives the output directory the mode the umask allows, not 0700', () => {
     const out = join(tmp, 'out');
     expect(loom('synth', fixture('minimal-aws.yaml'), '--out', out).code).toBe(0);
