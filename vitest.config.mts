@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // The date the spec is judged against (schema/today.ts): Kubernetes support windows decide
+    // The date the spec is judged against (catalog/today.ts): Kubernetes support windows decide
     // errors, warnings and EKS upgrade_policy.support_type, so tests and snapshots pin it.
     // KUBECONFIG empty: existing clusters' providers read ~/.kube/config unless a test sets it.
     // CDKTF_OUTDIR: an App built without an outdir writes into the temp dir, never the checkout.

@@ -4,7 +4,7 @@
  * pins), the summary and the README read it from here.
  *
  * Dated and true as of {@link CATALOGUE_AS_OF}. Whether a version is offered is computed from the
- * dates and the evaluation date (schema/today.ts: today, or `LOOM_TODAY`), so the table does not go
+ * dates and the evaluation date (catalog/today.ts: today, or `LOOM_TODAY`), so the table does not go
  * stale silently: a version past its end of support is rejected with the date it ended. A new
  * minor has to be added by hand, with its add-on pins and cluster-autoscaler image.
  *
@@ -27,7 +27,7 @@
  * here, GKE had it on the Rapid channel only in the last schedule seen, and cert-manager 1.21 —
  * pinned by Loom — supports Kubernetes up to 1.36).
  */
-import { daysBetween } from '../schema/today';
+import { daysBetween } from './today';
 
 /** The date the table below was last checked against the cloud calendars. */
 export const CATALOGUE_AS_OF = '2026-11-30';

@@ -1,7 +1,7 @@
 /** The short summary `loom validate` prints: what will be built. */
 import { servicesStackNeeded, type PlatformPlan } from '../plan';
 import { gkeReleaseChannel } from '../catalog/kubernetes-versions';
-import { evaluationDate } from '../schema/today';
+import { evaluationDate } from '../catalog/today';
 
 export function summarize(plan: PlatformPlan): string {
   const lines: string[] = [];

@@ -17,7 +17,7 @@ import {
   notInCatalogueMessage,
 } from '../catalog/machine-types';
 import { kubernetesVersionVerdict } from '../catalog/kubernetes-versions';
-import { evaluationDate } from './today';
+import { evaluationDate } from '../catalog/today';
 import { caCertificateEncoding } from './certificates';
 import {
   AWS_NAME_LIMITS,

@@ -29,7 +29,7 @@ import type { INetwork, KubernetesConnection } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { awsClusterNames, awsNodePoolNames, zonalNodeGroups, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../plan';
 import { eksAddonVersions, eksSupportType, type EksAddonName } from '../../catalog/kubernetes-versions';
-import { evaluationDate } from '../../schema/today';
+import { evaluationDate } from '../../catalog/today';
 import { assumeRolePolicy, managedPolicy, serviceAccountTrustPolicy } from '../aws/iam';
 import {
   createAddonRoles,

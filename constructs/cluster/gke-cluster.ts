@@ -48,9 +48,9 @@ import {
 } from '../../plan';
 import { GCP_ACCELERATOR_TYPES } from '../../catalog/machine-types';
 import { gkeReleaseChannel } from '../../catalog/kubernetes-versions';
-import { evaluationDate } from '../../schema/today';
+import { evaluationDate } from '../../catalog/today';
 import { gkeMonitoringConfig } from '../components/monitoring/gke';
-import { componentScope } from '../components/contract';
+import { componentScope } from '../core/component-scope';
 import {
   bootDiskType,
   CLOUD_PLATFORM_SCOPE,

@@ -65,27 +65,8 @@ export interface ComponentProps {
   readonly services?: Construct;
 }
 
-/** The construct id a component's resources are grouped under in every stack. */
-export const COMPONENT_SCOPE_IDS: Readonly<Record<ComponentName, string>> = {
-  registry: 'Registry',
-  experimentTracking: 'ExperimentTracking',
-  featureStore: 'FeatureStore',
-  serving: 'Serving',
-  monitoring: 'Monitoring',
-  pipelines: 'Pipelines',
-  streaming: 'Streaming',
-};
-
-/**
- * The scope for `component`'s resources in `stack`: created on first use, then shared by every
- * implementation piece placed in that stack.
- */
-export function componentScope(stack: IConstruct, component: ComponentName): Construct {
-  const id = COMPONENT_SCOPE_IDS[component];
-  const existing = stack.node.tryFindChild(id);
-  if (existing) return existing as Construct;
-  return new Construct(stack, id);
-}
+export { COMPONENT_SCOPE_IDS, componentScope } from '../core/component-scope';
+import { componentScope } from '../core/component-scope';
 
 /** The add-ons stack of the cluster the component runs on. */
 export function componentClusterAddons(props: ComponentProps): IClusterAddons {

@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { registryOptions, type PlatformPlan } from '../../plan';
-import { createPlatformCa } from '../components/registry/ca';
+import { createPlatformCa } from '../tls/ca';
 
 /** What a GKE cluster needs to trust the registry CA, and Harbor needs to be signed by it. */
 export { gkeRegistryTrustNeeded, registryCaSecretId, registryTrustOf, type GkeRegistryTrust } from './registry-trust';

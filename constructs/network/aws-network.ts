@@ -24,7 +24,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import type { ClusterSubnets, INetwork } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { TerraformStack } from '../core/cdk';
-import { componentScope } from '../components/contract';
+import { componentScope } from '../core/component-scope';
 import { awsNodeSubnetName, harborAddresses, type PlatformPlan } from '../../plan';
 
 /**

@@ -17,7 +17,7 @@ import { PlatformValidationError } from '../core/errors';
 import { gcpClusterNames, gcpNetworkNames, type PlatformPlan } from '../../plan';
 import { GOOGLE_HEALTH_CHECK_RANGES } from '../gcp/gcp';
 import { TerraformStack } from '../core/cdk';
-import { componentScope } from '../components/contract';
+import { componentScope } from '../core/component-scope';
 import { gkeRegistryTrustNeeded, RegistryCaSecret, type GkeRegistryTrust } from '../gcp/registry-ca';
 
 export interface GcpNetworkProps {

@@ -17,7 +17,7 @@ import {
   newestInStandardSupport,
   offeredVersions,
 } from '../../catalog/kubernetes-versions';
-import { evaluationDate } from '../../schema/today';
+import { evaluationDate } from '../../catalog/today';
 import { validateSpec } from '../../schema/load';
 import { resolvePlan } from '../../plan';
 import { summarize } from '../../cli/summary';

@@ -28,9 +28,9 @@ import { Fn } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
 import type { PlatformPlan } from '../../../plan';
 import { componentTags, type IClusterAddons } from '../contract';
-import { createPlatformCa, ensureTlsProvider, loadTls, type CaPem } from './ca';
+import { createPlatformCa, ensureTlsProvider, loadTls, type CaPem } from '../../tls/ca';
 
-export { HARBOR_CA_VALIDITY_HOURS } from './ca';
+export { HARBOR_CA_VALIDITY_HOURS } from '../../tls/ca';
 
 /** The Secret Harbor serves TLS from (`expose.tls.secret.secretName`). */
 export const HARBOR_TLS_SECRET = 'harbor-tls';

@@ -6,14 +6,14 @@
  * - Google Cloud: in the network stack (`constructs/gcp/registry-ca.ts`), which every cluster stack
  *   follows, because GKE node pools read the CA from Secret Manager when their nodes boot;
  * - AWS and existing clusters: in the registry cluster's add-ons stack, beside Harbor's
- *   certificate (`trust.ts`), from where a DaemonSet hands it to every node.
+ *   certificate (`constructs/components/registry/trust.ts`), from where a DaemonSet hands it to every node.
  *
  * No Kubernetes classes here: the network stack loads this module too.
  */
 import type { Construct } from 'constructs';
 import type { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import type { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
-import { TerraformStack } from '../../core/cdk';
+import { TerraformStack } from '../core/cdk';
 
 /** The CA: ten years; replacing it means every node re-trusts it. */
 export const HARBOR_CA_VALIDITY_HOURS = 10 * 365 * 24;
