@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAKE_ACCOUNT_ID, FAKE_CALLER_ARN, startFakeAws } from './helpers/fake-aws';
-import { planRemoteStateStubs, stateFileJson } from './helpers/remote-state-stub';
+import { planRemoteStateFakes, stateFileJson } from './helpers/remote-state-fake';
 import {
   describeSkip,
   hasProvider,
@@ -150,14 +150,14 @@ describe('terraform harness (pure helpers)', () => {
   });
 });
 
-describe('remote state stubs', () => {
+describe('remote state fakes', () => {
   it('fabricates every referenced output from the producer, with plausible values and types', () => {
-    const { stacksDir, consumer } = crossStackPair('stub-shapes');
-    const { stubs, problems } = planRemoteStateStubs(readJson(path.join(consumer, 'cdk.tf.json')), stacksDir);
+    const { stacksDir, consumer } = crossStackPair('fake-shapes');
+    const { fakes, problems } = planRemoteStateFakes(readJson(path.join(consumer, 'cdk.tf.json')), stacksDir);
     expect(problems).toEqual([]);
-    expect(stubs).toHaveLength(1);
-    expect(stubs[0].producer).toBe('p-network');
-    const out = stubs[0].outputs;
+    expect(fakes).toHaveLength(1);
+    expect(fakes[0].producer).toBe('p-network');
+    const out = fakes[0].outputs;
     expect(Object.keys(out).sort()).toEqual([
       'cross-stack-output-aws_eks_clusterCluster_EB0386A7endpoint',
       'cross-stack-output-aws_eks_clusterCluster_EB0386A7vpc_config0subnet_ids',
@@ -173,25 +173,25 @@ describe('remote state stubs', () => {
     expect(out['cross-stack-output-aws_iam_roleCluster_NodeRole_D6BFCFE8arn'].value).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:role/mock-cluster-noderole`);
     expect(out['cross-stack-output-aws_eks_clusterCluster_EB0386A7endpoint'].value).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.eks\.amazonaws\.com$/);
 
-    const state = JSON.parse(stateFileJson(stubs[0])) as { version: number; outputs: Record<string, unknown> };
+    const state = JSON.parse(stateFileJson(fakes[0])) as { version: number; outputs: Record<string, unknown> };
     expect(state.version).toBe(4);
     expect(state.outputs).toEqual(out);
   });
 
   it('reports a reference to an output the producer does not define', () => {
-    const { stacksDir, consumer } = crossStackPair('stub-missing', { extraOutputRef: 'cross-stack-output-aws_vpcNetwork_Vpc_0000AAAAid' });
-    const { problems } = planRemoteStateStubs(readJson(path.join(consumer, 'cdk.tf.json')), stacksDir);
+    const { stacksDir, consumer } = crossStackPair('fake-missing', { extraOutputRef: 'cross-stack-output-aws_vpcNetwork_Vpc_0000AAAAid' });
+    const { problems } = planRemoteStateFakes(readJson(path.join(consumer, 'cdk.tf.json')), stacksDir);
     expect(problems).toEqual([
       'data.terraform_remote_state.cross-stack-reference-input-p-network reads output "cross-stack-output-aws_vpcNetwork_Vpc_0000AAAAid", which stack p-network does not define',
     ]);
   });
 
   it('guesses values from cdktf output names when the producer is not next to the consumer', () => {
-    const { consumer } = crossStackPair('stub-orphan');
-    const { stubs, problems } = planRemoteStateStubs(readJson(path.join(consumer, 'cdk.tf.json')), path.join(tmpRoot, 'nowhere'));
+    const { consumer } = crossStackPair('fake-orphan');
+    const { fakes, problems } = planRemoteStateFakes(readJson(path.join(consumer, 'cdk.tf.json')), path.join(tmpRoot, 'nowhere'));
     expect(problems).toEqual([expect.stringContaining('no producing stack found for data.terraform_remote_state.cross-stack-reference-input-p-network')]);
-    expect(stubs[0].outputs['cross-stack-output-aws_eks_clusterCluster_EB0386A7vpc_config0subnet_ids'].type).toEqual(['set', 'string']);
-    expect(stubs[0].outputs['cross-stack-output-aws_iam_roleCluster_NodeRole_D6BFCFE8arn'].value).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(fakes[0].outputs['cross-stack-output-aws_eks_clusterCluster_EB0386A7vpc_config0subnet_ids'].type).toEqual(['set', 'string']);
+    expect(fakes[0].outputs['cross-stack-output-aws_iam_roleCluster_NodeRole_D6BFCFE8arn'].value).toMatch(/^arn:aws:iam::\d{12}:role\//);
   });
 
   it('parses plan summaries', () => {
@@ -300,7 +300,7 @@ describe('terraform harness (real terraform, offline)', () => {
   );
 
   it.skipIf(!ready)(
-    'plans a cross-stack consumer: remote state stubbed, caller identity from the fake STS',
+    'plans a cross-stack consumer: remote state faked, caller identity from the fake STS',
     async () => {
       const { consumer } = crossStackPair('plan-cross-stack');
       const res = await terraformPlan(consumer);
@@ -309,7 +309,7 @@ describe('terraform harness (real terraform, offline)', () => {
       // aws_iam_session_context passes a non-role ARN through, so only STS was called.
       expect(res.awsRequests).toEqual([{ service: 'sts', action: 'GetCallerIdentity', answered: true }]);
       expect(res.output).toContain(`admin = "${FAKE_CALLER_ARN}"`);
-      expect(res.stubs.map((s) => s.producer)).toEqual(['p-network']);
+      expect(res.fakes.map((s) => s.producer)).toEqual(['p-network']);
     },
     TF_TIMEOUT_MS,
   );

@@ -10,7 +10,7 @@
  *
  * {@link terraformPlan} plans stacks that read other stacks' state: each
  * `terraform_remote_state` is re-pointed at a fabricated local state file
- * (remote-state-stub.ts) and AWS calls made at plan time go to a fake endpoint
+ * (remote-state-fake.ts) and AWS calls made at plan time go to a fake endpoint
  * on 127.0.0.1 (fake-aws.ts). Async variants plus {@link runPool} let several
  * stacks run at once; inits are serialised because they share the plugin cache.
  */
@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startFakeAws, type FakeAwsRequest } from './fake-aws';
-import { planRemoteStateStubs, writeStubStates, type RemoteStateStub } from './remote-state-stub';
+import { planRemoteStateFakes, writeFakeStates, type RemoteStateFake } from './remote-state-fake';
 
 /** Result of probing the machine for terraform + a provider mirror. */
 export type TerraformEnv =
@@ -53,8 +53,8 @@ export interface PlanSummary {
 export interface PlanResult extends TfResult {
   /** Parsed plan counts; `{0,0,0}` for "No changes", undefined when the plan failed. */
   summary?: PlanSummary;
-  /** The remote-state stubs written for this plan (what each cross-stack reference read). */
-  stubs: RemoteStateStub[];
+  /** The remote-state fakes written for this plan (what each cross-stack reference read). */
+  fakes: RemoteStateFake[];
   /** AWS API calls the plan made (all answered, or refused, by the loopback fake). */
   awsRequests: FakeAwsRequest[];
   /** Wall-clock milliseconds for init + plan. */
@@ -168,13 +168,13 @@ function validateResult(run: RunResult): TfResult {
  *    anything else with a clear error); `profile`/shared files unset; `assume_role*` neutralised;
  *  - re-points every `data.terraform_remote_state.*` to `backend = "local"` and a fabricated
  *    v4 state file whose outputs hold every output name the stack reads (values derived from
- *    the producing stack's output expressions; see remote-state-stub.ts).
+ *    the producing stack's output expressions; see remote-state-fake.ts).
  * Then `terraform init` and `terraform plan -lock=false -refresh=false`. `ok` when plan exits 0
- * and no stub problem was found (e.g. a reference to an output the producer does not define).
+ * and no fake problem was found (e.g. a reference to an output the producer does not define).
  */
 export async function terraformPlan(stackDir: string, opts: PlanOptions = {}): Promise<PlanResult> {
   const started = Date.now();
-  const base = { stubs: [] as RemoteStateStub[], awsRequests: [] as FakeAwsRequest[] };
+  const base = { fakes: [] as RemoteStateFake[], awsRequests: [] as FakeAwsRequest[] };
   const env = terraformEnv();
   if (!env.available) return { ok: false, output: describeSkip(env), ...base, millis: 0 };
   let doc: Json | undefined;
@@ -183,14 +183,14 @@ export async function terraformPlan(stackDir: string, opts: PlanOptions = {}): P
   } catch (err) {
     return { ok: false, output: `cannot read cdk.tf.json: ${(err as Error).message}`, ...base, millis: 0 };
   }
-  const { stubs, problems } = planRemoteStateStubs(doc ?? {}, opts.stacksDir ?? path.dirname(path.resolve(stackDir)));
+  const { fakes, problems } = planRemoteStateFakes(doc ?? {}, opts.stacksDir ?? path.dirname(path.resolve(stackDir)));
   if (problems.length > 0) {
-    return { ok: false, output: `cannot stub remote state:\n  ${problems.join('\n  ')}`, stubs, awsRequests: [], millis: 0 };
+    return { ok: false, output: `cannot fake remote state:\n  ${problems.join('\n  ')}`, fakes, awsRequests: [], millis: 0 };
   }
   const fakeAws = await startFakeAws();
   try {
     const result = await withWorkdirAsync(stackDir, async (work): Promise<TfResult & { summary?: PlanSummary }> => {
-      const statePaths = writeStubStates(path.join(work, REMOTE_STATE_DIR), stubs);
+      const statePaths = writeFakeStates(path.join(work, REMOTE_STATE_DIR), fakes);
       writePlanOverrides(work, doc, opts, { awsEndpoint: fakeAws.url, remoteStates: statePaths });
       const init = await serialInit(() => runTerraformAsync(env, ['init', '-input=false', '-no-color'], work, { forPlan: true }));
       if (!init.ok) return { ok: false, output: `terraform init failed:\n${init.output}` };
@@ -203,7 +203,7 @@ export async function terraformPlan(stackDir: string, opts: PlanOptions = {}): P
       const summary = plan.ok ? parsePlanSummary(plan.stdout) : undefined;
       return { ok: plan.ok, output: plan.output, ...(summary ? { summary } : {}) };
     });
-    return { ...result, stubs, awsRequests: [...fakeAws.requests], millis: Date.now() - started };
+    return { ...result, fakes, awsRequests: [...fakeAws.requests], millis: Date.now() - started };
   } finally {
     await fakeAws.close();
   }

@@ -3,7 +3,7 @@
  *  - every stack is `terraform validate`d against the real AWS provider (5.100.0, from the local
  *    filesystem mirror);
  *  - every stack that needs only the AWS provider (network, cluster-*, services) is planned
- *    offline: mock credentials, a local backend, each `terraform_remote_state` stubbed with a
+ *    offline: mock credentials, a local backend, each `terraform_remote_state` faked with a
  *    fabricated state file holding the producer's outputs, and AWS calls made at plan time
  *    (sts:GetCallerIdentity) answered by a fake endpoint on 127.0.0.1 (see helpers/terraform.ts).
  * Stacks whose providers are not in the mirror (Kubernetes, Helm) are listed as skipped; without
@@ -121,7 +121,7 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
   );
 
   it(
-    'plans every network, cluster and services stack offline, with remote state stubbed',
+    'plans every network, cluster and services stack offline, with remote state faked',
     async () => {
       // Every stack that needs only the AWS provider; add-ons stacks need Kubernetes/Helm.
       const aws = allStacks(outputs).filter((ref) => {
@@ -144,10 +144,10 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
       aws.forEach((ref, i) => {
         const r = results[i];
         const id = `${ref.example}:${ref.stack}`;
-        const stubbed = r.stubs.reduce((n, s) => n + Object.keys(s.outputs).length, 0);
+        const faked = r.fakes.reduce((n, s) => n + Object.keys(s.outputs).length, 0);
         const calls = [...new Set(r.awsRequests.map((q) => `${q.service}:${q.action}${q.answered ? '' : ' (refused)'}`))];
         table.push(
-          `  ${id.padEnd(52)} ${r.ok ? `${r.summary?.add ?? '?'} to add`.padEnd(11) : 'FAILED     '} ${(r.millis / 1000).toFixed(1).padStart(5)}s  ${stubbed} remote output(s) stubbed; AWS calls: ${calls.join(', ') || 'none'}`,
+          `  ${id.padEnd(52)} ${r.ok ? `${r.summary?.add ?? '?'} to add`.padEnd(11) : 'FAILED     '} ${(r.millis / 1000).toFixed(1).padStart(5)}s  ${faked} remote output(s) faked; AWS calls: ${calls.join(', ') || 'none'}`,
         );
         if (!r.ok || !r.summary) {
           failures.push(`${id}: terraform plan failed\n${r.output}`);
@@ -159,9 +159,9 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
         if (hasIteratedResources(ref.json) ? r.summary.add < single : r.summary.add !== single) {
           failures.push(`${id}: plan adds ${r.summary.add} resources, the stack declares ${single} single resource block(s)`);
         }
-        // Cross-stack references really went through the stubs.
+        // Cross-stack references really went through the fakes.
         const remote = Object.keys(ref.json.data?.terraform_remote_state ?? {});
-        if (remote.length !== r.stubs.length) failures.push(`${id}: ${remote.length} remote state data source(s), ${r.stubs.length} stubbed`);
+        if (remote.length !== r.fakes.length) failures.push(`${id}: ${remote.length} remote state data source(s), ${r.fakes.length} faked`);
         if (ref.json.data?.aws_caller_identity && !r.awsRequests.some((q) => q.service === 'sts' && q.action === 'GetCallerIdentity' && q.answered)) {
           failures.push(`${id}: aws_caller_identity did not go through the fake STS endpoint`);
         }
@@ -169,9 +169,9 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
       console.info(`terraform plan of ${aws.length} AWS stack(s) in ${wall.toFixed(1)}s wall clock:\n${table.join('\n')}`);
       expect(failures, failures.join('\n\n')).toEqual([]);
 
-      // The stubbing is exercised: cluster stacks read the network's subnets, services reads clusters.
+      // The fabricated remote state is exercised: cluster stacks read the network's subnets, services reads clusters.
       const clusterPlans = aws.map((ref, i) => ({ ref, r: results[i] })).filter(({ ref }) => /-cluster-/.test(ref.stack));
-      for (const { ref, r } of clusterPlans) expect(r.stubs.map((s) => s.producer), ref.stack).toContain(ref.stack.replace(/-cluster-.+$/, '-network'));
+      for (const { ref, r } of clusterPlans) expect(r.fakes.map((s) => s.producer), ref.stack).toContain(ref.stack.replace(/-cluster-.+$/, '-network'));
     },
     TF_TEST_TIMEOUT_MS,
   );

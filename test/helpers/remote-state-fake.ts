@@ -1,5 +1,5 @@
 /**
- * Stubs for cdktf cross-stack references, so a consuming stack can be planned offline.
+ * Fakes for cdktf cross-stack references, so a consuming stack can be planned offline.
  *
  * cdktf turns a reference to another stack's attribute into
  *  - in the producer: `output."cross-stack-output-<type><name><attr>" = { value = "${<type>.<name>.<attr>}", sensitive = true }`
@@ -25,24 +25,24 @@ type Json = Record<string, unknown>;
 /** Terraform type constraint JSON as stored in state (`"string"`, `["set","string"]`, …). */
 export type TfType = string | [string, unknown];
 
-export interface StubOutput {
+export interface FakeOutput {
   value: unknown;
   type: TfType;
   sensitive: boolean;
 }
 
-/** The stub for one `data.terraform_remote_state.<name>`. */
-export interface RemoteStateStub {
+/** The fake for one `data.terraform_remote_state.<name>`. */
+export interface RemoteStateFake {
   /** Data source name, e.g. `cross-stack-reference-input-acme-network`. */
   dataName: string;
   /** Producing stack directory name, when found next to the consumer. */
   producer?: string;
-  outputs: Record<string, StubOutput>;
+  outputs: Record<string, FakeOutput>;
 }
 
-export interface StubPlan {
-  stubs: RemoteStateStub[];
-  /** Why a stub could not be made faithfully (missing output in the producer, …). */
+export interface FakePlan {
+  fakes: RemoteStateFake[];
+  /** Why a fake could not be made faithfully (missing output in the producer, …). */
   problems: string[];
 }
 
@@ -64,21 +64,21 @@ export function remoteStateReferences(doc: Json): Map<string, Set<string>> {
 }
 
 /**
- * Build stubs for every `terraform_remote_state` of `doc`. Producers are looked up among the
+ * Build fakes for every `terraform_remote_state` of `doc`. Producers are looked up among the
  * stack directories in `stacksDir` (the consumer's siblings in a cdktf `stacks/` dir): by the
  * cdktf data source name first, else by identical backend config.
  */
-export function planRemoteStateStubs(doc: Json, stacksDir: string | undefined): StubPlan {
+export function planRemoteStateFakes(doc: Json, stacksDir: string | undefined): FakePlan {
   const blocks = remoteStateBlocks(doc);
   const problems: string[] = [];
-  const stubs: RemoteStateStub[] = [];
+  const fakes: RemoteStateFake[] = [];
   const siblings = stacksDir ? readSiblings(stacksDir) : new Map<string, Json>();
   for (const [dataName, outputs] of remoteStateReferences(doc)) {
     const block = blocks[dataName] ?? {};
     const producer = findProducer(dataName, block, siblings);
     const producerOutputs = producer ? (asObject(siblings.get(producer)?.output) ?? {}) : undefined;
     const region = stringAt(asObject(block.config), 'region') ?? (producer ? providerRegion(siblings.get(producer)!) : undefined) ?? DEFAULT_REGION;
-    const stub: RemoteStateStub = { dataName, outputs: {}, ...(producer ? { producer } : {}) };
+    const state: RemoteStateFake = { dataName, outputs: {}, ...(producer ? { producer } : {}) };
     for (const output of [...outputs].sort()) {
       let expr: unknown;
       if (producerOutputs) {
@@ -91,28 +91,28 @@ export function planRemoteStateStubs(doc: Json, stacksDir: string | undefined): 
       } else {
         expr = exprFromOutputName(output);
       }
-      const fake = fakeValue(expr, output, region);
+      const value = fakeValue(expr, output, region);
       const sensitive = producerOutputs ? asObject(producerOutputs[output])?.sensitive === true : true;
-      stub.outputs[output] = { ...fake, sensitive };
+      state.outputs[output] = { ...value, sensitive };
     }
     if (!producer && outputs.size > 0) {
       problems.push(`no producing stack found for data.terraform_remote_state.${dataName}; values were guessed from output names`);
     }
-    stubs.push(stub);
+    fakes.push(state);
   }
-  return { stubs, problems };
+  return { fakes, problems };
 }
 
 /** A Terraform v4 state file holding only `outputs` (what terraform_remote_state reads). */
-export function stateFileJson(stub: RemoteStateStub): string {
-  const lineage = createHash('sha256').update(stub.dataName).digest('hex');
+export function stateFileJson(fake: RemoteStateFake): string {
+  const lineage = createHash('sha256').update(fake.dataName).digest('hex');
   return JSON.stringify(
     {
       version: 4,
       terraform_version: '1.11.4',
       serial: 1,
       lineage: `${lineage.slice(0, 8)}-${lineage.slice(8, 12)}-${lineage.slice(12, 16)}-${lineage.slice(16, 20)}-${lineage.slice(20, 32)}`,
-      outputs: stub.outputs,
+      outputs: fake.outputs,
       resources: [],
       check_results: null,
     },
@@ -121,14 +121,14 @@ export function stateFileJson(stub: RemoteStateStub): string {
   );
 }
 
-/** Write one state file per stub under `dir`; returns data source name → absolute state path. */
-export function writeStubStates(dir: string, stubs: RemoteStateStub[]): Map<string, string> {
+/** Write one state file per fake under `dir`; returns data source name → absolute state path. */
+export function writeFakeStates(dir: string, fakes: RemoteStateFake[]): Map<string, string> {
   fs.mkdirSync(dir, { recursive: true });
   const paths = new Map<string, string>();
-  for (const stub of stubs) {
-    const file = path.join(dir, `${stub.dataName}.tfstate`);
-    fs.writeFileSync(file, stateFileJson(stub));
-    paths.set(stub.dataName, file);
+  for (const fake of fakes) {
+    const file = path.join(dir, `${fake.dataName}.tfstate`);
+    fs.writeFileSync(file, stateFileJson(fake));
+    paths.set(fake.dataName, file);
   }
   return paths;
 }
