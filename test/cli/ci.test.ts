@@ -31,10 +31,16 @@ const root = mkdtempSync(join(tmpdir(), 'loom-ci-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const EXAMPLES = readdirSync('examples').filter((f) => f.endsWith('.yaml')).map((f) => join('examples', f));
 
+/** `loom stacks --format json` of a spec, synthesized once per spec for the whole file. */
+const stacksCache = new Map<string, StackInfo[]>();
 function stacksOf(spec: string): StackInfo[] {
+  const cached = stacksCache.get(spec);
+  if (cached) return cached;
   const { code, stdout } = loom(['stacks', spec, '--format', 'json']);
   expect(code).toBe(0);
-  return JSON.parse(stdout) as StackInfo[];
+  const stacks = JSON.parse(stdout) as StackInfo[];
+  stacksCache.set(spec, stacks);
+  return stacks;
 }
 
 describe('loom stacks', () => {
