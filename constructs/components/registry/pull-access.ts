@@ -182,7 +182,7 @@ export class HarborPullSecret extends Construct {
     super(scope, id);
     const namespace = props.addons.namespaces.workloads.name;
     const labels = { ...componentTags('registry'), 'app.kubernetes.io/managed-by': 'loom' };
-    const auth = { username: props.username, password: props.password, auth: Fn.base64encode(`${props.username}:${props.password}`) };
+    const auth = { username: props.username, password: props.password, auth: Fn.base64encode(Fn.join(':', [props.username, props.password])) };
     this.secret = new SecretV1(this, 'Resource', {
       metadata: { name: HARBOR_PULL_SECRET, namespace, labels },
       type: 'kubernetes.io/dockerconfigjson',
