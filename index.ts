@@ -1,11 +1,29 @@
-/** Loom's public surface for TypeScript authors. */
+/**
+ * Loom's public surface for TypeScript authors: every construct, contract and props type.
+ *
+ * - The whole platform: {@link MlPlatform} (`new MlPlatform(app, 'acme', props)`, props = the spec).
+ * - Stacks of a platform: {@link LoomStack} (carries the platform settings), {@link NetworkStack},
+ *   {@link ClusterStack}, {@link AddonsStack}, {@link ServicesStack}.
+ * - Building blocks, each usable alone with the props of its platform.yaml key: networks
+ *   ({@link AwsNetwork}, {@link GcpNetwork}), clusters ({@link EksCluster}, {@link GkeCluster},
+ *   {@link ExistingCluster}), add-ons ({@link PlatformAddons} and the add-on table), components
+ *   through their contracts ({@link registryFor}, {@link monitoringFor} and the component table).
+ * - The spec's schema, validation, the pure plan and the catalogue of versioned facts.
+ */
 export * from './schema';
 export * from './constructs/core';
-export { AwsNetwork } from './constructs/network/aws-network';
-export { EksCluster } from './constructs/cluster/eks-cluster';
-export { MlPlatform } from './stacks/ml-platform';
-export { NetworkStack } from './stacks/network-stack';
-export { ClusterStack } from './stacks/cluster-stack';
-export { AddonsStack } from './stacks/addons-stack';
-export { installAddons, PlatformAddons, CHARTS, type PlatformAddonsProps } from './constructs/addons';
+export * from './constructs/network/aws-network';
+export * from './constructs/network/gcp-network';
+export * from './constructs/cluster/eks-cluster';
+export * from './constructs/cluster/gke-cluster';
+export * from './constructs/cluster/existing-cluster';
+export * from './constructs/kubernetes';
+export * from './constructs/addons';
+export * from './constructs/components';
 export { isAwsKubernetesCluster, type IAwsKubernetesCluster, type EksAddonRoles, type KarpenterAttributes, type AddonIdentity } from './constructs/aws/addon-roles';
+export { type GkeRegistryTrust } from './constructs/gcp/registry-trust';
+export * from './stacks/network-stack';
+export * from './stacks/cluster-stack';
+export * from './stacks/addons-stack';
+export * from './stacks/services-stack';
+export * from './stacks/ml-platform';

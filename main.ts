@@ -12,7 +12,7 @@ try {
   const { spec, warnings } = loadSpecFile(specFile);
   for (const w of warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
   const app = new App();
-  new MlPlatform(app, spec);
+  new MlPlatform(app, spec.name, spec);
   app.synth();
 } catch (e) {
   reportAndExit(e);

@@ -47,7 +47,7 @@ export function platformStacks(spec: PlatformSpec): StackInfo[] {
   const scratch = mkdtempSync(join(tmpdir(), 'loom-stacks-'));
   try {
     const app = new App({ outdir: scratch, skipValidation: false });
-    const platform = new MlPlatform(app, spec);
+    const platform = new MlPlatform(app, spec.name, spec);
     app.synth();
     const manifest = JSON.parse(readFileSync(join(scratch, 'manifest.json'), 'utf8')) as Manifest;
     const infos = Object.values(manifest.stacks).map((s) => describe(scratch, s, kindOf(platform, s.name)));

@@ -53,7 +53,7 @@ export function synthToDirectory(spec: PlatformSpec, outDir: string): SynthResul
   }
   try {
     const app = new App({ outdir: staging, skipValidation: false });
-    new MlPlatform(app, spec);
+    new MlPlatform(app, spec.name, spec);
     app.synth();
     const stacks = existsSync(join(staging, 'stacks')) ? readdirSync(join(staging, 'stacks')).sort() : [];
     writeFileSync(join(staging, OUTPUT_MARKER), `${JSON.stringify({ writtenBy: 'loom', platform: spec.name, stacks }, null, 2)}\n`);

@@ -5,7 +5,7 @@
  */
 import type { Cloud, ComponentName, Environment, PlatformSpec } from '../schema/schema';
 import { grafanaSchema, registryComponentSchema, type GrafanaSpec } from '../schema/schema';
-import type { PlatformPlan } from './index';
+import type { ClusterPlan } from './index';
 import { reservedLoadBalancerAddress, type ReservedAddress } from './addresses';
 import { awsNodeSubnetName } from './names';
 
@@ -133,15 +133,11 @@ export interface HarborAddress extends ReservedAddress {
 /**
  * The fixed addresses of a built registry's internal load balancer, from the plan alone, so that
  * its DNS record is known before the load balancer exists: AWS one per node subnet (zone) of the
- * registry's cluster — set aside by the network stack, before any node or pod could take them —
- * Google Cloud one in the cluster's block. None when the registry is not built on a cloud.
+ * registry's cluster — set aside by the network stack (`INetwork.reserveLoadBalancerAddresses`), before any node or pod could take them —
+ * Google Cloud one in the cluster's block. None on existing clusters.
  */
-export function harborAddresses(plan: PlatformPlan): HarborAddress[] {
-  const registry = plan.components.find((c) => c.name === 'registry');
-  if (!registry || registry.mode !== 'build' || plan.cloud === 'kubernetes' || !registry.cluster) return [];
-  const cluster = plan.clusters.find((c) => c.name === registry.cluster);
-  if (!cluster) return [];
-  if (plan.cloud === 'aws') {
+export function harborAddresses(cloud: Cloud, cluster: Pick<ClusterPlan, 'name' | 'resourceName' | 'nodeSubnets' | 'block'>): HarborAddress[] {
+  if (cloud === 'aws') {
     return cluster.nodeSubnets.map((s) => ({
       ...reservedLoadBalancerAddress(s.cidr),
       cluster: cluster.name,
@@ -150,7 +146,8 @@ export function harborAddresses(plan: PlatformPlan): HarborAddress[] {
       subnetName: awsNodeSubnetName(cluster.resourceName, s.zone),
     }));
   }
-  return cluster.block ? [{ ...reservedLoadBalancerAddress(cluster.block), cluster: cluster.name, subnet: cluster.block }] : [];
+  if (cloud === 'gcp') return cluster.block ? [{ ...reservedLoadBalancerAddress(cluster.block), cluster: cluster.name, subnet: cluster.block }] : [];
+  return [];
 }
 
 /** Harbor's default DNS name: under `.internal`, the top-level domain reserved for private use. */

@@ -63,49 +63,70 @@ export function controlPlaneBlock(networkCidr: string): Cidr {
   return subdivide(publicBlock, SLOT_BITS, ZONE_SLOTS - 1);
 }
 
+/** A cluster as the range planners see it. */
+export interface PlannedClusterName {
+  readonly name: string;
+  readonly flavour: Flavour;
+  readonly resourceName: string;
+}
+
 /**
- * Lays out the Google Cloud ranges of every cluster, in spec order. Throws {@link PlanError} when
- * `podCidr` or the control-plane block runs out of room.
+ * Hands out the Google Cloud ranges of clusters one at a time, in the order they are placed (spec
+ * order): appending a cluster never moves the ranges of the ones before it. Throws
+ * {@link PlanError} when `podCidr` or the control-plane block runs out of room.
  */
-export function planGcpRanges(
-  networkCidr: string,
-  podCidr: string,
-  clusters: readonly { readonly name: string; readonly flavour: Flavour; readonly resourceName: string }[],
-): Map<string, GcpClusterRanges> {
-  const max = sizeOf(24) / sizeOf(GKE_CONTROL_PLANE_PREFIX);
-  if (clusters.length > max) {
-    throw new PlanError(
-      'clusters',
-      `lists ${clusters.length} clusters; a Google Cloud platform takes at most ${max} (each takes a /${GKE_CONTROL_PLANE_PREFIX} control-plane range from the top /24 of network.cidr and a service range from the top /${SERVICE_BLOCK_PREFIX} of network.podCidr)`,
-    );
+export class GcpRangePlanner {
+  private readonly pods: SequentialAllocator;
+  private readonly services: SequentialAllocator;
+  private readonly controlPlanes: SequentialAllocator;
+
+  constructor(networkCidr: string, podCidr: string) {
+    const range = parseCidr(podCidr);
+    if (range.prefix >= SERVICE_BLOCK_PREFIX) {
+      throw new PlanError(
+        'network.podCidr',
+        `${podCidr} is too small: service ranges take its top /${SERVICE_BLOCK_PREFIX} and pod ranges the rest; use a /${SERVICE_BLOCK_PREFIX - 1} or larger (the default is 172.16.0.0/12)`,
+      );
+    }
+    const serviceBlock: Cidr = { base: range.base + sizeOf(range.prefix) - sizeOf(SERVICE_BLOCK_PREFIX), prefix: SERVICE_BLOCK_PREFIX };
+    this.pods = new SequentialAllocator(range, serviceBlock.base, 'network.podCidr');
+    this.services = new SequentialAllocator(serviceBlock, undefined, 'network.podCidr');
+    this.controlPlanes = new SequentialAllocator(controlPlaneBlock(networkCidr), undefined, 'clusters');
   }
-  const range = parseCidr(podCidr);
-  if (range.prefix >= SERVICE_BLOCK_PREFIX) {
-    throw new PlanError(
-      'network.podCidr',
-      `${podCidr} is too small: service ranges take its top /${SERVICE_BLOCK_PREFIX} and pod ranges the rest; use a /${SERVICE_BLOCK_PREFIX - 1} or larger (the default is 172.16.0.0/12)`,
-    );
-  }
-  const serviceBlock: Cidr = { base: range.base + sizeOf(range.prefix) - sizeOf(SERVICE_BLOCK_PREFIX), prefix: SERVICE_BLOCK_PREFIX };
-  const pods = new SequentialAllocator(range, serviceBlock.base, 'network.podCidr');
-  const services = new SequentialAllocator(serviceBlock, undefined, 'network.podCidr');
-  const controlPlanes = new SequentialAllocator(controlPlaneBlock(networkCidr), undefined, 'clusters');
-  const out = new Map<string, GcpClusterRanges>();
-  for (const c of clusters) {
+
+  /** The ranges of the next cluster. */
+  place(c: PlannedClusterName): GcpClusterRanges {
     const profile = FLAVOUR_PROFILES[c.flavour];
-    const podRange = pods.allocate(profile.podRangePrefix, `the pods of cluster '${c.name}' (${c.flavour})`);
-    const serviceRange = services.allocate(profile.serviceRangePrefix, `the services of cluster '${c.name}' (${c.flavour})`);
-    const controlPlane = controlPlanes.allocate(GKE_CONTROL_PLANE_PREFIX, `the control plane of cluster '${c.name}'`);
+    const podRange = this.pods.allocate(profile.podRangePrefix, `the pods of cluster '${c.name}' (${c.flavour})`);
+    const serviceRange = this.services.allocate(profile.serviceRangePrefix, `the services of cluster '${c.name}' (${c.flavour})`);
+    const controlPlane = this.controlPlanes.allocate(GKE_CONTROL_PLANE_PREFIX, `the control plane of cluster '${c.name}'`);
     const names = gcpRangeNames(c.resourceName);
-    out.set(c.name, {
+    return {
       podRange: formatCidr(podRange),
       serviceRange: formatCidr(serviceRange),
       podRangeName: names.pods,
       serviceRangeName: names.services,
       controlPlaneRange: formatCidr(controlPlane),
-    });
+    };
   }
-  return out;
+}
+
+/** The most clusters a Google Cloud platform takes: one control-plane /28 each in the top /24. */
+export const GCP_MAX_CLUSTERS = sizeOf(24) / sizeOf(GKE_CONTROL_PLANE_PREFIX);
+
+/**
+ * Lays out the Google Cloud ranges of every cluster, in spec order ({@link GcpRangePlanner}).
+ * Throws {@link PlanError} when `podCidr` or the control-plane block runs out of room.
+ */
+export function planGcpRanges(networkCidr: string, podCidr: string, clusters: readonly PlannedClusterName[]): Map<string, GcpClusterRanges> {
+  if (clusters.length > GCP_MAX_CLUSTERS) {
+    throw new PlanError(
+      'clusters',
+      `lists ${clusters.length} clusters; a Google Cloud platform takes at most ${GCP_MAX_CLUSTERS} (each takes a /${GKE_CONTROL_PLANE_PREFIX} control-plane range from the top /24 of network.cidr and a service range from the top /${SERVICE_BLOCK_PREFIX} of network.podCidr)`,
+    );
+  }
+  const planner = new GcpRangePlanner(networkCidr, podCidr);
+  return new Map(clusters.map((c) => [c.name, planner.place(c)]));
 }
 
 /** How many nodes a pod range of `/prefix` can hold at {@link GKE_MAX_PODS_PER_NODE} pods each. */

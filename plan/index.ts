@@ -26,10 +26,14 @@ export { PlanError } from './addresses';
 export * from './names';
 export * from './components';
 export * from './capacity';
+export * from './settings';
+import { platformLabels } from './settings';
 export {
   GKE_CONTROL_PLANE_PREFIX,
   GKE_MAX_PODS_PER_NODE,
   GKE_POD_ADDRESSES_PER_NODE,
+  GCP_MAX_CLUSTERS,
+  GcpRangePlanner,
   gkeNodeCapacity,
   planGcpRanges,
   type GcpClusterRanges,
@@ -162,42 +166,78 @@ export const COMPONENT_FLAVOURS: Readonly<Record<ComponentName, readonly Flavour
   streaming: ['streaming'],
 };
 
-/** The cluster a component runs on: the named one, else the first whose flavour suits it. */
-export function componentCluster(spec: Pick<PlatformSpec, 'clusters'>, component: ComponentName, named?: string): ClusterSpec | undefined {
+/**
+ * The cluster a component runs on: the named one, else the first whose flavour suits it
+ * (`component`'s flavours in {@link COMPONENT_FLAVOURS}, or the flavours given, first the preferred one).
+ */
+export function componentCluster<C extends Pick<ClusterSpec, 'name' | 'flavour'>>(
+  spec: { readonly clusters: readonly C[] },
+  component: ComponentName | readonly Flavour[],
+  named?: string,
+): C | undefined {
   if (named !== undefined) return spec.clusters.find((c) => c.name === named);
-  const suits = COMPONENT_FLAVOURS[component];
+  const suits = typeof component === 'string' ? COMPONENT_FLAVOURS[component] : component;
   return spec.clusters.find((c) => c.flavour === suits[0]) ?? spec.clusters.find((c) => suits.includes(c.flavour));
 }
 
 /** Zones of the platform: the listed ones, else derived from the region. */
-export function platformZones(spec: PlatformSpec): string[] {
+export function platformZones(spec: Pick<PlatformSpec, 'cloud' | 'region' | 'network'>): string[] {
   if (spec.cloud === 'kubernetes' || !spec.region) return [];
   const network = spec.network ?? networkSchema.parse({});
   return network.availabilityZones?.slice(0, network.zones) ?? defaultZones(spec.cloud as RegionalCloud, spec.region, network.zones);
 }
 
+/** Where a cluster sits in the platform's address plan. */
+export interface ClusterPlacement {
+  /** The cluster's block of the platform CIDR. */
+  readonly block: string;
+  /** Its per-zone private node subnets. */
+  readonly nodeSubnets: readonly ZoneSubnet[];
+}
+
 /**
- * Lays out the platform's addresses: public block at the top of `network.cidr`, one block per
- * cluster from the bottom. Throws {@link PlanError} when they do not fit.
+ * The platform's address plan, handed out one cluster at a time: the public block at the top of
+ * `network.cidr`, one block per cluster from the bottom, in the order clusters are placed. A
+ * network construct and {@link resolvePlan} both use it, so that a hand-composed platform gets
+ * the addresses its spec would, and appending a cluster never moves the blocks before it.
+ * Throws {@link PlanError} when a block does not fit.
+ */
+export class AddressPlanner {
+  readonly publicSubnets: readonly ZoneSubnet[];
+  private readonly allocator: SequentialAllocator;
+
+  constructor(
+    cidr: string,
+    readonly zones: readonly string[],
+  ) {
+    const range = parseCidr(cidr);
+    const top = range.base + sizeOf(range.prefix);
+    if (range.prefix > PUBLIC_BLOCK_PREFIX) {
+      throw new PlanError('network.cidr', `${cidr} is too small: the public subnets alone need a /${PUBLIC_BLOCK_PREFIX}; use a /16 to /20`);
+    }
+    const publicBlock: Cidr = { base: top - sizeOf(PUBLIC_BLOCK_PREFIX), prefix: PUBLIC_BLOCK_PREFIX };
+    this.publicSubnets = zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(publicBlock, SLOT_BITS, i)) }));
+    this.allocator = new SequentialAllocator(range, publicBlock.base);
+  }
+
+  /** The block and node subnets of the next cluster. */
+  place(c: Pick<ClusterSpec, 'name' | 'flavour'>): ClusterPlacement {
+    const block = this.allocator.allocate(FLAVOUR_PROFILES[c.flavour].blockPrefix, `cluster '${c.name}' (${c.flavour})`);
+    return {
+      block: formatCidr(block),
+      nodeSubnets: this.zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(block, SLOT_BITS, i)) })),
+    };
+  }
+}
+
+/**
+ * Lays out the platform's addresses ({@link AddressPlanner}) for `clusters` in order. Throws
+ * {@link PlanError} when they do not fit.
  */
 export function planAddresses(cidr: string, zones: readonly string[], clusters: readonly Pick<ClusterSpec, 'name' | 'flavour'>[]) {
-  const range = parseCidr(cidr);
-  const top = range.base + sizeOf(range.prefix);
-  if (range.prefix > PUBLIC_BLOCK_PREFIX) {
-    throw new PlanError('network.cidr', `${cidr} is too small: the public subnets alone need a /${PUBLIC_BLOCK_PREFIX}; use a /16 to /20`);
-  }
-  const publicBlock: Cidr = { base: top - sizeOf(PUBLIC_BLOCK_PREFIX), prefix: PUBLIC_BLOCK_PREFIX };
-  const publicSubnets = zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(publicBlock, SLOT_BITS, i)) }));
-  const allocator = new SequentialAllocator(range, publicBlock.base);
-  const clusterBlocks = new Map<string, { block: string; nodeSubnets: ZoneSubnet[] }>();
-  for (const c of clusters) {
-    const block = allocator.allocate(FLAVOUR_PROFILES[c.flavour].blockPrefix, `cluster '${c.name}' (${c.flavour})`);
-    clusterBlocks.set(c.name, {
-      block: formatCidr(block),
-      nodeSubnets: zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(block, SLOT_BITS, i)) })),
-    });
-  }
-  return { publicSubnets, clusterBlocks };
+  const planner = new AddressPlanner(cidr, zones);
+  const clusterBlocks = new Map<string, ClusterPlacement>(clusters.map((c) => [c.name, planner.place(c)]));
+  return { publicSubnets: planner.publicSubnets, clusterBlocks };
 }
 
 /**
@@ -354,6 +394,53 @@ function planPool(
   };
 }
 
+/** Where a cluster goes and what it hosts, decided by its network and its platform. */
+export interface ClusterSetting {
+  /** The zones of the platform's network. */
+  readonly zones: readonly string[];
+  /** The cluster's block of the network (aws, gcp). */
+  readonly block?: string;
+  /** Its node subnets (aws, gcp). */
+  readonly nodeSubnets?: readonly ZoneSubnet[];
+  /** Its Google Cloud secondary and control-plane ranges (gcp). */
+  readonly gcp?: GcpClusterRanges;
+  /**
+   * Built monitoring runs Prometheus on the cluster: its system pool, where it has one, takes the
+   * larger machine type ({@link SYSTEM_POOL}`.monitoringMachineType`).
+   */
+  readonly hostsMonitoring: boolean;
+}
+
+/**
+ * Resolves one validated cluster: its flavour profile, names, zones, pools and system pool. Pure;
+ * `resolvePlan` and the cluster constructs both call it, so a cluster composed by hand is the
+ * cluster its spec would give.
+ */
+export function planCluster(platform: Pick<PlatformSpec, 'name' | 'cloud' | 'machineTypes'>, c: ClusterSpec, where: ClusterSetting): ClusterPlan {
+  const profile = FLAVOUR_PROFILES[c.flavour];
+  const nodeZones = c.singleZone ? where.zones.slice(0, 1) : where.zones;
+  return {
+    name: c.name,
+    flavour: c.flavour,
+    profile,
+    kubernetesVersion: c.kubernetesVersion,
+    resourceName: clusterResourceName(platform.name, c.name),
+    stackName: stackNames.cluster(platform.name, c.name),
+    addonsStackName: stackNames.addons(platform.name, c.name),
+    nodeZones,
+    ...(where.block ? { block: where.block } : {}),
+    nodeSubnets: where.nodeSubnets ?? [],
+    pools: (c.nodePools ?? []).map((p) => planPool(c, profile, p, nodeZones, platform.cloud, platform.machineTypes)),
+    publicAccessCidrs: c.endpoint.publicAccessCidrs,
+    privateAccessCidrs: c.endpoint.privateAccessCidrs,
+    autoscaler: c.autoscaler,
+    ...(needsSystemPool(platform.cloud, c) ? { systemPool: planSystemPool(c, nodeZones, platform.cloud, where.hostsMonitoring) } : {}),
+    ...(c.singleZone ? { singleZoneReason: c.singleZone.reason } : {}),
+    ...(where.gcp ? { gcp: where.gcp } : {}),
+    spec: c,
+  };
+}
+
 /** Resolves a validated spec into the plan the stacks are built from. */
 export function resolvePlan(spec: PlatformSpec): PlatformPlan {
   const zones = platformZones(spec);
@@ -364,32 +451,15 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
       ? planGcpRanges(network.cidr, network.podCidr, spec.clusters.map((c) => ({ ...c, resourceName: clusterResourceName(spec.name, c.name) })))
       : undefined;
 
-  const clusters: ClusterPlan[] = spec.clusters.map((c) => {
-    const profile = FLAVOUR_PROFILES[c.flavour];
-    const nodeZones = c.singleZone ? zones.slice(0, 1) : zones;
-    const addr = addresses?.clusterBlocks.get(c.name);
-    return {
-      name: c.name,
-      flavour: c.flavour,
-      profile,
-      kubernetesVersion: c.kubernetesVersion,
-      resourceName: clusterResourceName(spec.name, c.name),
-      stackName: stackNames.cluster(spec.name, c.name),
-      addonsStackName: stackNames.addons(spec.name, c.name),
-      nodeZones,
-      ...(addr ? { block: addr.block } : {}),
-      nodeSubnets: addr?.nodeSubnets ?? [],
-      pools: (c.nodePools ?? []).map((p) => planPool(c, profile, p, nodeZones, spec.cloud, spec.machineTypes)),
-      publicAccessCidrs: c.endpoint.publicAccessCidrs,
-      privateAccessCidrs: c.endpoint.privateAccessCidrs,
-      autoscaler: c.autoscaler,
-      // Built monitoring runs a Prometheus on every cluster, on the system pool where there is one.
-      ...(needsSystemPool(spec.cloud, c) ? { systemPool: planSystemPool(c, nodeZones, spec.cloud, spec.components.monitoring?.mode === 'build') } : {}),
-      ...(c.singleZone ? { singleZoneReason: c.singleZone.reason } : {}),
+  const clusters: ClusterPlan[] = spec.clusters.map((c) =>
+    planCluster(spec, c, {
+      zones,
+      ...(addresses?.clusterBlocks.get(c.name) ?? {}),
       ...(gcpRanges?.has(c.name) ? { gcp: gcpRanges.get(c.name)! } : {}),
-      spec: c,
-    };
-  });
+      // Built monitoring runs a Prometheus on every cluster, on the system pool where there is one.
+      hostsMonitoring: spec.components.monitoring?.mode === 'build',
+    }),
+  );
 
   const components: ComponentPlan[] = [];
   for (const name of COMPONENTS) {
@@ -406,7 +476,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
     ...(spec.gcpProject ? { gcpProject: spec.gcpProject } : {}),
     ...(spec.gcpProjectNumber ? { gcpProjectNumber: spec.gcpProjectNumber } : {}),
     environment: spec.environment,
-    labels: { ...spec.labels, 'loom-platform': spec.name, 'loom-environment': spec.environment, 'managed-by': 'loom' },
+    labels: platformLabels(spec),
     zones,
     ...(network && addresses
       ? {

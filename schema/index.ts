@@ -6,3 +6,4 @@ export * from '../catalog/regions';
 export * from '../catalog/machine-types';
 export * from '../catalog/kubernetes-versions';
 export * from '../plan';
+export * from './props';

@@ -415,3 +415,42 @@ export const platformSchema = z.strictObject({
 export type PlatformSpecInput = z.input<typeof platformSchema>;
 /** A validated platform spec with every default applied. */
 export type PlatformSpec = z.infer<typeof platformSchema>;
+
+/**
+ * The platform-wide settings every stack of a platform carries (the spec's top-level keys but the
+ * network, clusters and components): what a hand-composed stack is given as `platform`.
+ */
+export const platformSettingsSchema = platformSchema.pick({
+  name: true,
+  cloud: true,
+  region: true,
+  gcpProject: true,
+  gcpProjectNumber: true,
+  environment: true,
+  labels: true,
+  state: true,
+  machineTypes: true,
+});
+/** Platform settings as written (defaults not yet applied). */
+export type PlatformSettingsInput = z.input<typeof platformSettingsSchema>;
+/** Validated platform settings with every default applied. */
+export type PlatformSettings = z.infer<typeof platformSettingsSchema>;
+
+/** A network as written (`network:`), defaults not yet applied. */
+export type NetworkSpecInput = z.input<typeof networkSchema>;
+/** A cluster as written (`clusters[]`), defaults not yet applied. */
+export type ClusterSpecInput = z.input<typeof clusterSchema>;
+/** A node pool as written (`clusters[].nodePools[]`), defaults not yet applied. */
+export type NodePoolSpecInput = z.input<typeof nodePoolSchema>;
+/** The registry component as written (`components.registry`). */
+export type RegistryComponentSpecInput = z.input<typeof registryComponentSchema>;
+/** The monitoring component as written (`components.monitoring`). */
+export type MonitoringComponentSpecInput = z.input<typeof monitoringComponentSchema>;
+/** A component as written (`components.<name>`: `mode`, `cluster`). */
+export type ComponentSpecInput = z.input<typeof componentSchema>;
+
+/** The settings of a validated spec (its top-level keys but network, clusters and components). */
+export function settingsOf(spec: PlatformSpec): PlatformSettings {
+  const keys = Object.keys(platformSettingsSchema.shape) as (keyof PlatformSettings)[];
+  return Object.fromEntries(keys.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k]])) as PlatformSettings;
+}

@@ -14,15 +14,16 @@ import { Construct } from 'constructs';
 import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from '../constructs/core/cdk';
-import { LoomStack } from '../constructs/core/stack';
+import { LoomStack, type LoomStackProps } from '../constructs/core/stack';
 import type { IKubernetesCluster, ScrapeTarget } from '../constructs/core/contracts';
 import { PlatformValidationError } from '../constructs/core/errors';
-import { ExistingCluster } from '../constructs/cluster/existing-cluster';
+import { ExistingCluster, type ExistingClusterProps } from '../constructs/cluster/existing-cluster';
+import type { IClusterAddons } from '../constructs/components/contract';
 import { addClusterProviders } from '../constructs/kubernetes/providers';
 import { PlatformNamespace, type PodSecurity } from '../constructs/kubernetes/namespace';
 import { PriorityClasses } from '../constructs/kubernetes/priority-classes';
-import { PLATFORM_NAMESPACES, type ClusterPlan, type PlatformPlan } from '../plan';
-import { installAddons, type PlatformAddons } from '../constructs/addons';
+import { PLATFORM_NAMESPACES } from '../plan';
+import { installAddons, type AddonDefinition, type IAddon, type PlatformAddons } from '../constructs/addons';
 import type { Environment } from '../schema/schema';
 
 /** What a platform namespace is for. */
@@ -60,19 +61,24 @@ export function platformNamespaces(environment: Environment): Readonly<Record<Na
   };
 }
 
-export interface AddonsStackProps {
-  readonly plan: PlatformPlan;
-  /** The planned cluster the stack serves; names the stack `<name>-addons-<cluster>`. */
-  readonly cluster: ClusterPlan;
+export interface AddonsStackProps extends Omit<LoomStackProps, 'cloudProvider'> {
   /**
-   * The cluster, when another stack created it (aws, gcp): its endpoint and CA become cross-stack
-   * references, and this stack depends on that one.
-   * @default an {@link ExistingCluster} built in this stack from `cluster` (cloud: kubernetes only)
+   * The cluster everything in this stack goes on: a cluster another stack created (aws, gcp) —
+   * its endpoint and CA become cross-stack references, and this stack depends on that one — or,
+   * on `cloud: kubernetes`, the existing cluster as platform.yaml's `clusters[]` entry has it,
+   * which becomes an {@link ExistingCluster} in this stack.
    */
-  readonly kubernetesCluster?: IKubernetesCluster;
+  readonly cluster: IKubernetesCluster | ExistingClusterProps;
+  /**
+   * Add-ons beyond Loom's own, installed after them when they apply to the cluster.
+   * @default none
+   */
+  readonly extraAddons?: readonly AddonDefinition[];
 }
 
-export class AddonsStack extends LoomStack {
+const isCluster = (c: IKubernetesCluster | ExistingClusterProps): c is IKubernetesCluster => 'node' in c && 'connection' in c;
+
+export class AddonsStack extends LoomStack implements IClusterAddons {
   /** The cluster everything in this stack goes on. */
   readonly cluster: IKubernetesCluster;
   readonly kubernetesProvider: KubernetesProvider;
@@ -95,21 +101,17 @@ export class AddonsStack extends LoomStack {
     return this.addons.scrapeTargets;
   }
 
-  constructor(scope: Construct, props: AddonsStackProps) {
-    super(scope, props.cluster.addonsStackName, props);
-    const { plan, cluster } = props;
-    if (props.kubernetesCluster) {
-      if (props.kubernetesCluster.plan.name !== cluster.name) {
-        throw new PlatformValidationError(`AddonsStack for cluster '${cluster.name}' was given cluster '${props.kubernetesCluster.plan.name}'`, this);
-      }
-      this.cluster = props.kubernetesCluster;
+  constructor(scope: Construct, id: string, props: AddonsStackProps) {
+    super(scope, id, { ...props, cloudProvider: false });
+    if (isCluster(props.cluster)) {
+      this.cluster = props.cluster;
       const owner = this.cluster.node.scopes.find((s) => TerraformStack.isStack(s));
       if (owner && owner !== this) this.addDependency(owner as TerraformStack);
-    } else if (plan.cloud === 'kubernetes') {
-      this.cluster = new ExistingCluster(this, 'Cluster', { cluster });
+    } else if (this.platform.cloud === 'kubernetes') {
+      this.cluster = new ExistingCluster(this, 'Cluster', props.cluster);
     } else {
       throw new PlatformValidationError(
-        `AddonsStack for cluster '${cluster.name}' on ${plan.cloud} needs kubernetesCluster: the cluster its cluster stack created`,
+        `the add-ons of cluster '${props.cluster.name}' on ${this.platform.cloud} need the cluster its cluster stack created (an EksCluster or GkeCluster), not its spec`,
         this,
       );
     }
@@ -118,16 +120,27 @@ export class AddonsStack extends LoomStack {
     this.kubernetesProvider = providers.kubernetes;
     this.helmProvider = providers.helm;
 
-    const labels = { ...plan.labels, 'loom.dev/cluster': cluster.name, 'loom.dev/flavour': cluster.flavour };
+    const cluster = this.cluster.plan;
+    const labels = { ...this.platform.labels, 'loom.dev/cluster': cluster.name, 'loom.dev/flavour': cluster.flavour };
     const namespaces = new Construct(this, 'Namespaces');
-    const planned = platformNamespaces(plan.environment);
+    const planned = platformNamespaces(this.platform.environment);
     this.namespaces = {
       system: this.namespace(namespaces, 'System', planned.system, labels, 'system'),
       nodeAgents: this.namespace(namespaces, 'NodeAgents', planned.nodeAgents, labels, 'node-agents'),
       workloads: this.namespace(namespaces, 'Workloads', planned.workloads, labels, 'workloads'),
     };
     this.priorityClasses = new PriorityClasses(this, 'PriorityClasses', { classes: cluster.profile.priorityClasses, labels });
-    this.addons = installAddons(this, { plan, cluster: this.cluster, namespaces: this.namespaces, priorityClasses: this.priorityClasses });
+    this.addons = installAddons(this, {
+      cluster: this.cluster,
+      namespaces: this.namespaces,
+      priorityClasses: this.priorityClasses,
+      ...(props.extraAddons ? { extraAddons: props.extraAddons } : {}),
+    });
+  }
+
+  /** Installs a custom add-on on this cluster when it applies (see `PlatformAddons.addAddon`). */
+  addAddon(addon: AddonDefinition): IAddon | undefined {
+    return this.addons.addAddon(addon);
   }
 
   private namespace(scope: Construct, id: string, planned: NamespacePlan, labels: Record<string, string>, role: string): PlatformNamespace {

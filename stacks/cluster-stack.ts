@@ -1,36 +1,45 @@
 /** `<name>-cluster-<cluster>`: one Kubernetes cluster, its node pools, identities and keys. */
 import type { Construct } from 'constructs';
-import { LoomStack } from '../constructs/core/stack';
+import { LoomStack, type LoomStackProps } from '../constructs/core/stack';
 import type { IKubernetesCluster, INetwork } from '../constructs/core/contracts';
-import type { ClusterPlan, PlatformPlan } from '../plan';
-import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
-import { TerraformOutput } from '../constructs/core/cdk';
+import { TerraformOutput, TerraformStack } from '../constructs/core/cdk';
+import type { ComponentMode } from '../plan';
+import type { ClusterSpecInput } from '../schema/schema';
 
-export interface ClusterStackProps {
-  readonly plan: PlatformPlan;
-  readonly cluster: ClusterPlan;
+export interface ClusterStackProps extends Omit<LoomStackProps, 'cloudProvider'> {
+  /** The cluster as platform.yaml's `clusters[]` entry has it. */
+  readonly cluster: ClusterSpecInput;
+  /** The network it goes in (usually another stack's); this stack then depends on that one. */
   readonly network: INetwork;
+  /**
+   * The platform's monitoring mode, which the cluster is prepared for (see `EksClusterProps.monitoring`).
+   * @default no monitoring component
+   */
+  readonly monitoring?: ComponentMode;
 }
 
+/** A cluster on AWS ({@link EksCluster}) or Google Cloud ({@link GkeCluster}), in a stack of its own. */
 export class ClusterStack extends LoomStack {
   readonly cluster: IKubernetesCluster;
 
-  constructor(scope: Construct, props: ClusterStackProps) {
-    super(scope, props.cluster.stackName, props);
-    addCloudProvider(this, props.plan);
-    switch (props.plan.cloud) {
+  constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id, { ...props, cloudProvider: true });
+    const clusterProps = { ...props.cluster, network: props.network, ...(props.monitoring ? { monitoring: props.monitoring } : {}) };
+    switch (this.platform.cloud) {
       case 'aws':
-        this.cluster = new (loadAws().EksCluster)(this, 'Cluster', props);
+        this.cluster = new (loadAws().EksCluster)(this, 'Cluster', clusterProps);
         break;
       case 'gcp':
-        this.cluster = new (loadGcp().GkeCluster)(this, 'Cluster', props);
+        this.cluster = new (loadGcp().GkeCluster)(this, 'Cluster', clusterProps);
         // GKE, Cloud KMS, IAM, Logging, Monitoring on a fresh project (constructs/gcp/project-services.ts).
-        new (loadGcpApis().ProjectServices)(this, 'ProjectServices', { project: props.plan.gcpProject!, extraApis: loadGcpApis().GKE_EXTRA_APIS });
+        new (loadGcpApis().ProjectServices)(this, 'ProjectServices', { project: this.platform.gcpProject!, extraApis: loadGcpApis().GKE_EXTRA_APIS });
         break;
       default:
-        throw new PlatformValidationError(`no cluster stack for cloud: ${props.plan.cloud}`);
+        throw new PlatformValidationError(`no cluster stack for cloud: ${this.platform.cloud}`, this);
     }
+    const networkStack = TerraformStack.of(props.network);
+    if (networkStack !== this) this.addDependency(networkStack);
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.clusterName, description: 'Name of the cluster in its cloud' });
     new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.clusterEndpoint, description: 'Kubernetes API server URL' });
   }

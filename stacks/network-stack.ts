@@ -1,32 +1,35 @@
 /** `<name>-network`: the platform's VPC and subnets (cloud provider only). */
 import type { Construct } from 'constructs';
-import { LoomStack } from '../constructs/core/stack';
+import { LoomStack, type LoomStackProps } from '../constructs/core/stack';
 import type { INetwork } from '../constructs/core/contracts';
-import type { PlatformPlan } from '../plan';
-import { addCloudProvider } from './providers';
 import { PlatformValidationError } from '../constructs/core/errors';
+import type { NetworkSpecInput } from '../schema/schema';
 
-export interface NetworkStackProps {
-  readonly plan: PlatformPlan;
+export interface NetworkStackProps extends Omit<LoomStackProps, 'cloudProvider'> {
+  /**
+   * The network as platform.yaml's `network` key has it.
+   * @default the schema's defaults (10.0.0.0/16 over three zones)
+   */
+  readonly network?: NetworkSpecInput;
 }
 
+/** The network of a platform on AWS ({@link AwsNetwork}) or Google Cloud ({@link GcpNetwork}), in a stack of its own. */
 export class NetworkStack extends LoomStack {
   readonly network: INetwork;
 
-  constructor(scope: Construct, props: NetworkStackProps) {
-    super(scope, props.plan.stacks.network, props);
-    addCloudProvider(this, props.plan);
-    switch (props.plan.cloud) {
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id, { ...props, cloudProvider: true });
+    switch (this.platform.cloud) {
       case 'aws':
-        this.network = new (loadAws().AwsNetwork)(this, 'Network', { plan: props.plan });
+        this.network = new (loadAws().AwsNetwork)(this, 'Network', props.network ?? {});
         break;
       case 'gcp':
-        this.network = new (loadGcp().GcpNetwork)(this, 'Network', { plan: props.plan });
+        this.network = new (loadGcp().GcpNetwork)(this, 'Network', props.network ?? {});
         // A fresh project has Compute Engine off; the stack turns on the APIs its resources call.
-        new (loadGcpApis().ProjectServices)(this, 'ProjectServices', { project: props.plan.gcpProject! });
+        new (loadGcpApis().ProjectServices)(this, 'ProjectServices', { project: this.platform.gcpProject! });
         break;
       default:
-        throw new PlatformValidationError(`no network stack for cloud: ${props.plan.cloud}`);
+        throw new PlatformValidationError(`no network stack for cloud: ${this.platform.cloud}`, this);
     }
   }
 }

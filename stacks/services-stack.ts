@@ -10,27 +10,24 @@
  * (`Registry`, `Monitoring`).
  */
 import type { Construct } from 'constructs';
-import { LoomStack } from '../constructs/core/stack';
+import { LoomStack, type LoomStackProps } from '../constructs/core/stack';
 import { PlatformValidationError } from '../constructs/core/errors';
-import type { PlatformPlan } from '../plan';
-import { addCloudProvider } from './providers';
+import { addCloudProvider } from '../constructs/core/cloud-provider';
 
-export interface ServicesStackProps {
-  readonly plan: PlatformPlan;
-}
+export type ServicesStackProps = Omit<LoomStackProps, 'cloudProvider'>;
 
 export class ServicesStack extends LoomStack {
-  constructor(scope: Construct, props: ServicesStackProps) {
-    super(scope, props.plan.stacks.services, props);
-    if (props.plan.cloud === 'kubernetes') {
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    super(scope, id, { ...props, cloudProvider: false });
+    if (this.platform.cloud === 'kubernetes') {
       throw new PlatformValidationError('cloud: kubernetes has no services stack: there is no cloud to keep component resources in', this);
     }
-    addCloudProvider(this, props.plan);
-    if (props.plan.cloud === 'gcp') {
+    addCloudProvider(this, this.platform);
+    if (this.platform.cloud === 'gcp') {
       // The APIs of what the components keep here, read at synth once they have added it; every Google
       // resource the components add later waits for them (see constructs/gcp/project-services.ts).
       const { ProjectServices } = require('../constructs/gcp/project-services') as typeof import('../constructs/gcp/project-services');
-      new ProjectServices(this, 'ProjectServices', { project: props.plan.gcpProject! });
+      new ProjectServices(this, 'ProjectServices', { project: this.platform.gcpProject! });
     }
   }
 }

@@ -3,6 +3,7 @@
  * (through its Service webhook, instead of the in-tree controller's classic ELBs). GKE has its own
  * load balancer integration; an existing cluster keeps whatever it uses.
  */
+import type { IAddon } from './index';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from '../core/cdk';
 import type { ScrapeTarget } from '../core/contracts';
@@ -42,7 +43,7 @@ export function awsLoadBalancerControllerValues(ctx: AddonContext, props: AwsLoa
     replicaCount: 2,
     podDisruptionBudget: { maxUnavailable: 1 },
     priorityClassName: controllerPriorityClass(ctx),
-    defaultTags: { ...ctx.plan.labels, 'loom-cluster': ctx.cluster.plan.name },
+    defaultTags: { ...ctx.platform.labels, 'loom-cluster': ctx.cluster.plan.name },
     enableCertManager: true,
     ...controllerValues(ctx),
     serviceMonitor: { enabled: false },
@@ -69,7 +70,12 @@ export function awsLoadBalancerControllerScrapeTargets(): ScrapeTarget[] {
 }
 
 /** The AWS Load Balancer Controller release in the system namespace, after cert-manager. */
-export class AwsLoadBalancerController extends Construct {
+export class AwsLoadBalancerController extends Construct implements IAddon {
+  /** The add-on's Helm releases. */
+  get releases(): AddonRelease[] {
+    return [this.release];
+  }
+
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = awsLoadBalancerControllerScrapeTargets();

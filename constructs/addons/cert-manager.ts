@@ -3,6 +3,7 @@
  * Load Balancer Controller's webhook certificate, components' TLS), and ACME or private CAs for the
  * teams.
  */
+import type { IAddon } from './index';
 import { Construct } from 'constructs';
 import type { ScrapeTarget } from '../core/contracts';
 import { PLATFORM_NAMESPACES } from '../../plan';
@@ -59,7 +60,12 @@ export function certManagerScrapeTargets(): ScrapeTarget[] {
 }
 
 /** The cert-manager release in the system namespace. */
-export class CertManager extends Construct {
+export class CertManager extends Construct implements IAddon {
+  /** The add-on's Helm releases. */
+  get releases(): AddonRelease[] {
+    return [this.release];
+  }
+
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = certManagerScrapeTargets();

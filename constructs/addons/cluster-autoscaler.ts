@@ -4,6 +4,7 @@
  * cluster's flavour asks — least-waste and scale-down for services, no scale-down and a priority
  * order for brokers, fast scale-to-zero for batch.
  */
+import type { IAddon } from './index';
 import { Construct } from 'constructs';
 import { awsNodePoolNames, PLATFORM_NAMESPACES, zonalNodeGroups, type ClusterPlan, type FlavourProfile } from '../../plan';
 import type { ScrapeTarget } from '../core/contracts';
@@ -116,7 +117,7 @@ export function clusterAutoscalerValues(ctx: AddonContext, props: ClusterAutosca
     },
     priorityClassName: controllerPriorityClass(ctx),
     extraArgs: clusterAutoscalerArgs(profile),
-    ...(profile.expander === 'priority' ? { expanderPriorities: expanderPriorities(ctx.plan.name, plan) } : {}),
+    ...(profile.expander === 'priority' ? { expanderPriorities: expanderPriorities(ctx.platform.name, plan) } : {}),
     ...controllerValues(ctx),
     service: { create: true },
     // No ServiceMonitor of the chart's in any mode: its metrics are declared instead
@@ -149,7 +150,12 @@ export function clusterAutoscalerScrapeTargets(): ScrapeTarget[] {
  * component's — the monitoring stack's pods may need the very nodes the autoscaler adds — and
  * nothing it creates needs the Prometheus Operator's CRDs.
  */
-export class ClusterAutoscaler extends Construct {
+export class ClusterAutoscaler extends Construct implements IAddon {
+  /** The add-on's Helm releases. */
+  get releases(): AddonRelease[] {
+    return [this.release];
+  }
+
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = clusterAutoscalerScrapeTargets();

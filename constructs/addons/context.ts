@@ -7,8 +7,7 @@
 import type { IKubernetesCluster } from '../core/contracts';
 import type { PlatformNamespace } from '../kubernetes/namespace';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
-import type { ITerraformDependable } from '../core/cdk';
-import type { ClusterPlan, PlatformPlan, Taint } from '../../plan';
+import type { ClusterPlan, PlatformContext, Taint } from '../../plan';
 import { GPU_TAINT } from '../../plan';
 
 /** A pod toleration, as charts take it. */
@@ -30,7 +29,8 @@ export interface AddonNamespaces {
 }
 
 export interface AddonContext {
-  readonly plan: PlatformPlan;
+  /** The platform's settings (name, environment, labels). */
+  readonly platform: PlatformContext;
   readonly cluster: IKubernetesCluster;
   readonly namespaces: AddonNamespaces;
   readonly priorityClasses: PriorityClasses;
@@ -46,12 +46,6 @@ export interface AddonContext {
    * has one (`{}` otherwise). See {@link controllerPlacement}.
    */
   readonly controllerNodeSelector: Readonly<Record<string, string>>;
-  /**
-   * What every release that creates a Service must wait for: the AWS Load Balancer Controller,
-   * whose mutating webhook rejects Service creation while it has no endpoints (EKS only). The add-ons
-   * order every Helm release of their stack after it ({@link ServiceWebhookOrdering}).
-   */
-  readonly serviceWebhookReady?: ITerraformDependable;
 }
 
 /** The node label of the system pool that controllers select (set by Loom on the pool). */

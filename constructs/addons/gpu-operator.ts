@@ -18,6 +18,7 @@
  * access. Its DaemonSets tolerate the GPU taint `nvidia.com/gpu=present:NoSchedule`; the operator
  * places them on nodes with NVIDIA PCI devices (labelled by node feature discovery).
  */
+import type { IAddon } from './index';
 import { Construct } from 'constructs';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
@@ -124,7 +125,12 @@ export function gpuOperatorScrapeTargets(): ScrapeTarget[] {
 }
 
 /** The GPU operator release in the node-agents namespace (and, on GKE, its priority-class quota). */
-export class GpuOperator extends Construct {
+export class GpuOperator extends Construct implements IAddon {
+  /** The add-on's Helm releases. */
+  get releases(): AddonRelease[] {
+    return [this.release];
+  }
+
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = gpuOperatorScrapeTargets();

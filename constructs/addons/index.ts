@@ -21,11 +21,13 @@
  * the targets in its own form (`IMonitoring.scrape`). Switching the monitoring mode therefore
  * changes no add-on resource.
  */
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { isAwsKubernetesCluster } from '../aws/aws-cluster';
-import { ADDON_SERVICE_ACCOUNTS, type PlatformPlan } from '../../plan';
+import { ADDON_SERVICE_ACCOUNTS } from '../../plan';
+import { platformOf } from '../core/stack';
+import { finalizePools } from '../core/pools';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
 import { Aspects, TerraformStack } from '../core/cdk';
 import { controllerPlacement, type AddonContext, type AddonNamespaces } from './context';
@@ -50,121 +52,194 @@ export * from './gpu-operator';
 export * from './kueue';
 
 export interface PlatformAddonsProps {
-  readonly plan: PlatformPlan;
+  /** The cluster the add-ons go on. */
   readonly cluster: IKubernetesCluster;
+  /** The platform namespaces of its add-ons stack. */
   readonly namespaces: AddonNamespaces;
+  /** The flavour's priority classes. */
   readonly priorityClasses: PriorityClasses;
+  /**
+   * Add-ons beyond Loom's own, installed after them on the clusters they apply to.
+   * @default none
+   */
+  readonly extraAddons?: readonly AddonDefinition[];
 }
 
-/** Which add-ons a cluster gets, without building them (for summaries and tests). */
-export function plannedAddons(cluster: IKubernetesCluster): string[] {
-  const aws = isAwsKubernetesCluster(cluster);
-  const out = ['cert-manager'];
-  if (needsMetricsServer(cluster)) out.push('metrics-server');
-  if (aws) out.push(cluster.karpenter ? 'karpenter' : 'cluster-autoscaler', 'aws-load-balancer-controller');
-  if (needsGpuOperator(cluster)) out.push('gpu-operator');
-  if (cluster.flavour === 'batch') out.push('kueue');
-  return out;
+/** An installed add-on: its Helm releases and the metrics endpoints it serves. */
+export interface IAddon extends IConstruct {
+  /** The add-on's Helm releases. */
+  readonly releases: readonly AddonRelease[];
+  /** Its metrics endpoints, which the platform's monitoring scrapes whatever its mode. */
+  readonly scrapeTargets: readonly ScrapeTarget[];
 }
 
-/** The add-ons of one cluster (see the module comment for which it gets). */
-export class PlatformAddons extends Construct {
-  readonly certManager: CertManager;
-  readonly metricsServer?: MetricsServer;
-  readonly clusterAutoscaler?: ClusterAutoscaler;
-  readonly karpenter?: Karpenter;
-  readonly loadBalancerController?: AwsLoadBalancerController;
-  readonly gpuOperator?: GpuOperator;
-  readonly kueue?: Kueue;
-  /** The context every add-on was built with. */
-  readonly context: AddonContext;
+/** The add-ons installed so far on a cluster, by name. */
+export type InstalledAddons = ReadonlyMap<string, IAddon>;
 
-  constructor(scope: Construct, id: string, props: PlatformAddonsProps) {
-    super(scope, id);
-    const { plan, cluster } = props;
-    const placement = controllerPlacement(cluster.plan);
-    const base: AddonContext = {
-      plan,
-      cluster,
-      namespaces: props.namespaces,
-      priorityClasses: props.priorityClasses,
-      highAvailability: plan.environment === 'prod',
-      controllerTolerations: placement.tolerations,
-      controllerNodeSelector: placement.nodeSelector,
-    };
+/**
+ * One row of the add-on table: what the add-on is called, which clusters get it, and how it is
+ * installed. Loom's own add-ons are rows of {@link PLATFORM_ADDONS}; a custom add-on is a row of
+ * the same shape given to `PlatformAddons.addAddon`, `AddonsStack.addAddon` or
+ * `MlPlatform.addAddon`.
+ */
+export interface AddonDefinition {
+  /** The add-on's name (unique on a cluster), as summaries list it. */
+  readonly name: string;
+  /** Whether `cluster` gets the add-on. */
+  appliesTo(cluster: IKubernetesCluster): boolean;
+  /**
+   * Builds the add-on under `scope` (its own construct, id of its choosing) with the context every
+   * add-on of the cluster shares; `installed` holds the add-ons installed before it.
+   */
+  install(scope: Construct, ctx: AddonContext, installed: InstalledAddons): IAddon;
+}
 
-    this.certManager = new CertManager(this, 'CertManager', base);
+const awsCluster = (cluster: IKubernetesCluster, scope: Construct) => {
+  if (!isAwsKubernetesCluster(cluster)) {
+    throw new PlatformValidationError(`cluster '${cluster.plan.name}' is on AWS but carries no add-on roles; build it with EksCluster (or implement IAwsKubernetesCluster)`, scope);
+  }
+  return cluster;
+};
 
-    // The load balancer controller first (after cert-manager, which issues its webhook's
-    // certificate): its Service webhook fails closed, so every other release of the stack —
-    // add-ons here, components later — is ordered after it (ServiceWebhookOrdering).
-    if (isAwsKubernetesCluster(cluster)) {
+/**
+ * Loom's add-ons, in the order they are installed and listed (see the module comment for which
+ * cluster gets which). The one table `PlatformAddons` installs from and {@link plannedAddons}
+ * summarizes.
+ */
+export const PLATFORM_ADDONS: readonly AddonDefinition[] = [
+  { name: 'cert-manager', appliesTo: () => true, install: (scope, ctx) => new CertManager(scope, 'CertManager', ctx) },
+  { name: 'metrics-server', appliesTo: needsMetricsServer, install: (scope, ctx) => new MetricsServer(scope, 'MetricsServer', ctx) },
+  {
+    name: 'cluster-autoscaler',
+    appliesTo: (c) => c.cloud === 'aws' && !(isAwsKubernetesCluster(c) && c.karpenter),
+    install: (scope, ctx) => {
+      const cluster = awsCluster(ctx.cluster, scope);
+      const role = cluster.addonRoles.clusterAutoscaler;
+      if (!role) throw new PlatformValidationError(`EKS cluster '${cluster.plan.name}' has neither Karpenter nor a cluster-autoscaler role; its cluster stack must create one`, scope);
+      checkServiceAccount(scope, 'clusterAutoscaler', role);
+      return new ClusterAutoscaler(scope, 'ClusterAutoscaler', ctx, { role, clusterName: cluster.clusterName, region: cluster.region });
+    },
+  },
+  {
+    name: 'karpenter',
+    appliesTo: (c) => isAwsKubernetesCluster(c) && c.karpenter !== undefined,
+    install: (scope, ctx) => {
+      const cluster = awsCluster(ctx.cluster, scope);
+      checkServiceAccount(scope, 'karpenter', cluster.karpenter!.controllerRole);
+      return new Karpenter(scope, 'Karpenter', ctx, cluster, cluster.karpenter!);
+    },
+  },
+  {
+    // Its Service webhook fails closed, so every other release of the stack — add-ons and
+    // components, before or after it in this table — is ordered after it (ServiceWebhookOrdering),
+    // except cert-manager, which issues the webhook's certificate.
+    name: 'aws-load-balancer-controller',
+    appliesTo: (c) => c.cloud === 'aws',
+    install: (scope, ctx, installed) => {
+      const cluster = awsCluster(ctx.cluster, scope);
       const roles = cluster.addonRoles;
-      checkServiceAccount(this, 'loadBalancerController', roles.loadBalancerController);
-      this.loadBalancerController = new AwsLoadBalancerController(this, 'LoadBalancerController', base, {
+      checkServiceAccount(scope, 'loadBalancerController', roles.loadBalancerController);
+      const certManager = (installed.get('cert-manager') as CertManager).release.resource;
+      const controller = new AwsLoadBalancerController(scope, 'LoadBalancerController', ctx, {
         role: roles.loadBalancerController,
         clusterName: cluster.clusterName,
         region: cluster.region,
         vpcId: cluster.vpcId,
-        certManager: this.certManager.release.resource,
+        certManager,
       });
-      Aspects.of(TerraformStack.of(this)).add(new ServiceWebhookOrdering(this.loadBalancerController.release.resource, [this.certManager.release.resource]));
-    } else if (cluster.cloud === 'aws') {
-      throw new PlatformValidationError(
-        `cluster '${cluster.plan.name}' is on AWS but carries no add-on roles; build it with EksCluster (or implement IAwsKubernetesCluster)`,
-        this,
-      );
-    }
-    this.context = this.loadBalancerController ? { ...base, serviceWebhookReady: this.loadBalancerController.release.resource } : base;
-    const ctx = this.context;
+      Aspects.of(TerraformStack.of(scope)).add(new ServiceWebhookOrdering(controller.release.resource, [certManager]));
+      return controller;
+    },
+  },
+  { name: 'gpu-operator', appliesTo: needsGpuOperator, install: (scope, ctx) => new GpuOperator(scope, 'GpuOperator', ctx) },
+  { name: 'kueue', appliesTo: (c) => c.flavour === 'batch', install: (scope, ctx) => new Kueue(scope, 'Kueue', ctx) },
+];
 
-    if (needsMetricsServer(cluster)) this.metricsServer = new MetricsServer(this, 'MetricsServer', ctx);
+/** Which add-ons a cluster gets, without building them (for summaries and tests): the table's verdict. */
+export function plannedAddons(cluster: IKubernetesCluster, extra: readonly AddonDefinition[] = []): string[] {
+  return [...PLATFORM_ADDONS, ...extra].filter((a) => a.appliesTo(cluster)).map((a) => a.name);
+}
 
-    if (isAwsKubernetesCluster(cluster)) {
-      const roles = cluster.addonRoles;
-      if (cluster.karpenter) {
-        checkServiceAccount(this, 'karpenter', cluster.karpenter.controllerRole);
-        this.karpenter = new Karpenter(this, 'Karpenter', ctx, cluster, cluster.karpenter);
-      } else {
-        if (!roles.clusterAutoscaler) {
-          throw new PlatformValidationError(`EKS cluster '${cluster.plan.name}' has neither Karpenter nor a cluster-autoscaler role; its cluster stack must create one`, this);
-        }
-        checkServiceAccount(this, 'clusterAutoscaler', roles.clusterAutoscaler);
-        this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', ctx, {
-          role: roles.clusterAutoscaler,
-          clusterName: cluster.clusterName,
-          region: cluster.region,
-        });
-      }
-    }
+/** The add-ons of one cluster, installed from {@link PLATFORM_ADDONS} (see the module comment). */
+export class PlatformAddons extends Construct {
+  /** The context every add-on was built with. */
+  readonly context: AddonContext;
+  private readonly installed = new Map<string, IAddon>();
 
-    if (needsGpuOperator(cluster)) this.gpuOperator = new GpuOperator(this, 'GpuOperator', ctx);
-    if (cluster.flavour === 'batch') this.kueue = new Kueue(this, 'Kueue', ctx);
-  }
-
-  /** Every Helm release of the add-ons. */
-  get releases(): AddonRelease[] {
-    return [
-      this.certManager.release,
-      this.metricsServer?.release,
-      this.clusterAutoscaler?.release,
-      this.karpenter?.crds,
-      this.karpenter?.release,
-      this.loadBalancerController?.release,
-      this.gpuOperator?.release,
-      this.kueue?.release,
-    ].filter((r): r is AddonRelease => r !== undefined);
+  constructor(scope: Construct, id: string, props: PlatformAddonsProps) {
+    super(scope, id);
+    const { cluster } = props;
+    finalizePools(cluster);
+    const placement = controllerPlacement(cluster.plan);
+    const platform = platformOf(this);
+    this.context = {
+      platform,
+      cluster,
+      namespaces: props.namespaces,
+      priorityClasses: props.priorityClasses,
+      highAvailability: platform.environment === 'prod',
+      controllerTolerations: placement.tolerations,
+      controllerNodeSelector: placement.nodeSelector,
+    };
+    for (const addon of [...PLATFORM_ADDONS, ...(props.extraAddons ?? [])]) this.addAddon(addon);
   }
 
   /**
-   * What the add-ons expose to the platform's monitoring, in the order of {@link releases}: one
-   * scrape target per metrics endpoint, the same whatever the monitoring mode (and whether there is
-   * a monitoring component at all). `MlPlatform` hands them to `IMonitoring.scrape`.
+   * Installs `addon` when it applies to the cluster, after the ones installed so far; returns it,
+   * or undefined when the cluster does not get it. Its scrape targets join {@link scrapeTargets}.
+   */
+  addAddon(addon: AddonDefinition): IAddon | undefined {
+    if (this.installed.has(addon.name)) throw new PlatformValidationError(`add-on '${addon.name}' is already installed on cluster '${this.context.cluster.plan.name}'`, this);
+    if (!addon.appliesTo(this.context.cluster)) return undefined;
+    const installed = addon.install(this, this.context, this.installed);
+    this.installed.set(addon.name, installed);
+    return installed;
+  }
+
+  /** The installed add-on called `name`, if the cluster has it. */
+  addon(name: string): IAddon | undefined {
+    return this.installed.get(name);
+  }
+
+  /** Names of the installed add-ons, in install order. */
+  get names(): string[] {
+    return [...this.installed.keys()];
+  }
+
+  get certManager(): CertManager {
+    return this.installed.get('cert-manager') as CertManager;
+  }
+  get metricsServer(): MetricsServer | undefined {
+    return this.installed.get('metrics-server') as MetricsServer | undefined;
+  }
+  get clusterAutoscaler(): ClusterAutoscaler | undefined {
+    return this.installed.get('cluster-autoscaler') as ClusterAutoscaler | undefined;
+  }
+  get karpenter(): Karpenter | undefined {
+    return this.installed.get('karpenter') as Karpenter | undefined;
+  }
+  get loadBalancerController(): AwsLoadBalancerController | undefined {
+    return this.installed.get('aws-load-balancer-controller') as AwsLoadBalancerController | undefined;
+  }
+  get gpuOperator(): GpuOperator | undefined {
+    return this.installed.get('gpu-operator') as GpuOperator | undefined;
+  }
+  get kueue(): Kueue | undefined {
+    return this.installed.get('kueue') as Kueue | undefined;
+  }
+
+  /** Every Helm release of the add-ons, in install order. */
+  get releases(): AddonRelease[] {
+    return [...this.installed.values()].flatMap((a) => [...a.releases]);
+  }
+
+  /**
+   * What the add-ons expose to the platform's monitoring, in install order: one scrape target per
+   * metrics endpoint, the same whatever the monitoring mode (and whether there is a monitoring
+   * component at all). `MlPlatform` hands them to `IMonitoring.scrape`.
    */
   get scrapeTargets(): ScrapeTarget[] {
-    return [this.certManager, this.metricsServer, this.clusterAutoscaler, this.karpenter, this.loadBalancerController, this.gpuOperator, this.kueue]
-      .flatMap((addon) => addon?.scrapeTargets ?? [])
-      .map((t) => ({ ...t, podSelector: { ...t.podSelector } }));
+    return [...this.installed.values()].flatMap((addon) => addon.scrapeTargets).map((t) => ({ ...t, podSelector: { ...t.podSelector } }));
   }
 }
 

@@ -4,9 +4,10 @@
  * while the controller itself runs on the cluster's small system node group. Its IAM roles,
  * interruption queue and event rules are in the cluster stack (`constructs/aws/addon-roles.ts`).
  */
+import type { IAddon } from './index';
 import { KARPENTER_AMI_ALIAS, KARPENTER_AMI_RELEASE } from '../../catalog/images';
 import { Construct } from 'constructs';
-import { PLATFORM_NAMESPACES, poolLimits, type FlavourProfile, type NodePoolPlan, type PlatformPlan } from '../../plan';
+import { PLATFORM_NAMESPACES, poolLimits, type FlavourProfile, type NodePoolPlan, type PlatformContext } from '../../plan';
 import type { RegionalCloud } from '../../catalog/regions';
 import type { ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
@@ -78,7 +79,7 @@ export function karpenterScrapeTargets(): ScrapeTarget[] {
 }
 
 /** The EC2NodeClass of a pool: AMI, subnets and security group of the cluster, disk, IMDSv2, tags. */
-export function ec2NodeClassManifest(plan: PlatformPlan, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes, pool: NodePoolPlan): CustomResourceManifest {
+export function ec2NodeClassManifest(plan: Pick<PlatformContext, "labels">, cluster: IAwsKubernetesCluster, karpenter: KarpenterAttributes, pool: NodePoolPlan): CustomResourceManifest {
   const clusterPlan = cluster.plan;
   return {
     apiVersion: KARPENTER_API.ec2NodeClass,
@@ -168,7 +169,12 @@ export const KARPENTER_NODEPOOLS_RELEASE = 'loom-karpenter-nodepools';
  * release of Loom's resources chart, after the CRDs and the controller. Nothing here waits for the
  * monitoring component — its pods need the nodes Karpenter launches.
  */
-export class Karpenter extends Construct {
+export class Karpenter extends Construct implements IAddon {
+  /** The add-on's Helm releases. */
+  get releases(): AddonRelease[] {
+    return [this.crds, this.release];
+  }
+
   readonly crds: AddonRelease;
   readonly release: AddonRelease;
   /** Every pool's EC2NodeClass and NodePool. */
@@ -195,7 +201,7 @@ export class Karpenter extends Construct {
       releaseName: KARPENTER_NODEPOOLS_RELEASE,
       namespace,
       manifests: [
-        ...cluster.plan.pools.map((pool) => ec2NodeClassManifest(ctx.plan, cluster, karpenter, pool)),
+        ...cluster.plan.pools.map((pool) => ec2NodeClassManifest(ctx.platform, cluster, karpenter, pool)),
         ...cluster.plan.pools.map((pool) => nodePoolManifest('aws', cluster, pool)),
       ],
       dependsOn: [this.crds.resource, this.release.resource],

@@ -12,6 +12,7 @@
  * - A `LocalQueue` named `default` in the workloads namespace: jobs there without a
  *   `kueue.x-k8s.io/queue-name` label are queued in it.
  */
+import type { IAddon } from './index';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ScrapeTarget } from '../core/contracts';
@@ -195,7 +196,12 @@ export const KUEUE_QUEUES_RELEASE = 'loom-kueue-queues';
  * queue as one release of Loom's resources chart, after the controller (whose release brings the
  * CRDs and the webhooks that validate them) and the workloads namespace.
  */
-export class Kueue extends Construct {
+export class Kueue extends Construct implements IAddon {
+  /** The add-on's Helm releases. */
+  get releases(): AddonRelease[] {
+    return [this.release];
+  }
+
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = kueueScrapeTargets();

@@ -3,6 +3,7 @@
  * Autoscaler and `kubectl top` read. EKS does not run it unless asked; GKE always does; an existing
  * cluster says whether it has one (`existing.metricsServer`).
  */
+import type { IAddon } from './index';
 import { Construct } from 'constructs';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PLATFORM_NAMESPACES } from '../../plan';
@@ -60,7 +61,12 @@ export function metricsServerScrapeTargets(): ScrapeTarget[] {
 }
 
 /** The metrics-server release in the system namespace. */
-export class MetricsServer extends Construct {
+export class MetricsServer extends Construct implements IAddon {
+  /** The add-on's Helm releases. */
+  get releases(): AddonRelease[] {
+    return [this.release];
+  }
+
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = metricsServerScrapeTargets();

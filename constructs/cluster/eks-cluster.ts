@@ -27,7 +27,12 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, TerraformIterator, type ITerraformDependable } from '../core/cdk';
 import type { INetwork, KubernetesConnection } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
-import { awsClusterNames, awsNodePoolNames, zonalNodeGroups, type ClusterPlan, type NodePoolPlan, type PlatformPlan } from '../../plan';
+import { awsClusterNames, awsNodePoolNames, zonalNodeGroups, type ClusterPlan, type NodePoolPlan, type PlatformContext } from '../../plan';
+import type { ClusterSpecInput, NodePoolSpecInput } from '../../schema/schema';
+import type { ComponentMode } from '../../plan';
+import { platformOf } from '../core/stack';
+import { placeCluster, planWithPool } from './place';
+import { assertPoolsOpen } from '../core/pools';
 import { eksAddonVersions, eksSupportType, type EksAddonName } from '../../catalog/kubernetes-versions';
 import { evaluationDate } from '../../catalog/today';
 import { assumeRolePolicy, managedPolicy, serviceAccountTrustPolicy } from '../aws/iam';
@@ -42,11 +47,21 @@ import type { PolicyDocument } from '../aws/addon-policies';
 import { awsAccount } from '../aws/account';
 import { keyPolicy } from '../aws/kms';
 
-export interface EksClusterProps {
-  readonly plan: PlatformPlan;
-  readonly cluster: ClusterPlan;
-  /** The network the cluster's nodes live in. */
+/**
+ * A cluster as platform.yaml's `clusters[]` entry has it (`name`, `flavour`, `nodePools`,
+ * `autoscaler`, `endpoint`, `admins`, …), validated by the same schema and rules, plus the network
+ * it goes in.
+ */
+export interface EksClusterProps extends ClusterSpecInput {
+  /** The network the cluster's nodes live in; the cluster takes the next block of its address plan. */
   readonly network: INetwork;
+  /**
+   * The platform's monitoring mode, which the cluster is prepared for: `build` runs Prometheus on
+   * the cluster, so its system node group, where it has one, takes the larger machine type. `MlPlatform`
+   * sets it from `components.monitoring.mode`.
+   * @default no monitoring component
+   */
+  readonly monitoring?: ComponentMode;
 }
 
 /** Control-plane log types; all of them, for audit and troubleshooting. */
@@ -65,7 +80,6 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
   readonly cloud = 'aws' as const;
   readonly region: string;
   readonly flavour: ClusterPlan['flavour'];
-  readonly plan: ClusterPlan;
   readonly clusterName: string;
   readonly clusterEndpoint: string;
   /** Base64 PEM of the cluster CA. @attribute */
@@ -89,21 +103,30 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
   /** Managed node groups by pool name: one per zone for zonal pools (see {@link zonalNodeGroups}), else one. */
   readonly nodeGroups: Record<string, readonly EksNodeGroup[]> = {};
   readonly connection: KubernetesConnection;
-  private readonly platform: PlatformPlan;
+  readonly network: INetwork;
+  private readonly platform: PlatformContext;
+  private props: EksClusterProps;
+  private planned: ClusterPlan;
+  private nodeGroupScope!: Construct;
+  private nodeGroupDependencies: ITerraformDependable[] = [];
+
+  /** The resolved plan of the cluster (pools, zones, flavour profile); grows with {@link addNodePool}. */
+  get plan(): ClusterPlan {
+    return this.planned;
+  }
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const { plan: platform, cluster, network } = props;
-    if (platform.cloud !== 'aws') throw new PlatformValidationError(`EksCluster needs cloud: aws, the plan says ${platform.cloud}`, this);
-    if (cluster.pools.length === 0) throw new PlatformValidationError(`cluster '${cluster.name}' has no node pools; list at least one`, this);
-    if (!platform.region) throw new PlatformValidationError('the plan has no region; validate the spec first', this);
-    if (cluster.autoscaler === 'karpenter' && !cluster.systemPool) {
-      throw new PlatformValidationError(`cluster '${cluster.name}' uses Karpenter but the plan has no system node group for Karpenter to run on; resolve the plan with resolvePlan`, this);
-    }
+    const platform = platformOf(this);
+    if (platform.cloud !== 'aws') throw new PlatformValidationError(`EksCluster is for cloud: aws; this stack's platform is on ${platform.cloud}`, this);
+    const { network } = props;
+    const cluster = placeCluster(this, props);
+    this.network = network;
     this.platform = platform;
-    this.plan = cluster;
+    this.props = props;
+    this.planned = cluster;
     this.flavour = cluster.flavour;
-    this.region = platform.region;
+    this.region = platform.region!;
     const names = awsClusterNames(platform.name, cluster.name);
     const subnets = network.subnetsFor(cluster.name);
 
@@ -255,9 +278,11 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
     // where the plan has one; with Karpenter only the system group, and the pools become Karpenter
     // NodePools (installed by the add-ons stack).
     const pools = new Construct(this, 'NodePools');
+    this.nodeGroupScope = pools;
+    this.nodeGroupDependencies = [...nodePolicies, vpcCni, kubeProxy, podIdentity];
     const managed = cluster.autoscaler === 'karpenter' ? [cluster.systemPool!] : [...(cluster.systemPool ? [cluster.systemPool] : []), ...cluster.pools];
     for (const pool of managed) {
-      this.nodeGroups[pool.name] = this.addNodeGroups(pools, pool, subnets, [...nodePolicies, vpcCni, kubeProxy, podIdentity]);
+      this.nodeGroups[pool.name] = this.addNodeGroups(pools, pool, subnets, this.nodeGroupDependencies);
     }
     const groups = Object.values(this.nodeGroups).flat();
     addon('CoreDns', 'coredns', { dependsOn: groups });
@@ -275,7 +300,7 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
       this.karpenter = new KarpenterInfrastructure(this, 'Karpenter', {
         cluster: this,
         platformName: platform.name,
-        region: platform.region,
+        region: this.region,
         clusterName: this.clusterName,
         clusterArn: this.clusterArn,
       });
@@ -316,6 +341,24 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
       new IamRolePolicy(scope, 'InlinePolicy', { role: role.id, name: inlinePolicy.name, policy: JSON.stringify(inlinePolicy.document) });
     }
     return { role, namespace, serviceAccount };
+  }
+
+  /**
+   * Adds a node pool (platform.yaml's `clusters[].nodePools[]` entry), validated with the rest of
+   * the cluster like the spec: a managed node group under cluster-autoscaler, a Karpenter NodePool
+   * (installed by the add-ons stack) with `autoscaler: karpenter`. Add pools before creating the
+   * cluster's add-ons stack, which is derived from them.
+   */
+  addNodePool(pool: NodePoolSpecInput): NodePoolPlan {
+    assertPoolsOpen(this, pool.name);
+    const { plan, spec } = planWithPool(this, this.planned, this.props, pool);
+    const added = plan.pools[plan.pools.length - 1]!;
+    this.props = { ...this.props, ...spec };
+    this.planned = plan;
+    if (plan.autoscaler !== 'karpenter') {
+      this.nodeGroups[added.name] = this.addNodeGroups(this.nodeGroupScope, added, this.network.subnetsFor(plan.name), this.nodeGroupDependencies);
+    }
+    return added;
   }
 
   /**

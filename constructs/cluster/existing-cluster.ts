@@ -8,13 +8,17 @@ import { Construct } from 'constructs';
 import type { IKubernetesCluster, KubernetesConnection } from '../core/contracts';
 import { attributeUnavailable, PlatformValidationError } from '../core/errors';
 import { caCertificateEncoding } from '../../schema/certificates';
-import { FLAVOUR_PROFILES, stackNames, type ClusterPlan } from '../../plan';
-import { clusterSchema, type ClusterSpec, type Flavour } from '../../schema/schema';
+import type { ClusterPlan } from '../../plan';
+import type { ClusterSpec, ClusterSpecInput, Flavour } from '../../schema/schema';
+import { platformOf } from '../core/stack';
+import { placeCluster } from './place';
 
-export interface ExistingClusterProps {
-  /** The planned cluster; `cluster.spec.existing` says how to reach it. */
-  readonly cluster: ClusterPlan;
-}
+/**
+ * An existing cluster as platform.yaml's `clusters[]` entry has it with `cloud: kubernetes`:
+ * `name`, `flavour`, and `existing` (how to reach it, what it already has), validated by the same
+ * schema and rules.
+ */
+export type ExistingClusterProps = ClusterSpecInput;
 
 /** How to reach an existing cluster, for {@link ExistingCluster.fromAttributes}. */
 export interface ExistingClusterAttributes {
@@ -45,11 +49,6 @@ export interface ExistingClusterAttributes {
    * @default the spec's default version
    */
   readonly kubernetesVersion?: string;
-  /**
-   * The platform the cluster belongs to; prefixes the names derived for it.
-   * @default loom
-   */
-  readonly platform?: string;
 }
 
 export class ExistingCluster extends Construct implements IKubernetesCluster {
@@ -58,23 +57,18 @@ export class ExistingCluster extends Construct implements IKubernetesCluster {
    * attributes get the same checks as `clusters[].existing` in `platform.yaml`.
    */
   static fromAttributes(scope: Construct, id: string, attrs: ExistingClusterAttributes): ExistingCluster {
-    const parsed = clusterSchema.safeParse({
+    return new ExistingCluster(scope, id, {
       name: attrs.clusterName,
       flavour: attrs.flavour,
-      ...(attrs.kubernetesVersion ? { kubernetesVersion: attrs.kubernetesVersion } : {}),
+      ...(attrs.kubernetesVersion ? { kubernetesVersion: attrs.kubernetesVersion as ClusterSpecInput['kubernetesVersion'] } : {}),
       existing: {
         ...(attrs.kubeconfigContext !== undefined ? { kubeconfigContext: attrs.kubeconfigContext } : {}),
         ...(attrs.kubeconfigPath !== undefined ? { kubeconfigPath: attrs.kubeconfigPath } : {}),
         ...(attrs.endpoint !== undefined ? { endpoint: attrs.endpoint } : {}),
         ...(attrs.clusterCaCertificate !== undefined ? { clusterCaCertificate: attrs.clusterCaCertificate } : {}),
-        ...(attrs.exec ? { exec: { ...attrs.exec, ...(attrs.exec.args ? { args: [...attrs.exec.args] } : {}) } } : {}),
+        ...(attrs.exec ? { exec: { ...attrs.exec, args: [...(attrs.exec.args ?? [])], ...(attrs.exec.env ? { env: { ...attrs.exec.env } } : {}) } } : {}),
       },
     });
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${attributeName(i.path)}: ${i.message}`).join('; ');
-      throw new PlatformValidationError(`ExistingCluster.fromAttributes('${id}'): ${problems}`, scope);
-    }
-    return new ExistingCluster(scope, id, { cluster: existingClusterPlan(attrs.platform ?? 'loom', parsed.data) });
   }
 
   readonly cloud = 'kubernetes' as const;
@@ -86,10 +80,14 @@ export class ExistingCluster extends Construct implements IKubernetesCluster {
 
   constructor(scope: Construct, id: string, props: ExistingClusterProps) {
     super(scope, id);
-    this.plan = props.cluster;
-    this.flavour = props.cluster.flavour;
-    this.clusterName = props.cluster.name;
-    this.connection = this.connectionOf(props.cluster.spec.existing);
+    const platform = platformOf(this);
+    if (platform.cloud !== 'kubernetes') {
+      throw new PlatformValidationError(`ExistingCluster is for cloud: kubernetes; this stack's platform is on ${platform.cloud}, where Loom creates the clusters`, this);
+    }
+    this.plan = placeCluster(this, props);
+    this.flavour = this.plan.flavour;
+    this.clusterName = this.plan.name;
+    this.connection = this.connectionOf(this.plan.spec.existing);
   }
 
   /**
@@ -158,30 +156,4 @@ export class ExistingCluster extends Construct implements IKubernetesCluster {
       },
     };
   }
-}
-
-/** The plan of an existing cluster known only by its attributes: no pools, zones or addresses. */
-function existingClusterPlan(platform: string, spec: ClusterSpec): ClusterPlan {
-  return {
-    name: spec.name,
-    flavour: spec.flavour,
-    profile: FLAVOUR_PROFILES[spec.flavour],
-    kubernetesVersion: spec.kubernetesVersion,
-    resourceName: spec.name,
-    stackName: stackNames.cluster(platform, spec.name),
-    addonsStackName: stackNames.addons(platform, spec.name),
-    nodeZones: [],
-    nodeSubnets: [],
-    pools: [],
-    publicAccessCidrs: [],
-    privateAccessCidrs: [],
-    autoscaler: spec.autoscaler,
-    spec,
-  };
-}
-
-/** `existing.clusterCaCertificate` → `clusterCaCertificate`: the attribute's name, not the spec path. */
-function attributeName(path: readonly PropertyKey[]): string {
-  const key = path.length > 1 && path[0] === 'existing' ? path[1] : path[0];
-  return key === 'name' ? 'clusterName' : String(key ?? 'attributes');
 }

@@ -44,8 +44,13 @@ import {
   gcpNetworkNames,
   type ClusterPlan,
   type NodePoolPlan,
-  type PlatformPlan,
+  type PlatformContext,
 } from '../../plan';
+import type { ClusterSpecInput, NodePoolSpecInput } from '../../schema/schema';
+import type { ComponentMode } from '../../plan';
+import { platformOf } from '../core/stack';
+import { placeCluster, planWithPool } from './place';
+import { assertPoolsOpen } from '../core/pools';
 import { GCP_ACCELERATOR_TYPES } from '../../catalog/machine-types';
 import { gkeReleaseChannel } from '../../catalog/kubernetes-versions';
 import { evaluationDate } from '../../catalog/today';
@@ -62,11 +67,25 @@ import {
 } from '../gcp/gcp';
 import { registryTrustOf, type GkeRegistryTrust } from '../gcp/registry-ca';
 
-export interface GkeClusterProps {
-  readonly plan: PlatformPlan;
-  readonly cluster: ClusterPlan;
-  /** The network the cluster's nodes, pods and services live in. */
+/**
+ * A cluster as platform.yaml's `clusters[]` entry has it (`name`, `flavour`, `nodePools`,
+ * `kubernetesVersion`, `endpoint`, …), validated by the same schema and rules, plus the network it
+ * goes in.
+ */
+export interface GkeClusterProps extends ClusterSpecInput {
+  /**
+   * The network the cluster's nodes, pods and services live in; the cluster takes the next block
+   * and ranges of its address plan, and trusts the registry CA the network holds (if any).
+   */
   readonly network: INetwork;
+  /**
+   * The platform's monitoring mode, which the cluster is prepared for: `build` runs Prometheus on
+   * the cluster, so its system node pool, where it has one, takes the larger machine type;
+   * `buy` on GKE turns on Managed Service for Prometheus and GKE's metric packages. `MlPlatform`
+   * sets it from `components.monitoring.mode`.
+   * @default no monitoring component
+   */
+  readonly monitoring?: ComponentMode;
 }
 
 /** Logs GKE sends to Cloud Logging: the control plane's (as EKS does) and the workloads'. */
@@ -80,7 +99,6 @@ export const GKE_MONITORING_COMPONENTS = ['SYSTEM_COMPONENTS'] as const;
 export class GkeCluster extends Construct implements IKubernetesCluster {
   readonly cloud = 'gcp' as const;
   readonly flavour: ClusterPlan['flavour'];
-  readonly plan: ClusterPlan;
   readonly clusterName: string;
   /** `https://` and the DNS-based endpoint, which Terraform and people outside the VPC use. @attribute */
   readonly clusterEndpoint: string;
@@ -107,22 +125,36 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
    * stack; Harbor's add-ons stack signs its certificate with it).
    */
   readonly registryTrust?: GkeRegistryTrust;
-  private readonly platform: PlatformPlan;
+  readonly network: INetwork;
+  private readonly platform: PlatformContext;
   private readonly project: string;
+  private props: GkeClusterProps;
+  private planned: ClusterPlan;
+  private poolScope!: Construct;
+  private poolLabels: Record<string, string> = {};
+  private poolGrants: ITerraformDependable[] = [];
+  private plainPools: ITerraformDependable[] = [];
+
+  /** The resolved plan of the cluster (pools, zones, flavour profile); grows with {@link addNodePool}. */
+  get plan(): ClusterPlan {
+    return this.planned;
+  }
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
-    const { plan: platform, cluster, network } = props;
-    if (platform.cloud !== 'gcp') throw new PlatformValidationError(`GkeCluster needs cloud: gcp, the plan says ${platform.cloud}`, this);
-    if (cluster.pools.length === 0) throw new PlatformValidationError(`cluster '${cluster.name}' has no node pools; list at least one`, this);
-    if (!platform.gcpProject || !platform.region) throw new PlatformValidationError('the plan has no gcpProject or region; validate the spec first', this);
-    if (!cluster.gcp) throw new PlatformValidationError(`cluster '${cluster.name}' has no Google Cloud ranges in the plan`, this);
+    const platform = platformOf(this);
+    if (platform.cloud !== 'gcp') throw new PlatformValidationError(`GkeCluster is for cloud: gcp; this stack's platform is on ${platform.cloud}`, this);
+    const { network } = props;
+    const cluster = placeCluster(this, props);
+    if (!cluster.gcp) throw new PlatformValidationError(`cluster '${cluster.name}' got no Google Cloud ranges from its network; give it a GcpNetwork`, this);
+    this.network = network;
     this.platform = platform;
-    this.plan = cluster;
+    this.planned = cluster;
+    this.props = props;
     this.flavour = cluster.flavour;
-    const project = platform.gcpProject;
+    const project = platform.gcpProject!;
     this.project = project;
-    const region = platform.region;
+    const region = platform.region!;
     const names = gcpClusterNames(platform.name, cluster.name);
     const subnets = network.subnetsFor(cluster.name);
     const prod = platform.environment === 'prod';
@@ -228,7 +260,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       databaseEncryption: { state: 'ENCRYPTED', keyName: this.secretsKey.id },
       loggingConfig: { enableComponents: [...GKE_LOG_COMPONENTS] },
       // Monitoring component: Managed Service for Prometheus on buy, off on build (see gke.ts).
-      monitoringConfig: gkeMonitoringConfig(platform, GKE_MONITORING_COMPONENTS),
+      monitoringConfig: gkeMonitoringConfig(props.monitoring, GKE_MONITORING_COMPONENTS),
       clusterAutoscaling: { autoscalingProfile: cluster.profile.gkeAutoscalingProfile },
       deletionProtection: prod,
       resourceLabels: labels,
@@ -264,11 +296,15 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
     const plain = [...(cluster.systemPool ? [cluster.systemPool] : []), ...cluster.pools.filter((p) => !p.gpu)];
     for (const pool of plain) {
       const policy = pool === cluster.systemPool ? 'BALANCED' : cluster.profile.gkeLocationPolicy;
-      this.nodePools[pool.name] = this.addNodePool(pools, pool, labels, poolGrants, policy);
+      this.nodePools[pool.name] = this.createNodePool(pools, pool, labels, poolGrants, policy);
     }
     const plainPools = plain.map((p) => this.nodePools[p.name]!);
+    this.poolScope = pools;
+    this.poolLabels = labels;
+    this.poolGrants = poolGrants;
+    this.plainPools = plainPools;
     for (const pool of cluster.pools.filter((p) => p.gpu)) {
-      this.nodePools[pool.name] = this.addNodePool(pools, pool, labels, [...poolGrants, ...plainPools], cluster.profile.gkeLocationPolicy);
+      this.nodePools[pool.name] = this.createNodePool(pools, pool, labels, [...poolGrants, ...plainPools], cluster.profile.gkeLocationPolicy);
     }
 
     // The DNS endpoint, with a Google OAuth token from the auth plugin and no cluster CA: the
@@ -281,7 +317,24 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
     };
   }
 
-  private addNodePool(
+  /**
+   * Adds a node pool (platform.yaml's `clusters[].nodePools[]` entry), validated with the rest of
+   * the cluster like the spec; a GPU pool is created after the cluster's non-GPU pools, as at
+   * creation. Add pools before creating the cluster's add-ons stack, which is derived from them.
+   */
+  addNodePool(pool: NodePoolSpecInput): NodePoolPlan {
+    assertPoolsOpen(this, pool.name);
+    const { plan, spec } = planWithPool(this, this.planned, this.props, pool);
+    const added = plan.pools[plan.pools.length - 1]!;
+    this.props = { ...this.props, ...spec };
+    this.planned = plan;
+    const dependsOn = added.gpu ? [...this.poolGrants, ...this.plainPools] : this.poolGrants;
+    this.nodePools[added.name] = this.createNodePool(this.poolScope, added, this.poolLabels, dependsOn, plan.profile.gkeLocationPolicy);
+    if (!added.gpu) this.plainPools.push(this.nodePools[added.name]!);
+    return added;
+  }
+
+  private createNodePool(
     scope: Construct,
     pool: NodePoolPlan,
     labels: Record<string, string>,

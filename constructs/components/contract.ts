@@ -19,16 +19,23 @@ import type { IConstruct } from 'constructs';
 import type { IKubernetesCluster } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { TerraformOutput, type ITerraformDependable } from '../core/cdk';
-import type { ComponentPlan, PlatformPlan } from '../../plan';
+import type { z } from 'zod';
+import { componentCluster, type PlatformContext } from '../../plan';
 import type { ComponentMode, Implementation } from '../../plan';
-import type { ComponentName } from '../../schema/schema';
+import { COMPONENTS, type ComponentName, type ComponentSpec, type ComponentSpecInput, type Flavour } from '../../schema/schema';
+import { validatePart } from '../../schema/props';
+import { fromZodIssues } from '../../schema/zod-issues';
+import type { SpecIssue } from '../../schema/issues';
+import { platformOf } from '../core/stack';
+import { validProps } from '../core/errors';
+import { componentScopeId } from '../core/component-scope';
 
 export type { ComponentMode, Implementation } from '../../plan';
 
 /** What every component contract carries. */
 export interface IPlatformComponent extends IConstruct {
-  /** Which component this is. */
-  readonly componentName: ComponentName;
+  /** Which component this is (one of Loom's seven, or a custom component's name). */
+  readonly componentName: ComponentName | (string & {});
   /** build (open source on the clusters) or buy (the cloud's managed service). */
   readonly mode: ComponentMode;
   /** The implementation chosen for the mode and cloud. */
@@ -51,12 +58,18 @@ export interface IClusterAddons extends IConstruct {
   readonly priorityClasses: { nameOf(name: string): string };
 }
 
-/** The props every component implementation takes. */
-export interface ComponentProps {
-  readonly plan: PlatformPlan;
-  /** The component's plan: mode and the cluster it runs on. */
-  readonly component: ComponentPlan;
-  /** The add-ons stack of every cluster of the platform, in plan order. */
+/**
+ * The props every component implementation takes: the component as platform.yaml's
+ * `components.<name>` has it, the clusters' add-ons stacks, and the services stack — never the
+ * whole platform plan. The platform's settings come from those stacks (`platformOf`).
+ */
+export interface ComponentProps<S extends ComponentSpecInput = ComponentSpecInput> {
+  /**
+   * The component's settings (`mode`, `cluster` and its own options), validated by the same
+   * schema and rules as in platform.yaml.
+   */
+  readonly spec: S;
+  /** The add-ons stack of every cluster of the platform, in platform order; the component runs on one of them. */
   readonly clusters: readonly IClusterAddons[];
   /**
    * Where cloud-side resources go: the `<name>-services` stack (cloud provider only).
@@ -65,33 +78,89 @@ export interface ComponentProps {
   readonly services?: Construct;
 }
 
+/** A component's props once validated: the spec with its defaults, and the cluster it runs on. */
+export interface ResolvedComponentProps<S extends ComponentSpec = ComponentSpec> {
+  /** Which component. */
+  readonly name: string;
+  readonly spec: S;
+  /** The add-ons stack of the cluster it runs on (build), or whose consumers it serves. */
+  readonly cluster?: IClusterAddons;
+  readonly clusters: readonly IClusterAddons[];
+  readonly services?: Construct;
+  /** The platform's settings. */
+  readonly platform: PlatformContext;
+}
+
 export { COMPONENT_SCOPE_IDS, componentScope } from '../core/component-scope';
 import { componentScope } from '../core/component-scope';
 
-/** The add-ons stack of the cluster the component runs on. */
-export function componentClusterAddons(props: ComponentProps): IClusterAddons {
-  const name = props.component.cluster;
-  const addons = props.clusters.find((a) => a.cluster.plan.name === name);
-  if (!addons) {
-    throw new PlatformValidationError(
-      `${props.component.name} runs on cluster '${name ?? '(none)'}', which is not among the clusters given (${props.clusters.map((a) => a.cluster.plan.name).join(', ')})`,
-    );
+/**
+ * Validates a component's props as `components.<name>` of platform.yaml (the same schema and
+ * rules, with the clusters given as the platform's clusters) and picks the cluster it runs on: the
+ * named one, else the first whose flavour suits it (`flavours`, first the preferred one). Problems
+ * are reported at `<services or first cluster stack>/<Component>: <prop path>: <message>`.
+ */
+export function resolveComponentProps<Schema extends z.ZodType<ComponentSpec>>(
+  name: string,
+  schema: Schema,
+  props: ComponentProps<z.input<Schema> & ComponentSpecInput>,
+  flavours: readonly Flavour[],
+): ResolvedComponentProps<z.infer<Schema>> {
+  const anchor = props.services ?? props.clusters[0];
+  if (!anchor) throw new PlatformValidationError(`${name}: give the add-ons stacks of the platform's clusters (clusters) and, for cloud-side resources, the services stack`);
+  const platform = platformOf(anchor);
+  const clusterSpecs = props.clusters.map((a) => a.cluster.plan.spec);
+  const network = props.clusters.map((a) => a.cluster.network).find((n) => n !== undefined);
+  // A component Loom's schema does not know (a custom one) is checked by its own schema only.
+  const known = (COMPONENTS as readonly string[]).includes(name);
+  const validation = known
+    ? validatePart(
+        { ...platform.settings, ...(network ? { network: network.spec } : {}), clusters: clusterSpecs, components: { [name]: props.spec } },
+        `components.${name}`,
+        schema,
+        props.spec,
+      )
+    : schemaOnly(schema, props.spec);
+  const spec = validProps(anchor, validation, `${anchor.node.path}/${componentScopeId(name)}`);
+  const cluster = pickCluster(props.clusters, spec.cluster, flavours);
+  if (spec.cluster !== undefined && !cluster) {
+    throw new PlatformValidationError(`${name} runs on cluster '${spec.cluster}', which is not among the clusters given (${props.clusters.map((a) => a.cluster.plan.name).join(', ')})`);
   }
-  return addons;
+  return { name, spec, ...(cluster ? { cluster } : {}), clusters: props.clusters, ...(props.services ? { services: props.services } : {}), platform };
+}
+
+/** The cluster a component runs on: the named one, else the first whose flavour suits it ({@link componentCluster}'s rule). */
+function pickCluster(clusters: readonly IClusterAddons[], named: string | undefined, flavours: readonly Flavour[]): IClusterAddons | undefined {
+  const spec = componentCluster({ clusters: clusters.map((a) => a.cluster.plan.spec) }, flavours, named);
+  return spec ? clusters.find((a) => a.cluster.plan.name === spec.name) : undefined;
+}
+
+function schemaOnly<S extends z.ZodType>(schema: S, input: unknown): { value?: z.infer<S>; errors: SpecIssue[]; warnings: SpecIssue[] } {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { value: parsed.data, errors: [], warnings: [] };
+  return { errors: fromZodIssues(parsed.error.issues, schema), warnings: [] };
+}
+
+/** The add-ons stack of the cluster the component runs on. */
+export function componentClusterAddons(props: ResolvedComponentProps): IClusterAddons {
+  if (!props.cluster) {
+    throw new PlatformValidationError(`${props.name} needs a cluster to run on: none of the clusters given (${props.clusters.map((a) => a.cluster.plan.name).join(', ') || 'none'}) suits it; name one in cluster`);
+  }
+  return props.cluster;
 }
 
 /** The services stack, or a clear error when an implementation that needs it was given none. */
-export function servicesScope(props: ComponentProps, what: string): Construct {
+export function servicesScope(props: ResolvedComponentProps, what: string): Construct {
   if (!props.services) {
-    throw new PlatformValidationError(`${props.component.name} (${what}) keeps resources in the cloud and needs the services stack; pass services`);
+    throw new PlatformValidationError(`${props.name} (${what}) keeps resources in the cloud and needs the services stack; pass services`);
   }
-  return componentScope(props.services, props.component.name);
+  return componentScope(props.services, props.name);
 }
 
 /** Labels that mark a component's resources: AWS tags, Kubernetes labels. */
-export const componentTags = (component: ComponentName): Record<string, string> => ({ 'loom.dev/component': component });
+export const componentTags = (component: string): Record<string, string> => ({ 'loom.dev/component': component });
 /** Google Cloud labels take no dots or slashes. */
-export const componentLabels = (component: ComponentName): Record<string, string> => ({ 'loom-component': component.toLowerCase() });
+export const componentLabels = (component: string): Record<string, string> => ({ 'loom-component': component.toLowerCase() });
 
 /**
  * A stack output of a component, named `name` in its stack (not path-derived), so pipelines can

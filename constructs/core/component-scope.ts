@@ -23,10 +23,15 @@ export const COMPONENT_SCOPE_IDS: Readonly<Record<ComponentName, string>> = {
  * The scope for `component`'s resources in `stack`: created on first use, then shared by every
  * implementation piece placed in that stack.
  */
-export function componentScope(stack: IConstruct, component: ComponentName): Construct {
-  const id = COMPONENT_SCOPE_IDS[component];
+export function componentScope(stack: IConstruct, component: ComponentName | (string & {})): Construct {
+  const id = componentScopeId(component);
   const existing = stack.node.tryFindChild(id);
   if (existing) return existing as Construct;
   return new Construct(stack, id);
 }
 
+
+/** The scope id of `component`: Loom's own from {@link COMPONENT_SCOPE_IDS}, a custom one's name in PascalCase. */
+export function componentScopeId(component: string): string {
+  return (COMPONENT_SCOPE_IDS as Record<string, string>)[component] ?? component.replace(/(^|[-_ ])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}

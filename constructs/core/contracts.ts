@@ -4,8 +4,8 @@
  * clusters, and a component can switch between build and buy without its consumers changing.
  */
 import type { IConstruct } from 'constructs';
-import type { ClusterPlan, PlatformPlan } from '../../plan';
-import type { Cloud, Flavour } from '../../schema/schema';
+import type { ClusterPlan, GcpClusterRanges, HarborAddress } from '../../plan';
+import type { Cloud, Flavour, NetworkSpec } from '../../schema/schema';
 
 /** The subnets a cluster's nodes (and, on Google Cloud, pods and services) live in. */
 export interface ClusterSubnets {
@@ -19,6 +19,25 @@ export interface ClusterSubnets {
   readonly serviceRangeName?: string;
 }
 
+/** A cluster asking its network for a place: what the address plan and the subnets' tags need. */
+export interface NetworkClusterRequest {
+  /** The cluster's name in the platform (`clusters[].name`). */
+  readonly name: string;
+  readonly flavour: Flavour;
+  /** The cluster's name in its cloud (`<platform>-<cluster>`), which subnet tags and range names carry. */
+  readonly resourceName: string;
+}
+
+/** Where a network placed a cluster: its addresses, and the subnets made for it. */
+export interface PlacedCluster extends ClusterSubnets {
+  /** The cluster's block of the platform CIDR. */
+  readonly block: string;
+  /** Its node subnets by zone, with their CIDRs. */
+  readonly nodeSubnets: readonly { readonly zone: string; readonly cidr: string }[];
+  /** Google Cloud: the secondary and control-plane ranges planned for it. */
+  readonly gcp?: GcpClusterRanges;
+}
+
 /** A platform network: VPC, subnets per cluster, egress. */
 export interface INetwork extends IConstruct {
   readonly cloud: Exclude<Cloud, 'kubernetes'>;
@@ -26,12 +45,25 @@ export interface INetwork extends IConstruct {
   readonly networkId: string;
   /** The platform's address space. */
   readonly cidr: string;
+  /** The validated network settings (platform.yaml's `network`). */
+  readonly spec: NetworkSpec;
   /** Zones the network spans. */
   readonly zones: readonly string[];
   /** Public subnet ids, one per zone (AWS; empty on Google Cloud). */
   readonly publicSubnetIds: readonly string[];
-  /** The subnets planned for `cluster`. Throws when the plan has no such cluster. */
-  subnetsFor(cluster: string): ClusterSubnets;
+  /**
+   * Places a cluster in the network: the next block of the address plan (append-stable) and its
+   * subnets. Cluster constructs call it; each cluster is placed once.
+   */
+  placeCluster(cluster: NetworkClusterRequest): PlacedCluster;
+  /** Where `cluster` was placed. Throws when it was not. */
+  subnetsFor(cluster: string): PlacedCluster;
+  /**
+   * AWS: sets aside addresses of a placed cluster's node subnets for a load balancer (explicit
+   * subnet CIDR reservations, which EC2 and the VPC CNI never hand out), before any node exists.
+   * Google Cloud reserves such addresses as internal addresses instead, and has no such method.
+   */
+  reserveLoadBalancerAddresses?(addresses: readonly HarborAddress[]): void;
 }
 
 /** How the Kubernetes and Helm providers reach a cluster. */
@@ -63,11 +95,8 @@ export interface IKubernetesCluster extends IConstruct {
   readonly connection: KubernetesConnection;
   /** The resolved plan for this cluster (pools, zones, flavour profile). */
   readonly plan: ClusterPlan;
-}
-
-/** Everything a stack needs to know about the platform as a whole. */
-export interface PlatformContext {
-  readonly plan: PlatformPlan;
+  /** The network the cluster's nodes are in (clusters Loom creates; none for existing clusters). */
+  readonly network?: INetwork;
 }
 
 /**

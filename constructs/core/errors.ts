@@ -3,6 +3,7 @@
  * is built (see `schema/`); these cover misuse of the constructs themselves and synth-time refusals.
  */
 import type { IConstruct } from 'constructs';
+import { Annotations } from 'cdktf';
 
 /** A construct was given props it cannot build; names the construct path and the fix. */
 export class PlatformValidationError extends Error {
@@ -29,4 +30,33 @@ export class SynthRefusal extends Error {
 /** An attribute an implementation cannot provide (an existing cluster has no OIDC provider ARN, …). */
 export function attributeUnavailable(what: string, implementation: string, fix: string): PlatformValidationError {
   return new PlatformValidationError(`${implementation} does not provide ${what}; ${fix}`);
+}
+
+/**
+ * A construct was given props that the platform's schema or rules reject: every problem, each as
+ * `<construct path>: <prop path>: <message with the fix>` — the message `loom validate` gives for
+ * the same value in platform.yaml.
+ */
+export class InvalidPropsError extends PlatformValidationError {
+  constructor(
+    readonly constructPath: string,
+    readonly issues: readonly { readonly path: string; readonly message: string }[],
+  ) {
+    super(issues.map((i) => `${constructPath}: ${i.path === '(root)' ? '' : `${i.path}: `}${i.message}`).join('\n'));
+    this.name = 'InvalidPropsError';
+  }
+}
+
+/**
+ * The validated value of a part, or {@link InvalidPropsError} at `path` (`scope`'s by default) with
+ * every problem. Warnings become warnings of `scope` (cdktf annotations, which `cdktf synth` shows).
+ */
+export function validProps<T>(
+  scope: IConstruct,
+  validation: { readonly value?: T; readonly errors: readonly { path: string; message: string }[]; readonly warnings: readonly { path: string; message: string }[] },
+  path: string = scope.node.path,
+): T {
+  if (validation.errors.length || validation.value === undefined) throw new InvalidPropsError(path, validation.errors);
+  for (const w of validation.warnings) Annotations.of(scope).addWarning(`${path}: ${w.path}: ${w.message}`);
+  return validation.value;
 }

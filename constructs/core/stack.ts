@@ -1,24 +1,55 @@
 /**
- * The base of every Loom stack: its Terraform backend comes from the spec's `state`, so that
- * every stack of a platform keeps its state in the same place, one key per stack; and its
- * cross-stack outputs are sensitive only when they carry a secret, so that a plan of a consuming
- * stack shows the cluster names, role ARNs and VPC ids it uses (cdktf marks every one sensitive).
+ * The base of every Loom stack. It carries the platform's settings — name, cloud, region or
+ * project, environment, labels, state backend — which the constructs inside read through
+ * {@link platformOf}, the way an aws-cdk construct reads its Stack's region; its Terraform backend
+ * comes from the settings' `state`, so that every stack of a platform keeps its state in the same
+ * place, one key per stack; and its cross-stack outputs are sensitive only when they carry a
+ * secret, so that a plan of a consuming stack shows the cluster names, role ARNs and VPC ids it
+ * uses (cdktf marks every one sensitive).
  */
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { GcsBackend, LocalBackend, S3Backend, TerraformStack, type TerraformOutput } from 'cdktf';
-import { s3StateRegion, type PlatformPlan } from '../../plan';
+import { resolvePlatformContext, s3StateRegion, type PlatformContext } from '../../plan';
+import type { PlatformSettingsInput } from '../../schema/schema';
+import { validateSettings } from '../../schema/props';
+import { PlatformValidationError, validProps } from './errors';
+import { addCloudProvider } from './cloud-provider';
 
 export interface LoomStackProps {
-  readonly plan: PlatformPlan;
+  /**
+   * The platform's settings: the top-level keys of platform.yaml (`name`, `cloud`, `region`,
+   * `gcpProject`, `environment`, `labels`, `state`, `machineTypes`), validated like the spec's;
+   * or the context of another Loom stack (`otherStack.platform`), to share it as is.
+   */
+  readonly platform: PlatformSettingsInput | PlatformContext;
+  /**
+   * Configure the provider of the platform's cloud (aws, gcp) in this stack, with the platform's
+   * region, project and labels. Cloud-side stacks (network, clusters, services) want it; add-ons
+   * stacks talk to a cluster only.
+   * @default false
+   */
+  readonly cloudProvider?: boolean;
 }
 
+const isContext = (p: PlatformSettingsInput | PlatformContext): p is PlatformContext => 'settings' in p && typeof (p as PlatformContext).settings === 'object';
+
 export class LoomStack extends TerraformStack {
-  readonly plan: PlatformPlan;
+  /** The nearest Loom stack that holds `construct`. */
+  static of(construct: IConstruct): LoomStack {
+    for (let s: IConstruct | undefined = construct; s; s = s.node.scope) {
+      if (s instanceof LoomStack) return s;
+    }
+    throw new PlatformValidationError('is not inside a LoomStack; create it in a LoomStack (or a stack of MlPlatform), which carries the platform settings', construct);
+  }
+
+  /** The platform's settings, as every construct in this stack reads them. */
+  readonly platform: PlatformContext;
 
   constructor(scope: Construct, id: string, props: LoomStackProps) {
     super(scope, id);
-    this.plan = props.plan;
-    configureBackend(this, id, props.plan);
+    this.platform = isContext(props.platform) ? props.platform : resolvePlatformContext(validProps(this, validateSettings(props.platform)));
+    configureBackend(this, id, this.platform);
+    if (props.cloudProvider) addCloudProvider(this, this.platform);
   }
 
   /** @internal cdktf's hook for a value another stack reads; see {@link isSecretReference}. */
@@ -27,6 +58,11 @@ export class LoomStack extends TerraformStack {
     output.sensitive = isSecretReference(identifier);
     return output;
   }
+}
+
+/** The settings of the platform `construct` belongs to (from its {@link LoomStack}). */
+export function platformOf(construct: IConstruct): PlatformContext {
+  return LoomStack.of(construct).platform;
 }
 
 /**
@@ -46,8 +82,8 @@ export function isSecretReference(identifier: string): boolean {
 }
 
 /** Points `stack`'s state at the platform's backend, one state file per stack. */
-export function configureBackend(stack: TerraformStack, stackName: string, plan: PlatformPlan): void {
-  const state = plan.state;
+export function configureBackend(stack: TerraformStack, stackName: string, platform: PlatformContext): void {
+  const state = platform.state;
   switch (state.backend) {
     case 'local':
       new LocalBackend(stack, { path: `${state.path ?? '../../../terraform-state'}/${stackName}.tfstate` });
@@ -57,7 +93,7 @@ export function configureBackend(stack: TerraformStack, stackName: string, plan:
         bucket: state.bucket,
         key: `${state.prefix}/${stackName}.tfstate`,
         // Validation makes sure there is one (schema/rules.ts).
-        region: s3StateRegion(plan.spec) ?? 'us-east-1',
+        region: s3StateRegion(platform.settings) ?? 'us-east-1',
         encrypt: true,
         ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
         // An S3-compatible store (MinIO, Ceph RGW, …) has no STS, IAM or instance metadata, often

@@ -18,7 +18,7 @@
 import { Construct } from 'constructs';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
-import { registryOptions, type PlatformPlan } from '../../plan';
+import { platformOf } from '../core/stack';
 import { createPlatformCa } from '../tls/ca';
 
 /** What a GKE cluster needs to trust the registry CA, and Harbor needs to be signed by it. */
@@ -35,10 +35,10 @@ export class RegistryCaSecret extends Construct implements GkeRegistryTrust {
   readonly secret: SecretManagerSecret;
   readonly version: SecretManagerSecretVersion;
 
-  constructor(scope: Construct, id: string, props: { readonly plan: PlatformPlan }) {
+  constructor(scope: Construct, id: string, props: { /** The registry's DNS name, the one the CA is trusted for. */ readonly hostname: string }) {
     super(scope, id);
-    const { plan } = props;
-    this.host = registryOptions(plan.spec).hostname;
+    const plan = platformOf(this);
+    this.host = props.hostname;
     const ca = createPlatformCa(this, plan.name);
     this.caCertPem = ca.certPem;
     this.caKeyPem = ca.keyPem;

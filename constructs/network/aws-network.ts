@@ -21,11 +21,14 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import type { ClusterSubnets, INetwork } from '../core/contracts';
-import { PlatformValidationError } from '../core/errors';
+import type { INetwork, NetworkClusterRequest, PlacedCluster } from '../core/contracts';
+import { PlatformValidationError, validProps } from '../core/errors';
 import { TerraformStack } from '../core/cdk';
 import { componentScope } from '../core/component-scope';
-import { awsNodeSubnetName, harborAddresses, type PlatformPlan } from '../../plan';
+import { platformOf } from '../core/stack';
+import { AddressPlanner, awsNodeSubnetName, PlanError, platformZones, type HarborAddress } from '../../plan';
+import { networkSchema, type NetworkSpec, type NetworkSpecInput } from '../../schema/schema';
+import { standInClusters, validatePart } from '../../schema/props';
 
 /**
  * Interface endpoints created with `network.interfaceEndpoints`: what private nodes call most
@@ -35,13 +38,16 @@ import { awsNodeSubnetName, harborAddresses, type PlatformPlan } from '../../pla
  */
 export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'sts', 'ec2'] as const;
 
-export interface AwsNetworkProps {
-  /** The resolved platform plan; its `network` and clusters' subnets are built. */
-  readonly plan: PlatformPlan;
-}
+/**
+ * The network as platform.yaml's `network` key has it (`cidr`, `zones`, `natGateways`,
+ * `interfaceEndpoints`, …), validated by the same schema and rules; the region is the stack's.
+ */
+export type AwsNetworkProps = NetworkSpecInput;
 
 /**
- * A VPC laid out from the platform's address plan.
+ * A VPC laid out from the platform's address plan ({@link AddressPlanner}): public subnets now,
+ * each cluster's node subnets when the cluster is placed in it ({@link AwsNetwork.placeCluster},
+ * which `EksCluster` calls), in the order clusters are created.
  *
  * Construct ids are keyed by cluster and zone name, never by position, so that appending a
  * cluster or a zone adds resources without renaming any.
@@ -53,16 +59,27 @@ export class AwsNetwork extends Construct implements INetwork {
   readonly zones: readonly string[];
   readonly publicSubnetIds: string[];
   readonly vpc: Vpc;
-  private readonly clusterSubnets = new Map<string, ClusterSubnets>();
+  /** The validated network settings. */
+  readonly spec: NetworkSpec;
+  private readonly clusters = new Map<string, PlacedCluster>();
+  private readonly planner: AddressPlanner;
+  private readonly privateTables = new Map<string, RouteTable>();
+  private readonly nodesScope: Construct;
+  private readonly endpointsScope: Construct;
+  private readonly region: string;
 
-  constructor(scope: Construct, id: string, props: AwsNetworkProps) {
+  constructor(scope: Construct, id: string, props: AwsNetworkProps = {}) {
     super(scope, id);
-    const { plan } = props;
-    const net = plan.network;
-    if (!net) throw new PlatformValidationError('the plan has no network (cloud: kubernetes has none)', this);
+    const platform = platformOf(this);
+    if (platform.cloud !== 'aws') throw new PlatformValidationError(`AwsNetwork is for cloud: aws; this stack's platform is on ${platform.cloud}`, this);
+    const net = validProps(this, validatePart({ ...platform.settings, network: props, clusters: standInClusters() }, 'network', networkSchema, props));
+    this.spec = net;
     this.cidr = net.cidr;
-    this.zones = plan.zones;
-    const name = plan.name;
+    this.zones = platformZones({ ...platform.settings, network: net });
+    this.planner = new AddressPlanner(net.cidr, this.zones);
+    this.region = platform.region!;
+    const name = platform.name;
+    const plan = { zones: this.zones, region: platform.region };
 
     this.vpc = new Vpc(this, 'Vpc', {
       cidrBlock: net.cidr,
@@ -80,7 +97,7 @@ export class AwsNetwork extends Construct implements INetwork {
     const publicScope = new Construct(this, 'Public');
     const publicTable = new RouteTable(publicScope, 'RouteTable', { vpcId: this.vpc.id, tags: { Name: `${name}-public` } });
     new Route(publicScope, 'DefaultRoute', { routeTableId: publicTable.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
-    const publicSubnets = net.publicSubnets.map((s) => {
+    const publicSubnets = this.planner.publicSubnets.map((s) => {
       const subnet = new Subnet(publicScope, s.zone, {
         vpcId: this.vpc.id,
         cidrBlock: s.cidr,
@@ -109,7 +126,7 @@ export class AwsNetwork extends Construct implements INetwork {
     });
 
     const privateScope = new Construct(this, 'Private');
-    const privateTables = new Map<string, RouteTable>();
+    const privateTables = this.privateTables;
     for (const zone of plan.zones) {
       const table = new RouteTable(privateScope, `${zone}-routes`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${zone}` } });
       const nat = natByZone.get(zone) ?? natByZone.get(plan.zones[0]!)!;
@@ -117,47 +134,10 @@ export class AwsNetwork extends Construct implements INetwork {
       privateTables.set(zone, table);
     }
 
-    const reservations = harborAddresses(plan);
-    const nodesScope = new Construct(this, 'NodeSubnets');
-    for (const cluster of plan.clusters) {
-      const clusterScope = new Construct(nodesScope, cluster.name);
-      const ids = cluster.nodeSubnets.map((s) => {
-        const subnet = new Subnet(clusterScope, s.zone, {
-          vpcId: this.vpc.id,
-          cidrBlock: s.cidr,
-          availabilityZone: s.zone,
-          tags: {
-            Name: awsNodeSubnetName(cluster.resourceName, s.zone),
-            'kubernetes.io/role/internal-elb': '1',
-            [`kubernetes.io/cluster/${cluster.resourceName}`]: 'shared',
-            'karpenter.sh/discovery': cluster.resourceName,
-            'loom.dev/tier': 'private',
-            'loom.dev/cluster': cluster.name,
-          },
-        });
-        new RouteTableAssociation(clusterScope, `${s.zone}-association`, { subnetId: subnet.id, routeTableId: privateTables.get(s.zone)!.id });
-        // Addresses a built registry's load balancer will claim, set aside before any node or pod
-        // exists: EC2 and the VPC CNI never hand out an `explicit` reservation on their own. Under
-        // the stack's Registry scope, like every resource of the component, so that flipping the
-        // registry between build and buy changes only what is under Registry/.
-        for (const r of reservations.filter((x) => x.cluster === cluster.name && x.zone === s.zone)) {
-          const registry = componentScope(TerraformStack.of(this), 'registry');
-          const scope = (registry.node.tryFindChild('LoadBalancerAddresses') as Construct | undefined) ?? new Construct(registry, 'LoadBalancerAddresses');
-          new Ec2SubnetCidrReservation(scope, s.zone, {
-            subnetId: subnet.id,
-            cidrBlock: r.reservation,
-            reservationType: 'explicit',
-            description: `Loom: internal load balancer address ${r.address}`,
-          });
-        }
-        return subnet.id;
-      });
-      this.clusterSubnets.set(cluster.name, { subnetIds: ids, zones: cluster.nodeSubnets.map((s) => s.zone) });
-    }
+    this.nodesScope = new Construct(this, 'NodeSubnets');
 
     // VPC endpoints. S3 as a gateway endpoint always (free): image layers from ECR and every S3
     // read and write of the private subnets skip the NAT gateway's per-GB charge.
-    if (!plan.region) throw new PlatformValidationError('the plan has no region; validate the spec first', this);
     const endpoints = new Construct(this, 'Endpoints');
     new VpcEndpoint(endpoints, 's3', {
       vpcId: this.vpc.id,
@@ -166,38 +146,7 @@ export class AwsNetwork extends Construct implements INetwork {
       routeTableIds: plan.zones.map((z) => privateTables.get(z)!.id),
       tags: { Name: `${name}-s3` },
     });
-    if (net.interfaceEndpoints) {
-      const sg = new SecurityGroup(endpoints, 'SecurityGroup', {
-        name: `${name}-vpc-endpoints`,
-        description: 'Interface VPC endpoints: HTTPS from the VPC',
-        vpcId: this.vpc.id,
-        tags: { Name: `${name}-vpc-endpoints` },
-      });
-      new VpcSecurityGroupIngressRule(endpoints, 'HttpsFromVpc', {
-        securityGroupId: sg.id,
-        description: 'HTTPS from the VPC',
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: net.cidr,
-      });
-      // One network interface per zone, in the first cluster's node subnet of that zone (any
-      // subnet of the zone serves the whole VPC; the first cluster's never changes on append).
-      const first = plan.clusters[0] ? this.clusterSubnets.get(plan.clusters[0].name) : undefined;
-      const subnetIds = first ? plan.zones.flatMap((z) => (first.zones.includes(z) ? [first.subnetIds[first.zones.indexOf(z)]!] : [])) : [];
-      for (const service of INTERFACE_ENDPOINT_SERVICES) {
-        new VpcEndpoint(endpoints, service, {
-          vpcId: this.vpc.id,
-          serviceName: `com.amazonaws.${plan.region}.${service}`,
-          vpcEndpointType: 'Interface',
-          // The service's public name resolves to the endpoint inside the VPC: no client changes.
-          privateDnsEnabled: true,
-          subnetIds,
-          securityGroupIds: [sg.id],
-          tags: { Name: `${name}-${service}` },
-        });
-      }
-    }
+    this.endpointsScope = endpoints;
 
     // Flow logs of all traffic, kept for the planned retention.
     const flowScope = new Construct(this, 'FlowLogs');
@@ -249,9 +198,113 @@ export class AwsNetwork extends Construct implements INetwork {
     });
   }
 
-  subnetsFor(cluster: string): ClusterSubnets {
-    const s = this.clusterSubnets.get(cluster);
-    if (!s) throw new PlatformValidationError(`the network has no subnets planned for cluster '${cluster}'`, this);
+  /**
+   * Places a cluster in the network: its block of the address plan (the next one, so that clusters
+   * keep their addresses when others are appended) and its private node subnet in every zone,
+   * routed through the zone's NAT and tagged for EKS, its load balancers and Karpenter. The first
+   * cluster placed also hosts the interface VPC endpoints (`interfaceEndpoints`).
+   */
+  placeCluster(cluster: NetworkClusterRequest): PlacedCluster {
+    if (this.clusters.has(cluster.name)) throw new PlatformValidationError(`cluster '${cluster.name}' is already placed in this network; cluster names must be unique`, this);
+    let placement;
+    try {
+      placement = this.planner.place(cluster);
+    } catch (e) {
+      if (e instanceof PlanError) throw new PlatformValidationError(`${e.path}: ${e.message}`, this);
+      throw e;
+    }
+    const clusterScope = new Construct(this.nodesScope, cluster.name);
+    const subnets = placement.nodeSubnets.map((s) => {
+      const subnet = new Subnet(clusterScope, s.zone, {
+        vpcId: this.vpc.id,
+        cidrBlock: s.cidr,
+        availabilityZone: s.zone,
+        tags: {
+          Name: awsNodeSubnetName(cluster.resourceName, s.zone),
+          'kubernetes.io/role/internal-elb': '1',
+          [`kubernetes.io/cluster/${cluster.resourceName}`]: 'shared',
+          'karpenter.sh/discovery': cluster.resourceName,
+          'loom.dev/tier': 'private',
+          'loom.dev/cluster': cluster.name,
+        },
+      });
+      new RouteTableAssociation(clusterScope, `${s.zone}-association`, { subnetId: subnet.id, routeTableId: this.privateTables.get(s.zone)!.id });
+      return subnet;
+    });
+    const placed: PlacedCluster = {
+      ...placement,
+      subnetIds: subnets.map((s) => s.id),
+      zones: placement.nodeSubnets.map((s) => s.zone),
+    };
+    this.subnetById.set(cluster.name, new Map(placement.nodeSubnets.map((s, i) => [s.zone, subnets[i]!])));
+    this.clusters.set(cluster.name, placed);
+    if (this.clusters.size === 1 && this.spec.interfaceEndpoints) this.addInterfaceEndpoints(placed);
+    return placed;
+  }
+
+  /**
+   * Sets aside addresses of a cluster's node subnets that a load balancer will claim (a built
+   * registry's), before any node or pod exists: EC2 and the VPC CNI never hand out an `explicit`
+   * reservation on their own. Under the stack's Registry scope, like every resource of the
+   * component, so that flipping the registry between build and buy changes only what is under
+   * Registry/.
+   */
+  reserveLoadBalancerAddresses(addresses: readonly HarborAddress[]): void {
+    for (const r of addresses) {
+      const subnet = r.zone ? this.subnetById.get(r.cluster)?.get(r.zone) : undefined;
+      if (!subnet) throw new PlatformValidationError(`no node subnet of cluster '${r.cluster}' in zone ${r.zone ?? '(none)'} to reserve ${r.address} in; place the cluster first`, this);
+      const registry = componentScope(TerraformStack.of(this), 'registry');
+      const scope = (registry.node.tryFindChild('LoadBalancerAddresses') as Construct | undefined) ?? new Construct(registry, 'LoadBalancerAddresses');
+      new Ec2SubnetCidrReservation(scope, r.zone!, {
+        subnetId: subnet.id,
+        cidrBlock: r.reservation,
+        reservationType: 'explicit',
+        description: `Loom: internal load balancer address ${r.address}`,
+      });
+    }
+  }
+
+  subnetsFor(cluster: string): PlacedCluster {
+    const s = this.clusters.get(cluster);
+    if (!s) throw new PlatformValidationError(`the network has no subnets for cluster '${cluster}'; place it first (EksCluster does)`, this);
     return s;
+  }
+
+  private readonly subnetById = new Map<string, Map<string, Subnet>>();
+
+  /**
+   * Interface endpoints: one network interface per zone, in the first cluster's node subnet of that
+   * zone (any subnet of the zone serves the whole VPC; the first cluster's never changes on append).
+   */
+  private addInterfaceEndpoints(first: PlacedCluster): void {
+    const endpoints = this.endpointsScope;
+    const name = platformOf(this).name;
+    const sg = new SecurityGroup(endpoints, 'SecurityGroup', {
+      name: `${name}-vpc-endpoints`,
+      description: 'Interface VPC endpoints: HTTPS from the VPC',
+      vpcId: this.vpc.id,
+      tags: { Name: `${name}-vpc-endpoints` },
+    });
+    new VpcSecurityGroupIngressRule(endpoints, 'HttpsFromVpc', {
+      securityGroupId: sg.id,
+      description: 'HTTPS from the VPC',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: this.cidr,
+    });
+    const subnetIds = this.zones.flatMap((z) => (first.zones.includes(z) ? [first.subnetIds[first.zones.indexOf(z)]!] : []));
+    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+      new VpcEndpoint(endpoints, service, {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${this.region}.${service}`,
+        vpcEndpointType: 'Interface',
+        // The service's public name resolves to the endpoint inside the VPC: no client changes.
+        privateDnsEnabled: true,
+        subnetIds,
+        securityGroupIds: [sg.id],
+        tags: { Name: `${name}-${service}` },
+      });
+    }
   }
 }

@@ -12,18 +12,22 @@ import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
-import type { ClusterSubnets, INetwork } from '../core/contracts';
-import { PlatformValidationError } from '../core/errors';
-import { gcpClusterNames, gcpNetworkNames, type PlatformPlan } from '../../plan';
+import type { INetwork, NetworkClusterRequest, PlacedCluster } from '../core/contracts';
+import { PlatformValidationError, validProps } from '../core/errors';
+import { AddressPlanner, GCP_MAX_CLUSTERS, GcpRangePlanner, gcpClusterNames, gcpNetworkNames, PlanError, platformZones } from '../../plan';
 import { GOOGLE_HEALTH_CHECK_RANGES } from '../gcp/gcp';
-import { TerraformStack } from '../core/cdk';
+import { Lazy, TerraformStack } from '../core/cdk';
 import { componentScope } from '../core/component-scope';
-import { gkeRegistryTrustNeeded, RegistryCaSecret, type GkeRegistryTrust } from '../gcp/registry-ca';
+import { platformOf } from '../core/stack';
+import { RegistryCaSecret, type GkeRegistryTrust } from '../gcp/registry-ca';
+import { networkSchema, type NetworkSpec, type NetworkSpecInput } from '../../schema/schema';
+import { standInClusters, validatePart } from '../../schema/props';
 
-export interface GcpNetworkProps {
-  /** The resolved platform plan (cloud: gcp); its network and clusters' ranges are built. */
-  readonly plan: PlatformPlan;
-}
+/**
+ * The network as platform.yaml's `network` key has it (`cidr`, `podCidr`, `zones`, …), validated
+ * by the same schema and rules; project and region are the stack's.
+ */
+export type GcpNetworkProps = NetworkSpecInput;
 
 /** Flow log settings of every subnetwork: 5-second aggregation, half the flows, all metadata. */
 export const SUBNETWORK_FLOW_LOGS = {
@@ -54,21 +58,33 @@ export class GcpNetwork extends Construct implements INetwork {
    * Registry build: the platform CA and the Secret Manager secret GKE nodes read it from. Here
    * because the network stack comes before every cluster stack (see `constructs/gcp/registry-ca.ts`).
    */
-  readonly registryTrust?: GkeRegistryTrust;
-  private readonly clusterSubnets = new Map<string, ClusterSubnets>();
+  registryTrust?: GkeRegistryTrust;
+  /** The validated network settings. */
+  readonly spec: NetworkSpec;
+  private readonly clusters = new Map<string, PlacedCluster>();
+  private readonly planner: AddressPlanner;
+  private readonly ranges: GcpRangePlanner;
+  private readonly subnetScope: Construct;
+  private readonly podRanges: string[] = [];
 
-  constructor(scope: Construct, id: string, props: GcpNetworkProps) {
+  constructor(scope: Construct, id: string, props: GcpNetworkProps = {}) {
     super(scope, id);
-    const { plan } = props;
-    const net = plan.network;
-    if (plan.cloud !== 'gcp') throw new PlatformValidationError(`GcpNetwork needs cloud: gcp, the plan says ${plan.cloud}`, this);
-    if (!net) throw new PlatformValidationError('the plan has no network', this);
-    if (!plan.gcpProject || !plan.region) throw new PlatformValidationError('the plan has no gcpProject or region; validate the spec first', this);
-    const project = plan.gcpProject;
-    const region = plan.region;
-    const names = gcpNetworkNames(plan.name);
+    const platform = platformOf(this);
+    if (platform.cloud !== 'gcp') throw new PlatformValidationError(`GcpNetwork is for cloud: gcp; this stack's platform is on ${platform.cloud}`, this);
+    const net = validProps(this, validatePart({ ...platform.settings, network: props, clusters: standInClusters() }, 'network', networkSchema, props));
+    this.spec = net;
+    const project = platform.gcpProject!;
+    const region = platform.region!;
+    const names = gcpNetworkNames(platform.name);
+    const plan = { name: platform.name };
     this.cidr = net.cidr;
-    this.zones = plan.zones;
+    this.zones = platformZones({ ...platform.settings, network: net });
+    this.planner = new AddressPlanner(net.cidr, this.zones);
+    try {
+      this.ranges = new GcpRangePlanner(net.cidr, net.podCidr);
+    } catch (e) {
+      throw e instanceof PlanError ? new PlatformValidationError(`${e.path}: ${e.message}`, this) : e;
+    }
 
     this.network = new ComputeNetwork(this, 'Vpc', {
       name: names.network,
@@ -83,38 +99,7 @@ export class GcpNetwork extends Construct implements INetwork {
     this.networkId = this.network.selfLink;
     this.networkName = this.network.name;
 
-    const subnetScope = new Construct(this, 'Subnetworks');
-    const podRanges: string[] = [];
-    for (const cluster of plan.clusters) {
-      if (!cluster.block || !cluster.gcp) {
-        throw new PlatformValidationError(`cluster '${cluster.name}' has no address block or Google Cloud ranges in the plan`, this);
-      }
-      const subnetwork = new ComputeSubnetwork(subnetScope, cluster.name, {
-        name: gcpClusterNames(plan.name, cluster.name).subnetwork,
-        project,
-        region,
-        network: this.network.id,
-        description: `Nodes, pods and services of cluster ${cluster.resourceName} (${cluster.flavour})`,
-        ipCidrRange: cluster.block,
-        stackType: 'IPV4_ONLY',
-        secondaryIpRange: [
-          { rangeName: cluster.gcp.podRangeName, ipCidrRange: cluster.gcp.podRange },
-          { rangeName: cluster.gcp.serviceRangeName, ipCidrRange: cluster.gcp.serviceRange },
-        ],
-        // Nodes have no external addresses: Google APIs (images, logging, KMS) over private access.
-        privateIpGoogleAccess: true,
-        logConfig: { ...SUBNETWORK_FLOW_LOGS },
-      });
-      this.subnetworks[cluster.name] = subnetwork;
-      podRanges.push(cluster.gcp.podRange);
-      this.clusterSubnets.set(cluster.name, {
-        subnetIds: [subnetwork.selfLink],
-        // A Google Cloud subnetwork is regional: it serves every zone, so it names none.
-        zones: [],
-        podRangeName: cluster.gcp.podRangeName,
-        serviceRangeName: cluster.gcp.serviceRangeName,
-      });
-    }
+    this.subnetScope = new Construct(this, 'Subnetworks');
 
     // Egress for private nodes: one regional Cloud NAT serves every zone.
     const router = new ComputeRouter(this, 'Router', {
@@ -144,7 +129,8 @@ export class GcpNetwork extends Construct implements INetwork {
       description: 'Traffic between nodes, pods and control planes of the platform',
       direction: 'INGRESS',
       priority: 1000,
-      sourceRanges: [net.cidr, ...podRanges],
+      // Every cluster's pod range, as clusters are placed.
+      sourceRanges: Lazy.listValue({ produce: () => [net.cidr, ...this.podRanges] }),
       allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],
     });
     new ComputeFirewall(firewall, 'AllowHealthChecks', {
@@ -159,14 +145,74 @@ export class GcpNetwork extends Construct implements INetwork {
       allow: [{ protocol: 'tcp' }],
     });
 
-    // Under the stack's Registry scope, like every resource of the component: flipping the
-    // registry between build and buy changes only what is under Registry/ (and the node pools).
-    if (gkeRegistryTrustNeeded(plan)) this.registryTrust = new RegistryCaSecret(componentScope(TerraformStack.of(this), 'registry'), 'TrustedCa', { plan });
   }
 
-  subnetsFor(cluster: string): ClusterSubnets {
-    const s = this.clusterSubnets.get(cluster);
-    if (!s) throw new PlatformValidationError(`the network has no subnetwork planned for cluster '${cluster}'`, this);
+  /**
+   * The registry's CA and the Secret Manager secret GKE nodes read it from (registry build): here
+   * because the network stack comes before every cluster stack, whose node pools name that secret;
+   * call it before creating the clusters that should trust the registry (`GkeCluster` reads it from
+   * its network). Under the stack's Registry scope, like every resource of the component: flipping
+   * the registry between build and buy changes only what is under Registry/ (and the node pools).
+   */
+  addRegistryCa(hostname: string): GkeRegistryTrust {
+    if (this.registryTrust) return this.registryTrust;
+    if (this.clusters.size) throw new PlatformValidationError('add the registry CA before placing clusters: their node pools must trust it from the start', this);
+    this.registryTrust = new RegistryCaSecret(componentScope(TerraformStack.of(this), 'registry'), 'TrustedCa', { hostname });
+    return this.registryTrust;
+  }
+
+  /**
+   * Places a cluster: its block of the address plan becomes its regional subnetwork, with the next
+   * pod and service secondary ranges and control-plane range (append-stable), private Google access
+   * and flow logs; its pod range joins the internal firewall rule.
+   */
+  placeCluster(cluster: NetworkClusterRequest): PlacedCluster {
+    if (this.clusters.has(cluster.name)) throw new PlatformValidationError(`cluster '${cluster.name}' is already placed in this network; cluster names must be unique`, this);
+    if (this.clusters.size >= GCP_MAX_CLUSTERS) {
+      throw new PlatformValidationError(`clusters: a Google Cloud platform takes at most ${GCP_MAX_CLUSTERS} clusters (one /28 control-plane range each from the top /24 of network.cidr)`, this);
+    }
+    let placement, gcp;
+    try {
+      placement = this.planner.place(cluster);
+      gcp = this.ranges.place(cluster);
+    } catch (e) {
+      throw e instanceof PlanError ? new PlatformValidationError(`${e.path}: ${e.message}`, this) : e;
+    }
+    const platform = platformOf(this);
+    const subnetwork = new ComputeSubnetwork(this.subnetScope, cluster.name, {
+      name: gcpClusterNames(platform.name, cluster.name).subnetwork,
+      project: platform.gcpProject!,
+      region: platform.region!,
+      network: this.network.id,
+      description: `Nodes, pods and services of cluster ${cluster.resourceName} (${cluster.flavour})`,
+      ipCidrRange: placement.block,
+      stackType: 'IPV4_ONLY',
+      secondaryIpRange: [
+        { rangeName: gcp.podRangeName, ipCidrRange: gcp.podRange },
+        { rangeName: gcp.serviceRangeName, ipCidrRange: gcp.serviceRange },
+      ],
+      // Nodes have no external addresses: Google APIs (images, logging, KMS) over private access.
+      privateIpGoogleAccess: true,
+      logConfig: { ...SUBNETWORK_FLOW_LOGS },
+    });
+    this.subnetworks[cluster.name] = subnetwork;
+    this.podRanges.push(gcp.podRange);
+    const placed: PlacedCluster = {
+      ...placement,
+      gcp,
+      subnetIds: [subnetwork.selfLink],
+      // A Google Cloud subnetwork is regional: it serves every zone, so it names none.
+      zones: [],
+      podRangeName: gcp.podRangeName,
+      serviceRangeName: gcp.serviceRangeName,
+    };
+    this.clusters.set(cluster.name, placed);
+    return placed;
+  }
+
+  subnetsFor(cluster: string): PlacedCluster {
+    const s = this.clusters.get(cluster);
+    if (!s) throw new PlatformValidationError(`the network has no subnetwork for cluster '${cluster}'; place it first (GkeCluster does)`, this);
     return s;
   }
 }

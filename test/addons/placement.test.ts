@@ -193,10 +193,10 @@ describe('on existing clusters', () => {
 
 describe('plannedAddons', () => {
   it('names what each example cluster gets', () => {
-    const platform = new MlPlatform(new App(), specFromFile(join(examples, 'aws-platform.yaml')));
+    const platform = new MlPlatform(new App(), 'platform', specFromFile(join(examples, 'aws-platform.yaml')));
     expect(plannedAddons(platform.clusters.apps!)).toEqual(['cert-manager', 'metrics-server', 'cluster-autoscaler', 'aws-load-balancer-controller']);
     expect(plannedAddons(platform.clusters.training!)).toEqual(['cert-manager', 'metrics-server', 'karpenter', 'aws-load-balancer-controller', 'gpu-operator', 'kueue']);
-    const gcp = new MlPlatform(new App(), specFrom(gcpPlatformSpec()));
+    const gcp = new MlPlatform(new App(), 'platform', specFrom(gcpPlatformSpec()));
     expect(plannedAddons(gcp.clusters.training!)).toEqual(['cert-manager', 'gpu-operator', 'kueue']);
     expect(plannedAddons(gcp.clusters.events!)).toEqual(['cert-manager']);
   });

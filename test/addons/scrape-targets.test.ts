@@ -28,7 +28,7 @@ function aws(mode: Mode, karpenter = false): Record<string, any> {
 }
 
 const targetsOf = (spec: Record<string, any>) => {
-  const platform = new MlPlatform(new App(), specFrom(spec));
+  const platform = new MlPlatform(new App(), 'platform', specFrom(spec));
   return Object.fromEntries(Object.entries(platform.addonsStacks).map(([c, s]) => [c, s.scrapeTargets]));
 };
 
@@ -86,7 +86,7 @@ describe('what each add-on declares', () => {
   });
 
   it('returns copies', () => {
-    const platform = new MlPlatform(new App(), specFrom(aws('none')));
+    const platform = new MlPlatform(new App(), 'platform', specFrom(aws('none')));
     const stack = platform.addonsStacks.apps!;
     (stack.scrapeTargets[0]!.podSelector as Record<string, string>).x = 'y';
     expect(stack.scrapeTargets[0]!.podSelector).not.toHaveProperty('x');
@@ -173,7 +173,7 @@ describe.each<[string, () => Record<string, any>]>([
   });
 
   it('installs a release named as each target’s instance label, in the target’s namespace', () => {
-    const platform = new MlPlatform(new App(), specFrom(base()));
+    const platform = new MlPlatform(new App(), 'platform', specFrom(base()));
     for (const [cluster, stack] of Object.entries(platform.addonsStacks)) {
       const json = outs.none!.stacks[stack.node.id]!;
       for (const t of stack.scrapeTargets) {

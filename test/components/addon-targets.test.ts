@@ -20,7 +20,7 @@ afterAll(cleanupSynths);
 
 /** The targets each cluster's add-ons declare (they do not depend on the monitoring mode). */
 function declared(cloud: Cloud): Record<string, ScrapeTarget[]> {
-  const platform = new MlPlatform(new App(), specFrom(platformSpec(cloud, {})));
+  const platform = new MlPlatform(new App(), 'platform', specFrom(platformSpec(cloud, {})));
   return Object.fromEntries(Object.entries(platform.addonsStacks).map(([c, s]) => [c, s.scrapeTargets]));
 }
 

@@ -23,7 +23,7 @@ function synth(cloud: Cloud, modes: Modes, consume: (p: MlPlatform) => void = ()
   const dir = mkdtempSync(join(tmpdir(), 'loom-contract-'));
   dirs.push(dir);
   const app = new App({ outdir: dir });
-  const platform = new MlPlatform(app, specFrom(platformSpec(cloud, modes)));
+  const platform = new MlPlatform(app, 'platform', specFrom(platformSpec(cloud, modes)));
   consume(platform);
   app.synth();
   return { platform, stacks: readStacks(dir) };
@@ -163,15 +163,15 @@ describe('registry: the URL consumers push to', () => {
 });
 
 describe('factories', () => {
-  it('refuse the wrong component, and an implementation without the stack it needs', () => {
+  it('refuse bad props like the spec would, and an implementation without the stack it needs', () => {
     const app = new App();
-    const platform = new MlPlatform(app, specFrom(platformSpec('aws', {})));
-    const plan = platform.plan;
-    const clusters = plan.clusters.map((c) => platform.addonsStacks[c.name]!);
-    expect(() => registryFor({ plan, component: { name: 'monitoring', mode: 'build', cluster: 'apps' }, clusters })).toThrow(/registryFor was given component 'monitoring'/);
-    expect(() => monitoringFor({ plan, component: { name: 'monitoring', mode: 'buy', cluster: 'apps' }, clusters })).toThrow(
+    const platform = new MlPlatform(app, 'platform', specFrom(platformSpec('aws', {})));
+    const clusters = platform.plan.clusters.map((c) => platform.addonsStacks[c.name]!);
+    expect(() => monitoringFor({ spec: { mode: 'buy', cluster: 'apps' }, clusters })).toThrow(
       /monitoring \(buy on AWS: Amazon Managed Service for Prometheus\) keeps resources in the cloud and needs the services stack; pass services/,
     );
-    expect(() => monitoringFor({ plan, component: { name: 'monitoring', mode: 'build', cluster: 'nope' }, clusters })).toThrow(/monitoring runs on cluster 'nope'/);
+    // The rules' own message for components.monitoring.cluster, at the component's construct path.
+    expect(() => monitoringFor({ spec: { mode: 'build', cluster: 'nope' }, clusters })).toThrow(/^acme-addons-apps\/Monitoring: cluster: /);
+    expect(() => registryFor({ spec: { mode: 'buy', repositories: ['Bad Name'] }, clusters })).toThrow(/^acme-addons-apps\/Registry: repositories\[0\]: must be lowercase letters and digits/);
   });
 });

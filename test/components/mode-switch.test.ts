@@ -41,7 +41,7 @@ function build(example: string, component: 'registry' | 'monitoring', mode: 'bui
   const dir = mkdtempSync(join(tmpdir(), 'loom-mode-switch-'));
   dirs.push(dir);
   const app = new App({ outdir: dir });
-  const platform = new MlPlatform(app, specFrom(raw));
+  const platform = new MlPlatform(app, 'platform', specFrom(raw));
   // Consumers call the contract before synthesis, as add-ons do.
   if (platform.monitoring) {
     const apps = platform.clusters.apps!;
@@ -240,7 +240,7 @@ describe('the services stack comes and goes with cloud-side resources', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loom-mode-switch-'));
     dirs.push(dir);
     const app = new App({ outdir: dir });
-    new MlPlatform(app, specFrom(spec));
+    new MlPlatform(app, 'platform', specFrom(spec));
     app.synth();
     // Monitoring bought on Google Cloud is a cluster setting: nothing for a services stack to hold.
     expect(Object.keys(readStacks(dir))).not.toContain('acme-services');

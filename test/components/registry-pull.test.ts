@@ -15,7 +15,8 @@ import { reservedLoadBalancerAddress } from '../../plan/addresses';
 import { assertS3Credentials, harborValues } from '../../constructs/components/registry/build';
 import { containerdHostsToml } from '../../constructs/components/registry/trust';
 import { harborSetupScript } from '../../constructs/components/registry/pull-access';
-import { resolvePlan } from '../../plan';
+import { resolvePlan, resolvePlatformContext } from '../../plan';
+import { settingsOf } from '../../schema/schema';
 import { findResource, findResources, specFrom, synthSpec, type StackJson } from '../helpers/synth';
 import { cleanupSynths, parseInterpolatedJson, platformSpec, releases, synthPlatform, valuesOf } from './fixtures';
 
@@ -26,9 +27,9 @@ const harborOf = (stack: StackJson) => valuesOf(releases(stack).harbor!);
 
 describe("Harbor's S3 store refuses credentials its registry cannot use", () => {
   it('rejects S3 without an access key Secret: distribution 2.8 has no IRSA (the old IRSA-only values)', () => {
-    const plan = resolvePlan(specFrom(platformSpec('aws', { registry: 'build' })));
+    const plan = resolvePlatformContext(settingsOf(specFrom(platformSpec('aws', { registry: 'build' }))));
     const irsaOnly = { imageChartStorage: { type: 's3', s3: { region: 'us-east-1', bucket: 'b', secure: true, v4auth: true } } };
-    expect(() => harborValues({ plan, hostname: 'harbor.acme.internal', store: irsaOnly })).toThrow(/cannot use IRSA.*existingSecret|existingSecret.*cannot use IRSA/);
+    expect(() => harborValues({ platform: plan, hostname: 'harbor.acme.internal', store: irsaOnly })).toThrow(/cannot use IRSA.*existingSecret|existingSecret.*cannot use IRSA/);
     expect(() => assertS3Credentials({ type: 's3', s3: { existingSecret: 'harbor-image-store' } })).not.toThrow();
     expect(() => assertS3Credentials({ type: 'gcs', gcs: { bucket: 'b', useWorkloadIdentity: true } })).not.toThrow();
   });

@@ -91,8 +91,7 @@ describe('servicesStackNeeded', () => {
   });
 
   it('refuses a services stack on existing clusters', () => {
-    const plan = resolvePlan(specFrom(platformSpec('kubernetes', { registry: 'build' })));
-    expect(() => new ServicesStack(new App(), { plan })).toThrow(/cloud: kubernetes has no services stack/);
+    expect(() => new ServicesStack(new App(), 'sovereign-services', { platform: { name: 'sovereign', cloud: 'kubernetes' } })).toThrow(/cloud: kubernetes has no services stack/);
   });
 });
 
@@ -101,7 +100,7 @@ describe('synth of the other components', () => {
     expect([...SYNTHESIZED_COMPONENTS].sort()).toEqual(['monitoring', 'registry']);
     for (const component of COMPONENTS.filter((c) => !SYNTHESIZED_COMPONENTS.includes(c))) {
       const spec = specFrom(platformSpec('aws', { registry: 'buy' }, { components: { registry: { mode: 'buy' }, [component]: { mode: 'build', ...(component === 'streaming' ? { cluster: 'events' } : component === 'pipelines' ? { cluster: 'training' } : {}) } } }));
-      expect(() => new MlPlatform(new App(), spec), component).toThrow(new RegExp(`^components\\.${component}: Loom does not synthesize ${component} yet`));
+      expect(() => new MlPlatform(new App(), 'platform', spec), component).toThrow(new RegExp(`^components\\.${component}: Loom does not synthesize ${component} yet`));
     }
   });
 });

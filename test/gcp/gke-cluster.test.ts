@@ -6,6 +6,7 @@ import { App, TerraformOutput, TerraformStack } from '../../constructs/core/cdk'
 import { GkeCluster } from '../../constructs/cluster/gke-cluster';
 import { GcpNetwork } from '../../constructs/network/gcp-network';
 import { MlPlatform } from '../../stacks/ml-platform';
+import { LoomStack } from '../../constructs/core/stack';
 import { resolvePlan } from '../../plan';
 import { contains, overlaps, parseCidr } from '../../plan/addresses';
 import { findResource, findResources, readStacks, resources, specFrom, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
@@ -391,7 +392,7 @@ describe('GkeCluster', () => {
       const dir = mkdtempSync(join(tmpdir(), 'loom-gke-connection-'));
       try {
         const app = new App({ outdir: dir });
-        const platform = new MlPlatform(app, specFrom(gcpPlatformSpec()));
+        const platform = new MlPlatform(app, 'platform', specFrom(gcpPlatformSpec()));
         const gke = platform.clusterStacks['apps']!.cluster;
         expect(gke).toBeInstanceOf(GkeCluster);
         const conn = gke.connection;
@@ -428,12 +429,14 @@ describe('GkeCluster', () => {
     });
 
     it('refuses clouds other than gcp', () => {
-      const plan = resolvePlan(specFrom(gcpPlatformSpec()));
+      const spec = gcpPlatformSpec();
       const dir = mkdtempSync(join(tmpdir(), 'loom-gke-refusal-'));
       try {
-        const s = new TerraformStack(new App({ outdir: dir }), 's');
-        const network = new GcpNetwork(s, 'Network', { plan });
-        expect(() => new GkeCluster(s, 'Aws', { plan: { ...plan, cloud: 'aws' }, cluster: plan.clusters[0]!, network })).toThrow(/needs cloud: gcp/);
+        const app = new App({ outdir: dir });
+        const gcp = new LoomStack(app, 'gcp', { platform: { name: spec.name, cloud: 'gcp', region: spec.region, gcpProject: spec.gcpProject } });
+        const network = new GcpNetwork(gcp, 'Network', {});
+        const aws = new LoomStack(app, 'aws', { platform: { name: spec.name, cloud: 'aws', region: 'us-east-1' } });
+        expect(() => new GkeCluster(aws, 'Aws', { ...spec.clusters[0], network })).toThrow(/\[aws\/Aws\] GkeCluster is for cloud: gcp; this stack's platform is on aws/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

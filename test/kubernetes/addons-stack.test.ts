@@ -116,7 +116,7 @@ describe('the on-premises example (cloud: kubernetes)', () => {
   });
 
   it('registers the stacks and existing clusters on MlPlatform', () => {
-    const platform = new MlPlatform(new App({ outdir: out.dir + '-unused' }), spec);
+    const platform = new MlPlatform(new App({ outdir: out.dir + '-unused' }), 'platform', spec);
     expect(Object.keys(platform.addonsStacks).sort()).toEqual(['apps', 'events', 'training']);
     expect(platform.networkStack).toBeUndefined();
     expect(platform.clusterStacks).toEqual({});
@@ -197,9 +197,9 @@ describe('AddonsStack on AWS (examples/aws-platform.yaml)', () => {
   });
 
   it('refuses an add-ons stack on a cloud cluster without the cluster', () => {
-    const plan = resolvePlan(specFrom(awsSpec()));
-    expect(() => new AddonsStack(new App({ outdir: out.dir + '-unused' }), { plan, cluster: plan.clusters[0]! })).toThrow(
-      /AddonsStack for cluster 'apps' on aws needs kubernetesCluster: the cluster its cluster stack created/,
+    const spec = specFrom(awsSpec());
+    expect(() => new AddonsStack(new App({ outdir: out.dir + '-unused' }), 'acme-addons-apps', { platform: { name: spec.name, cloud: 'aws', region: spec.region }, cluster: spec.clusters[0]! })).toThrow(
+      /\[acme-addons-apps\] the add-ons of cluster 'apps' on aws need the cluster its cluster stack created \(an EksCluster or GkeCluster\), not its spec/,
     );
   });
 });

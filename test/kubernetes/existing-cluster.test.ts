@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdk';
 import { ExistingCluster } from '../../constructs/cluster/existing-cluster';
-import { resolvePlan } from '../../plan';
+import { LoomStack } from '../../constructs/core/stack';
 import { AddonsStack } from '../../stacks/addons-stack';
 import { readStacks, specFrom, synthSpec, type Synthesized } from '../helpers/synth';
 import { CA_BASE64, CA_PEM, OIDC_EXEC, onpremSpec, providerConfig } from './fixtures';
@@ -64,8 +64,8 @@ describe('ExistingCluster from the spec', () => {
   it('states its flavour and plan, and has no cloud', () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'loom-existing-')) });
     try {
-      const plan = resolvePlan(specFrom(onpremSpec()));
-      const cluster = new ExistingCluster(app, 'Gpu', { cluster: plan.clusters[2]! });
+      const spec = specFrom(onpremSpec());
+      const cluster = new ExistingCluster(onpremStack(app, spec.name), 'Gpu', spec.clusters[2]!);
       expect(cluster).toMatchObject({ cloud: 'kubernetes', flavour: 'batch', clusterName: 'gpu' });
       expect(cluster.plan.profile.priorityClasses).toHaveProperty('loom-batch-low');
       expect(cluster.clusterEndpoint).toBe('https://gpu.k8s.example.internal:6443');
@@ -77,8 +77,8 @@ describe('ExistingCluster from the spec', () => {
   it('says what to supply when asked for an endpoint it reaches only through a kubeconfig context', () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'loom-existing-')) });
     try {
-      const plan = resolvePlan(specFrom(onpremSpec()));
-      const cluster = new ExistingCluster(app, 'Apps', { cluster: plan.clusters[0]! });
+      const spec = specFrom(onpremSpec());
+      const cluster = new ExistingCluster(onpremStack(app, spec.name), 'Apps', spec.clusters[0]!);
       expect(() => cluster.clusterEndpoint).toThrow(/ExistingCluster 'apps' \(kubeconfig context 'lab-apps'\) does not provide its API endpoint; give clusters\[\]\.existing\.endpoint/);
     } finally {
       rmSync(app.outdir, { recursive: true, force: true });
@@ -93,17 +93,19 @@ describe('ExistingCluster.fromAttributes', () => {
     dirs.push(outdir);
     return new App({ outdir });
   };
+  /** A stack of platform `research` on existing clusters, where a cluster known by attributes goes. */
+  const newStack = () => onpremStack(newApp(), 'research');
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('builds a cluster and its plan from a kubeconfig context', () => {
-    const cluster = ExistingCluster.fromAttributes(newApp(), 'Lab', { clusterName: 'lab-gpu', flavour: 'batch', kubeconfigContext: 'lab-gpu', platform: 'research' });
+    const cluster = ExistingCluster.fromAttributes(newStack(), 'Lab', { clusterName: 'lab-gpu', flavour: 'batch', kubeconfigContext: 'lab-gpu' });
     expect(cluster.connection).toEqual({ kind: 'kubeconfig', configContext: 'lab-gpu' });
     expect(cluster.plan).toMatchObject({ name: 'lab-gpu', flavour: 'batch', addonsStackName: 'research-addons-lab-gpu', pools: [] });
     expect(cluster.plan.profile.scaleToZero).toBe(true);
   });
 
   it('builds a cluster from an endpoint, CA and exec credential', () => {
-    const cluster = ExistingCluster.fromAttributes(newApp(), 'Lab', {
+    const cluster = ExistingCluster.fromAttributes(newStack(), 'Lab', {
       clusterName: 'lab',
       flavour: 'microservice',
       endpoint: 'https://10.0.0.1:6443',
@@ -118,45 +120,45 @@ describe('ExistingCluster.fromAttributes', () => {
       exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'kubectl', args: ['oidc-login', 'get-token'] },
     });
     expect(cluster.clusterEndpoint).toBe('https://10.0.0.1:6443');
-    expect(cluster.plan.addonsStackName).toBe('loom-addons-lab');
+    expect(cluster.plan.addonsStackName).toBe('research-addons-lab');
   });
 
+  // The messages `loom validate` gives for the same values under clusters[].existing.
   it.each([
-    [{ kubeconfigContext: 'a', endpoint: 'https://k8s.example.com', clusterCaCertificate: CA_PEM, exec: { command: 'x' } }, /give either existing\.kubeconfigContext or existing\.endpoint, not both/],
-    [{}, /give existing\.kubeconfigContext, or existing\.endpoint with clusterCaCertificate and exec/],
-    [{ endpoint: 'https://k8s.example.com', exec: { command: 'x' } }, /existing\.clusterCaCertificate is required with endpoint/],
-    [{ endpoint: 'https://k8s.example.com', clusterCaCertificate: 'not a certificate', exec: { command: 'x' } }, /must be a PEM certificate or its base64 encoding/],
-    [{ endpoint: 'https://k8s.example.com', clusterCaCertificate: CA_PEM }, /existing\.exec is required with endpoint/],
-    [{ kubeconfigContext: 'a', exec: { command: 'x' } }, /existing\.exec is only used with endpoint/],
-    [{ endpoint: 'https://k8s.example.com', clusterCaCertificate: CA_PEM, exec: { command: 'x' }, kubeconfigPath: '/k' }, /kubeconfigPath is only used with kubeconfigContext/],
-    [{ endpoint: 'not a url', clusterCaCertificate: CA_PEM, exec: { command: 'x' } }, /fromAttributes\('Bad'\): endpoint: must be an https:\/\/ URL/],
+    [{ kubeconfigContext: 'a', endpoint: 'https://k8s.example.com', clusterCaCertificate: CA_PEM, exec: { command: 'x' } }, /Bad: existing: give either kubeconfigContext or endpoint, not both/],
+    [{}, /Bad: existing: give kubeconfigContext, or endpoint with clusterCaCertificate and exec/],
+    [{ endpoint: 'https://k8s.example.com', exec: { command: 'x' } }, /Bad: existing\.clusterCaCertificate: is required with endpoint/],
+    [{ endpoint: 'https://k8s.example.com', clusterCaCertificate: 'not a certificate', exec: { command: 'x' } }, /Bad: existing\.clusterCaCertificate: must be a PEM certificate/],
+    [{ endpoint: 'https://k8s.example.com', clusterCaCertificate: CA_PEM }, /Bad: existing\.exec: is required with endpoint/],
+    [{ kubeconfigContext: 'a', exec: { command: 'x' } }, /Bad: existing\.exec: is only used with endpoint/],
+    [{ endpoint: 'https://k8s.example.com', clusterCaCertificate: CA_PEM, exec: { command: 'x' }, kubeconfigPath: '/k' }, /Bad: existing\.kubeconfigPath: is only used with kubeconfigContext/],
+    [{ endpoint: 'not a url', clusterCaCertificate: CA_PEM, exec: { command: 'x' } }, /Bad: existing\.endpoint: must be an https:\/\/ URL/],
   ])('refuses attributes it cannot reach a cluster with (%#)', (attrs, message) => {
-    expect(() => ExistingCluster.fromAttributes(newApp(), 'Bad', { clusterName: 'bad', flavour: 'batch', ...attrs })).toThrow(message);
+    expect(() => ExistingCluster.fromAttributes(newStack(), 'Bad', { clusterName: 'bad', flavour: 'batch', ...attrs })).toThrow(message);
   });
 
-  it('refuses a cluster name that is not a DNS label, naming the attribute', () => {
-    expect(() => ExistingCluster.fromAttributes(newApp(), 'Bad', { clusterName: 'Bad_Name', flavour: 'batch', kubeconfigContext: 'x' })).toThrow(/clusterName: must be a lowercase DNS label/);
+  it('refuses a cluster name that is not a DNS label, naming the prop', () => {
+    expect(() => ExistingCluster.fromAttributes(newStack(), 'Bad', { clusterName: 'Bad_Name', flavour: 'batch', kubeconfigContext: 'x' })).toThrow(/Bad: name: must be a lowercase DNS label/);
   });
 
   it('gives a hand-composed add-ons stack its providers', () => {
-    // GIVEN a platform plan and a cluster known only by attributes
+    // GIVEN an add-ons stack of platform research for a cluster known only by attributes
     const app = newApp();
-    const plan = resolvePlan(specFrom(onpremSpec({ name: 'research' })));
-    const cluster = ExistingCluster.fromAttributes(app, 'LabGpu', {
-      clusterName: 'gpu',
-      flavour: 'batch',
-      platform: 'research',
-      endpoint: 'https://10.0.0.1:6443',
-      clusterCaCertificate: CA_BASE64,
-      exec: OIDC_EXEC,
+    const addons = new AddonsStack(app, 'research-addons-gpu', {
+      platform: { name: 'research', cloud: 'kubernetes' },
+      cluster: { name: 'gpu', flavour: 'batch', existing: { endpoint: 'https://10.0.0.1:6443', clusterCaCertificate: CA_BASE64, exec: OIDC_EXEC } },
     });
-    // WHEN an add-ons stack is built for it
-    const addons = new AddonsStack(app, { plan, cluster: cluster.plan, kubernetesCluster: cluster });
     app.synth();
-    // THEN the stack is named for it and its providers reach it
-    expect(addons.cluster).toBe(cluster);
+    // THEN the stack's providers reach it
+    const cluster = addons.cluster;
+    expect(cluster.clusterName).toBe('gpu');
     const stack = readStacks(app.outdir)['research-addons-gpu']!;
     expect(providerConfig(stack, 'kubernetes')).toMatchObject({ host: 'https://10.0.0.1:6443', cluster_ca_certificate: `\${base64decode("${CA_BASE64}")}` });
     expect(Object.keys(stack.terraform?.required_providers ?? {}).sort()).toEqual(['helm', 'kubernetes']);
   });
 });
+
+/** A stack of an on-premises platform (`cloud: kubernetes`), where existing clusters are described. */
+function onpremStack(app: App, platform: string): LoomStack {
+  return new LoomStack(app, `${platform}-addons-test`, { platform: { name: platform, cloud: 'kubernetes' } });
+}

@@ -19,13 +19,14 @@
  * to zero); Prometheus, Alertmanager and Grafana, which keep state on zonal volumes, never on spot
  * capacity (`statefulAffinity`).
  */
+import type { ResolvedMonitoringProps } from './select';
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { CHARTS } from '../../../catalog/charts';
 import { controllerPlacement, placementValues, statefulAffinity } from '../../addons/context';
-import { MONITORING_PROFILES, monitoringRetentionSize, PLATFORM_NAMESPACES, type PlatformPlan } from '../../../plan';
-import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
+import { MONITORING_PROFILES, monitoringRetentionSize, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
 import { assertMonitored, CLUSTER_LABEL, ScrapeTargets, type IMonitoring, type RemoteWriteTarget, type ScrapeTarget } from './contract';
 import { scrapeJobOf } from './scrape-config';
@@ -38,7 +39,7 @@ const PROMETHEUS_SERVICE = `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`;
 const GRAFANA_SERVICE = `${KUBE_PROMETHEUS_STACK_RELEASE}-grafana`;
 
 export interface KubePrometheusStackValuesProps {
-  readonly plan: PlatformPlan;
+  readonly platform: PlatformContext;
   readonly cluster: IKubernetesCluster;
   readonly addons: IClusterAddons;
   /** Whether Grafana runs here: only on the monitoring component's cluster. */
@@ -77,7 +78,7 @@ const needsOwnToken = (t: ScrapeTarget) => t.auth === 'service-account-token';
 
 /** kube-prometheus-stack's values for one cluster. */
 export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps): Record<string, unknown> {
-  const { plan, cluster, addons } = props;
+  const { platform: plan, cluster, addons } = props;
   const profile = MONITORING_PROFILES[plan.environment];
   // EKS and GKE run the control plane: its scheduler, controller manager and etcd are not
   // scrapable from the nodes, and kube-proxy binds its metrics to localhost (or is absent).
@@ -143,9 +144,9 @@ export class KubePrometheusStack extends Construct implements IMonitoring {
   readonly releases: Readonly<Record<string, Release>>;
   private readonly targets: ScrapeTargets;
 
-  constructor(scope: Construct, id: string, props: ComponentProps) {
+  constructor(scope: Construct, id: string, props: ResolvedMonitoringProps) {
     super(scope, id);
-    const { plan } = props;
+    const plan = props.platform;
     const home = componentClusterAddons(props);
     this.clusters = props.clusters.map((a) => a.cluster);
     this.targets = new ScrapeTargets(this.clusters);
@@ -160,7 +161,7 @@ export class KubePrometheusStack extends Construct implements IMonitoring {
         name: KUBE_PROMETHEUS_STACK_RELEASE,
         chart: CHARTS.kubePrometheusStack,
         namespace: addons.namespaces.system.name,
-        values: () => kubePrometheusStackValues({ plan, cluster, addons, grafana, targets: this.targets.of(cluster) }),
+        values: () => kubePrometheusStackValues({ platform: plan, cluster, addons, grafana, targets: this.targets.of(cluster) }),
         timeout: 900,
       });
       releases[cluster.plan.name] = release;
@@ -186,6 +187,6 @@ export class KubePrometheusStack extends Construct implements IMonitoring {
 
 
 /** Monitoring, built: kube-prometheus-stack in every cluster's add-ons stack. */
-export function buildMonitoring(props: ComponentProps): KubePrometheusStack {
+export function buildMonitoring(props: ResolvedMonitoringProps): KubePrometheusStack {
   return new KubePrometheusStack(componentScope(componentClusterAddons(props), 'monitoring'), 'Resource', props);
 }

@@ -11,6 +11,8 @@
  * discovered, and targets given through the contract — the add-ons' metrics among them, the GPU
  * operator's DCGM exporter on clusters with GPUs — become jobs of their own.
  */
+import type { ResolvedMonitoringProps } from './select';
+import type { MonitoringComponentSpec } from '../../../schema/schema';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -27,8 +29,8 @@ import { Fn, Lazy } from '../../core/cdk';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { CHARTS } from '../../../catalog/charts';
 import { controllerPlacement, placementValues } from '../../addons/context';
-import { grafanaOptions, MONITORING_PROFILES, monitoringNames, type PlatformPlan } from '../../../plan';
-import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentProps } from '../contract';
+import { grafanaOptions, MONITORING_PROFILES, monitoringNames, type PlatformContext } from '../../../plan';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
 import { eksClusterOf } from '../clusters';
 import { componentRelease } from '../helm';
 import { assertMonitored, CLUSTER_LABEL, ScrapeTargets, type IMonitoring, type RemoteWriteTarget, type ScrapeTarget } from './contract';
@@ -61,14 +63,14 @@ function annotationRelabeling(role: 'pod' | 'service', targets: readonly ScrapeT
 }
 
 export interface ScraperConfigurationProps {
-  readonly plan: PlatformPlan;
+  readonly platform: PlatformContext;
   readonly cluster: IKubernetesCluster;
   readonly targets: readonly ScrapeTarget[];
 }
 
 /** The Prometheus configuration one cluster's managed scraper runs (YAML). */
 export function scraperConfiguration(props: ScraperConfigurationProps): string {
-  const { plan, cluster } = props;
+  const { platform: plan, cluster } = props;
   const profile = MONITORING_PROFILES[plan.environment];
   const viaApiServer = (path: string) => [
     { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
@@ -120,9 +122,9 @@ export class AmazonManagedPrometheus extends Construct implements IMonitoring {
   private readonly targets: ScrapeTargets;
   private readonly region: string;
 
-  constructor(scope: Construct, id: string, props: ComponentProps) {
+  constructor(scope: Construct, id: string, props: ResolvedMonitoringProps) {
     super(scope, id);
-    const { plan } = props;
+    const plan = props.platform;
     const names = monitoringNames(plan.name);
     const tags = componentTags('monitoring');
     this.region = plan.region ?? '';
@@ -156,7 +158,7 @@ export class AmazonManagedPrometheus extends Construct implements IMonitoring {
           },
         ],
         destination: [{ amp: [{ workspaceArn: this.workspace.arn }] }],
-        scrapeConfiguration: Lazy.stringValue({ produce: () => scraperConfiguration({ plan, cluster, targets: this.targets.of(cluster) }) }),
+        scrapeConfiguration: Lazy.stringValue({ produce: () => scraperConfiguration({ platform: plan, cluster, targets: this.targets.of(cluster) }) }),
         tags: { ...tags, 'loom.dev/cluster': cluster.plan.name },
       });
       installCollectors(addons);
@@ -203,7 +205,7 @@ export class AmazonManagedPrometheus extends Construct implements IMonitoring {
       name: names.grafanaWorkspace,
       description: `Loom: dashboards of platform ${plan.name}`,
       accountAccessType: 'CURRENT_ACCOUNT',
-      authenticationProviders: [grafanaOptions(plan.spec).authentication === 'saml' ? 'SAML' : 'AWS_SSO'],
+      authenticationProviders: [grafanaOptions({ components: { monitoring: props.spec } }).authentication === 'saml' ? 'SAML' : 'AWS_SSO'],
       permissionType: 'SERVICE_MANAGED',
       // Grafana's AWS data sources page lists this account's AMP workspaces through the role
       // (aps:ListWorkspaces), to add in one step (see grafanaAccess).
@@ -212,7 +214,7 @@ export class AmazonManagedPrometheus extends Construct implements IMonitoring {
       tags,
     });
     this.dashboardsUrl = `https://${this.grafana.endpoint}`;
-    grafanaAccess(this, this.grafana, plan);
+    grafanaAccess(this, this.grafana, props.spec);
 
     componentOutput(this, 'prometheus_query_endpoint', this.workspaceEndpoint, 'Amazon Managed Service for Prometheus: the Prometheus API (SigV4)');
     componentOutput(this, 'prometheus_remote_write_url', `${this.workspaceEndpoint}/api/v1/remote_write`, 'Amazon Managed Service for Prometheus: remote write (SigV4, aps:RemoteWrite)');
@@ -237,7 +239,7 @@ export class AmazonManagedPrometheus extends Construct implements IMonitoring {
  * The in-cluster half: the exporters a managed scraper reads — kube-state-metrics in the system
  * namespace, node exporters (host access) in the node-agents namespace.
  */
-function installCollectors(addons: ComponentProps['clusters'][number]): void {
+function installCollectors(addons: IClusterAddons): void {
   const scope = new Construct(componentScope(addons, 'monitoring'), 'Collectors');
   const critical = addons.priorityClasses.nameOf('loom-critical');
   componentRelease(scope, 'KubeStateMetrics', {
@@ -272,8 +274,8 @@ function installCollectors(addons: ComponentProps['clusters'][number]): void {
  * `data_sources = ["PROMETHEUS"]`), or a Prometheus data source at `prometheus_query_endpoint`
  * with SigV4 authentication in the platform's region, signed with the workspace's role.
  */
-function grafanaAccess(scope: Construct, workspace: GrafanaWorkspace, plan: PlatformPlan): void {
-  const options = grafanaOptions(plan.spec);
+function grafanaAccess(scope: Construct, workspace: GrafanaWorkspace, spec: MonitoringComponentSpec): void {
+  const options = grafanaOptions({ components: { monitoring: spec } });
   if (options.authentication === 'saml') {
     const saml = options.saml;
     if (!saml) throw new PlatformValidationError('components.monitoring.grafana: authentication saml needs saml (validate the spec first)', scope);
@@ -298,7 +300,7 @@ function grafanaAccess(scope: Construct, workspace: GrafanaWorkspace, plan: Plat
 }
 
 /** Monitoring, bought on AWS: AMP, scrapers and Managed Grafana in the services stack. */
-export function buyAwsMonitoring(props: ComponentProps): AmazonManagedPrometheus {
+export function buyAwsMonitoring(props: ResolvedMonitoringProps): AmazonManagedPrometheus {
   componentClusterAddons(props);
   return new AmazonManagedPrometheus(servicesScope(props, 'buy on AWS: Amazon Managed Service for Prometheus'), 'Resource', props);
 }

@@ -11,6 +11,7 @@
  * that no plan needs the CRD; targets that authenticate with a service-account token get a token of
  * Loom's to present (`GMP_SCRAPER`).
  */
+import type { ResolvedMonitoringProps } from './select';
 import { Construct } from 'constructs';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
@@ -23,7 +24,7 @@ import type { ITerraformDependable } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
 import { PLATFORM_NAMESPACES } from '../../../plan';
 import { CustomResources, type CustomResourceManifest } from '../../addons/release';
-import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentProps, type IClusterAddons } from '../contract';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, type IClusterAddons } from '../contract';
 import { gkeClusterOf } from '../clusters';
 import { assertMonitored, ScrapeTargets, type IMonitoring, type ScrapeTarget } from './contract';
 
@@ -90,9 +91,9 @@ export class GoogleManagedPrometheus extends Construct implements IMonitoring {
   private readonly tokens = new Map<string, ScraperToken>();
   private readonly interval: string;
 
-  constructor(scope: Construct, id: string, props: ComponentProps) {
+  constructor(scope: Construct, id: string, props: ResolvedMonitoringProps) {
     super(scope, id);
-    const { plan } = props;
+    const plan = props.platform;
     if (!plan.gcpProject) throw new PlatformValidationError('Google Managed Service for Prometheus needs gcpProject in the plan', this);
     this.clusters = props.clusters.map((a) => a.cluster);
     // Managed collection is a setting of each GKE cluster; every cluster must be one.
@@ -190,6 +191,6 @@ function platformNamespaceOf(addons: IClusterAddons, name: string): IClusterAddo
 }
 
 /** Monitoring, bought on Google Cloud: managed collection on the clusters (see `gke.ts`). */
-export function buyGcpMonitoring(props: ComponentProps): GoogleManagedPrometheus {
+export function buyGcpMonitoring(props: ResolvedMonitoringProps): GoogleManagedPrometheus {
   return new GoogleManagedPrometheus(componentScope(componentClusterAddons(props), 'monitoring'), 'Resource', props);
 }

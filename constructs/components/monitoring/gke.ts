@@ -8,8 +8,7 @@
  *
  * A pure function of the plan, so the cluster stack and the tests agree on it.
  */
-import type { PlatformPlan } from '../../../plan';
-import { componentMode } from '../../../plan';
+import type { ComponentMode } from '../../../plan';
 
 /** Control-plane metrics, the GKE counterpart of the apiserver/scheduler/controller-manager jobs. */
 export const GKE_CONTROL_PLANE_METRICS = ['APISERVER', 'SCHEDULER', 'CONTROLLER_MANAGER'] as const;
@@ -27,8 +26,8 @@ export interface GkeMonitoringConfig {
  * The `monitoring_config` of every GKE cluster of the platform, given the components GKE sends
  * metrics for whatever the platform's monitoring (`base`).
  */
-export function gkeMonitoringConfig(plan: Pick<PlatformPlan, 'components'>, base: readonly string[]): GkeMonitoringConfig {
-  switch (componentMode(plan, 'monitoring')) {
+export function gkeMonitoringConfig(mode: ComponentMode | undefined, base: readonly string[]): GkeMonitoringConfig {
+  switch (mode) {
     case undefined:
       return { enableComponents: [...base] };
     case 'build':

@@ -1,30 +1,36 @@
 /**
- * Chooses the monitoring implementation for the plan's mode and cloud. Implementations are loaded
- * only when chosen, so that a synth loads one cloud's provider classes, not every cloud's.
+ * Chooses the monitoring implementation for the component's mode and the platform's cloud,
+ * loading only the chosen one (see `../registry/select.ts`).
  */
-import { implementationOf } from '../../../plan';
+import { COMPONENT_FLAVOURS, implementationOf } from '../../../plan';
 import { PlatformValidationError } from '../../core/errors';
-import type { ComponentProps } from '../contract';
+import { monitoringComponentSchema, type MonitoringComponentSpec, type MonitoringComponentSpecInput } from '../../../schema/schema';
+import { resolveComponentProps, type ComponentProps, type ResolvedComponentProps } from '../contract';
 import type { IMonitoring } from './contract';
 
+/** Monitoring's props: `components.monitoring` of platform.yaml, the clusters' add-ons stacks and the services stack. */
+export type MonitoringProps = ComponentProps<MonitoringComponentSpecInput>;
+/** Monitoring's props, validated. */
+export type ResolvedMonitoringProps = ResolvedComponentProps<MonitoringComponentSpec>;
+
 /**
- * The monitoring for the plan's mode and cloud:
+ * The monitoring for the component's mode and the platform's cloud:
  *
  * | mode \ cloud | aws | gcp | kubernetes |
  * |---|---|---|---|
  * | build | kube-prometheus-stack on every cluster | same | same |
- * | buy | AMP + managed scrapers + Managed Grafana | Managed Service for Prometheus | rejected by validation |
+ * | buy | Amazon Managed Service for Prometheus + Managed Grafana | Google Managed Prometheus | rejected by validation |
  */
-export function monitoringFor(props: ComponentProps): IMonitoring {
-  if (props.component.name !== 'monitoring') throw new PlatformValidationError(`monitoringFor was given component '${props.component.name}'`);
-  const implementation = implementationOf(props.component.mode, props.plan.cloud);
+export function monitoringFor(props: MonitoringProps): IMonitoring {
+  const resolved = resolveComponentProps('monitoring', monitoringComponentSchema, props, COMPONENT_FLAVOURS.monitoring);
+  const implementation = implementationOf(resolved.spec.mode, resolved.platform.cloud);
   switch (implementation) {
     case 'build':
-      return (require('./build') as typeof import('./build')).buildMonitoring(props);
+      return (require('./build') as typeof import('./build')).buildMonitoring(resolved);
     case 'buy-aws':
-      return (require('./buy-aws') as typeof import('./buy-aws')).buyAwsMonitoring(props);
+      return (require('./buy-aws') as typeof import('./buy-aws')).buyAwsMonitoring(resolved);
     case 'buy-gcp':
-      return (require('./buy-gcp') as typeof import('./buy-gcp')).buyGcpMonitoring(props);
+      return (require('./buy-gcp') as typeof import('./buy-gcp')).buyGcpMonitoring(resolved);
     default: {
       const unreachable: never = implementation;
       throw new PlatformValidationError(`no monitoring implementation '${String(unreachable)}'`);

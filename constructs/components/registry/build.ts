@@ -25,6 +25,7 @@
  * (sensitive) cross-stack references, so they apply after the registry cluster's. On Google Cloud
  * the registry cluster's add-ons stack receives the CA's key from the network stack (sensitive).
  */
+import type { ResolvedRegistryProps } from './select';
 import { Construct } from 'constructs';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -33,8 +34,8 @@ import { Fn, TerraformVariable, type ITerraformDependable } from '../../core/cdk
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { harborAddresses, PLATFORM_NAMESPACES, REGISTRY_PROFILES, registryOptions, type HarborAddress, type PlatformPlan } from '../../../plan';
-import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentProps, type IClusterAddons } from '../contract';
+import { harborAddresses, PLATFORM_NAMESPACES, REGISTRY_PROFILES, registryOptions, type HarborAddress, type PlatformContext } from '../../../plan';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
 import { repositoryUrlOf, type IRegistry } from './contract';
 import { HARBOR_IMAGE_STORE_SECRET, HARBOR_REGISTRY_SERVICE_ACCOUNT, type HarborImageStore } from './image-store';
@@ -58,7 +59,7 @@ export const HARBOR_SERVICE = 'harbor';
  * private DNS record names — and balances across zones, since the record hands out every zone's
  * address whether or not Harbor has a pod there.
  */
-export function internalLoadBalancerAnnotations(cloud: PlatformPlan['cloud'], addresses: readonly HarborAddress[] = []): Record<string, string> {
+export function internalLoadBalancerAnnotations(cloud: PlatformContext['cloud'], addresses: readonly HarborAddress[] = []): Record<string, string> {
   switch (cloud) {
     case 'aws':
       return {
@@ -82,7 +83,9 @@ export function internalLoadBalancerAnnotations(cloud: PlatformPlan['cloud'], ad
 }
 
 export interface HarborValuesProps {
-  readonly plan: PlatformPlan;
+  readonly platform: PlatformContext;
+  /** The platform network's address space, which alone may reach Harbor's load balancer (aws, gcp). */
+  readonly networkCidr?: string;
   readonly hostname: string;
   /** Cloud object store; none on existing clusters (a persistent volume instead). */
   readonly store?: Pick<HarborImageStore, 'imageChartStorage'> &
@@ -109,9 +112,9 @@ export function assertS3Credentials(imageChartStorage: Record<string, unknown>):
 
 /** Harbor's chart values (secrets aside: those are set as sensitive values). */
 export function harborValues(props: HarborValuesProps): Record<string, unknown> {
-  const { plan, hostname, store } = props;
+  const { platform: plan, hostname, store } = props;
   const profile = REGISTRY_PROFILES[plan.environment];
-  const sourceRanges = plan.network ? [plan.network.cidr] : [];
+  const sourceRanges = props.networkCidr ? [props.networkCidr] : [];
   if (store) assertS3Credentials(store.imageChartStorage);
   const addresses = props.addresses ?? [];
   // Google Cloud: the reserved internal address (one); AWS takes its addresses by annotation.
@@ -154,7 +157,7 @@ export function harborValues(props: HarborValuesProps): Record<string, unknown> 
 
 const hasWorkloadIdentity = (store: Partial<Pick<HarborImageStore, 'serviceAccountAnnotations'>>) => Object.keys(store.serviceAccountAnnotations ?? {}).length > 0;
 
-export interface HarborProps extends ComponentProps {
+export interface HarborProps extends ResolvedRegistryProps {
   readonly addons: IClusterAddons;
   readonly imageStore?: HarborImageStore;
 }
@@ -184,8 +187,8 @@ export class Harbor extends Construct implements IRegistry {
 
   constructor(scope: Construct, id: string, props: HarborProps) {
     super(scope, id);
-    const { plan, addons } = props;
-    const options = registryOptions(plan.spec);
+    const { platform: plan, addons } = props;
+    const options = registryOptions({ name: plan.name, components: { registry: props.spec } });
     this.repositories = [...options.repositories];
     this.pullers = props.clusters.map((a) => a.cluster);
     this.registryHost = options.hostname;
@@ -237,7 +240,7 @@ export class Harbor extends Construct implements IRegistry {
     if (plan.cloud === 'gcp' && !ca) {
       throw new PlatformValidationError(`registry build on Google Cloud: cluster '${addons.cluster.plan.name}' carries no registry CA from the network stack`, this);
     }
-    const certificate = new HarborCertificate(this, 'Certificate', { plan, hostname: options.hostname, namespace, ...(ca ? { ca } : {}) });
+    const certificate = new HarborCertificate(this, 'Certificate', { platform: plan, hostname: options.hostname, namespace, ...(ca ? { ca } : {}) });
     this.caCertPem = certificate.caCertPem;
     const dependsOn: ITerraformDependable[] = [certificate.secret];
     const store = props.imageStore;
@@ -263,9 +266,10 @@ export class Harbor extends Construct implements IRegistry {
       chart: CHARTS.harbor,
       namespace,
       values: harborValues({
-        plan,
+        platform: plan,
+        ...(addons.cluster.network ? { networkCidr: addons.cluster.network.cidr } : {}),
         hostname: options.hostname,
-        addresses: plan.cloud === 'kubernetes' ? [] : harborAddresses(plan),
+        addresses: harborAddresses(plan.cloud, addons.cluster.plan),
         certificateHash: Fn.sha256(certificate.certPem),
         ...(store ? { store } : {}),
       }),
@@ -300,20 +304,24 @@ export class Harbor extends Construct implements IRegistry {
  * certificate and the pull robot's setup in the add-ons stack of the registry's cluster; the CA
  * trust and the image pull secret in every cluster's add-ons stack.
  */
-export function buildRegistry(props: ComponentProps): Harbor {
+export function buildRegistry(props: ResolvedRegistryProps): Harbor {
   const addons = componentClusterAddons(props);
   const namespace = PLATFORM_NAMESPACES.system;
-  const hostname = registryOptions(props.plan.spec).hostname;
+  const hostname = registryOptions({ name: props.platform.name, components: { registry: props.spec } }).hostname;
   let imageStore: HarborImageStore | undefined;
-  switch (props.plan.cloud) {
+  switch (props.platform.cloud) {
     case 'aws': {
-      imageStore = new (require('./s3-image-store') as typeof import('./s3-image-store')).S3ImageStore(servicesOf(props), 'ImageStore', { plan: props.plan, cluster: addons.cluster, namespace });
-      new HarborDns(servicesOf(props), 'Dns', { plan: props.plan, hostname, cluster: addons.cluster });
+      // The load balancer's addresses, set aside in the network stack before any node exists.
+      const network = addons.cluster.network;
+      if (!network?.reserveLoadBalancerAddresses) throw new PlatformValidationError(`registry build on AWS: cluster '${addons.cluster.plan.name}' has no network to reserve Harbor's addresses in`);
+      network.reserveLoadBalancerAddresses(harborAddresses('aws', addons.cluster.plan));
+      imageStore = new (require('./s3-image-store') as typeof import('./s3-image-store')).S3ImageStore(servicesOf(props), 'ImageStore', { platform: props.platform, cluster: addons.cluster, namespace });
+      new HarborDns(servicesOf(props), 'Dns', { platform: props.platform, hostname, cluster: addons.cluster });
       break;
     }
     case 'gcp': {
-      imageStore = new (require('./gcs-image-store') as typeof import('./gcs-image-store')).GcsImageStore(servicesOf(props), 'ImageStore', { plan: props.plan, cluster: addons.cluster, namespace });
-      new HarborDns(servicesOf(props), 'Dns', { plan: props.plan, hostname, cluster: addons.cluster });
+      imageStore = new (require('./gcs-image-store') as typeof import('./gcs-image-store')).GcsImageStore(servicesOf(props), 'ImageStore', { platform: props.platform, cluster: addons.cluster, namespace });
+      new HarborDns(servicesOf(props), 'Dns', { platform: props.platform, hostname, cluster: addons.cluster });
       break;
     }
     case 'kubernetes':
@@ -326,12 +334,12 @@ export function buildRegistry(props: ComponentProps): Harbor {
   for (const puller of props.clusters) {
     const scope = new Construct(componentScope(puller, 'registry'), 'Pull');
     // GKE nodes trust it through their node pools (cluster stack); the others through a DaemonSet.
-    if (!registryTrustOf(puller.cluster)) new NodeTrust(scope, 'NodeTrust', { plan: props.plan, addons: puller, host: hostname, caCertPem: harbor.caCertPem });
+    if (!registryTrustOf(puller.cluster)) new NodeTrust(scope, 'NodeTrust', { platform: props.platform, addons: puller, host: hostname, caCertPem: harbor.caCertPem });
     new HarborPullSecret(scope, 'Secret', { addons: puller, host: hostname, username: harbor.robotName, password: harbor.robotSecret });
   }
   return harbor;
 }
 
-function servicesOf(props: ComponentProps): Construct {
+function servicesOf(props: ResolvedRegistryProps): Construct {
   return servicesScope(props, "build: Harbor's image store and DNS");
 }

@@ -8,6 +8,7 @@
  * Everything lives in the services stack; the node roles arrive as cross-stack references from the
  * cluster stacks, so the grant follows the cluster objects it was given, never names.
  */
+import type { ResolvedRegistryProps } from './select';
 import { Construct } from 'constructs';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
@@ -18,7 +19,7 @@ import type { IKubernetesCluster } from '../../core/contracts';
 import { awsAccount } from '../../aws/account';
 import { keyPolicy } from '../../aws/kms';
 import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
-import { componentOutput, componentTags, servicesScope, type ComponentProps } from '../contract';
+import { componentOutput, componentTags, servicesScope } from '../contract';
 import { eksClusterOf } from '../clusters';
 import { repositoryUrlOf, type IRegistry } from './contract';
 
@@ -65,13 +66,13 @@ export class EcrRegistry extends Construct implements IRegistry {
   /** The ECR repositories, by listed name. */
   readonly ecrRepositories: Readonly<Record<string, EcrRepository>>;
 
-  constructor(scope: Construct, id: string, props: ComponentProps) {
+  constructor(scope: Construct, id: string, props: ResolvedRegistryProps) {
     super(scope, id);
-    const { plan } = props;
+    const plan = props.platform;
     const names = registryNames(plan.name);
     const profile = REGISTRY_PROFILES[plan.environment];
     const tags = componentTags('registry');
-    this.repositories = [...registryOptions(plan.spec).repositories];
+    this.repositories = [...registryOptions({ name: plan.name, components: { registry: props.spec } }).repositories];
     const nodeRoles = props.clusters.flatMap((a) => nodeRoleArns(a.cluster, 'ECR pull access'));
     this.pullers = props.clusters.map((a) => a.cluster);
 
@@ -122,7 +123,7 @@ export class EcrRegistry extends Construct implements IRegistry {
 }
 
 /** Registry, bought on AWS: ECR in the services stack. */
-export function buyAwsRegistry(props: ComponentProps): EcrRegistry {
+export function buyAwsRegistry(props: ResolvedRegistryProps): EcrRegistry {
   const registry = new EcrRegistry(servicesScope(props, 'buy on AWS: ECR'), 'Resource', props);
   componentOutput(registry, 'registry_url', registry.registryUrl, 'Where the platform pushes images: <registry_url>/<repository>:<tag> (ECR)');
   return registry;

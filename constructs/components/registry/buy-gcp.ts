@@ -6,6 +6,7 @@
  * Everything lives in the services stack; the node service accounts arrive as cross-stack
  * references from the cluster stacks.
  */
+import type { ResolvedRegistryProps } from './select';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRepository, type ArtifactRegistryRepositoryCleanupPolicies } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
@@ -13,7 +14,7 @@ import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { serviceAccountMember } from '../../gcp/gcp';
 import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
-import { componentLabels, componentOutput, servicesScope, type ComponentProps } from '../contract';
+import { componentLabels, componentOutput, servicesScope } from '../contract';
 import { gkeClusterOf } from '../clusters';
 import { repositoryUrlOf, type IRegistry } from './contract';
 
@@ -43,13 +44,13 @@ export class ArtifactRegistry extends Construct implements IRegistry {
   readonly pullers: readonly IKubernetesCluster[];
   readonly resource: ArtifactRegistryRepository;
 
-  constructor(scope: Construct, id: string, props: ComponentProps) {
+  constructor(scope: Construct, id: string, props: ResolvedRegistryProps) {
     super(scope, id);
-    const { plan } = props;
+    const plan = props.platform;
     if (!plan.gcpProject || !plan.region) throw new PlatformValidationError('Artifact Registry needs gcpProject and region in the plan', this);
     const names = registryNames(plan.name);
     const profile = REGISTRY_PROFILES[plan.environment];
-    this.repositories = [...registryOptions(plan.spec).repositories];
+    this.repositories = [...registryOptions({ name: plan.name, components: { registry: props.spec } }).repositories];
     this.pullers = props.clusters.map((a) => a.cluster);
 
     this.resource = new ArtifactRegistryRepository(this, 'Resource', {
@@ -89,7 +90,7 @@ export class ArtifactRegistry extends Construct implements IRegistry {
 }
 
 /** Registry, bought on Google Cloud: Artifact Registry in the services stack. */
-export function buyGcpRegistry(props: ComponentProps): ArtifactRegistry {
+export function buyGcpRegistry(props: ResolvedRegistryProps): ArtifactRegistry {
   const registry = new ArtifactRegistry(servicesScope(props, 'buy on Google Cloud: Artifact Registry'), 'Resource', props);
   componentOutput(registry, 'registry_url', registry.registryUrl, 'Where the platform pushes images: <registry_url>/<repository>:<tag> (Artifact Registry)');
   return registry;

@@ -22,7 +22,7 @@
 import { Construct } from 'constructs';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
-import { harborAddresses, type HarborAddress, type PlatformPlan } from '../../../plan';
+import { harborAddresses, type HarborAddress, type PlatformContext } from '../../../plan';
 import { componentLabels, componentTags } from '../contract';
 import { eksClusterOf, gkeClusterOf } from '../clusters';
 
@@ -30,7 +30,7 @@ import { eksClusterOf, gkeClusterOf } from '../clusters';
 export const HARBOR_DNS_TTL = 300;
 
 export interface HarborDnsProps {
-  readonly plan: PlatformPlan;
+  readonly platform: PlatformContext;
   readonly hostname: string;
   /** The cluster Harbor runs on (its network and subnets). */
   readonly cluster: IKubernetesCluster;
@@ -42,11 +42,8 @@ export class HarborDns extends Construct {
 
   constructor(scope: Construct, id: string, props: HarborDnsProps) {
     super(scope, id);
-    const { plan, hostname, cluster } = props;
-    this.addresses = harborAddresses(plan);
-    if (this.addresses.some((a) => a.cluster !== cluster.plan.name)) {
-      throw new PlatformValidationError(`Harbor runs on '${cluster.plan.name}' but the plan reserves its addresses on '${this.addresses[0]!.cluster}'`, this);
-    }
+    const { platform: plan, hostname, cluster } = props;
+    this.addresses = harborAddresses(plan.cloud, cluster.plan);
     switch (plan.cloud) {
       case 'aws':
         this.aws(props);
@@ -67,7 +64,7 @@ export class HarborDns extends Construct {
     const tags = componentTags('registry');
     const zone = new Route53Zone(this, 'Zone', {
       name: hostname,
-      comment: `Loom: Harbor of platform ${props.plan.name}, for the platform's VPC only`,
+      comment: `Loom: Harbor of platform ${props.platform.name}, for the platform's VPC only`,
       vpc: [{ vpcId: eks.vpcId }],
       tags,
     });
@@ -75,7 +72,7 @@ export class HarborDns extends Construct {
   }
 
   private gcp(props: HarborDnsProps): void {
-    const { plan, hostname, cluster } = props;
+    const { platform: plan, hostname, cluster } = props;
     const { ComputeAddress } = require('@cdktf/provider-google/lib/compute-address') as typeof import('@cdktf/provider-google/lib/compute-address');
     const { DnsManagedZone } = require('@cdktf/provider-google/lib/dns-managed-zone') as typeof import('@cdktf/provider-google/lib/dns-managed-zone');
     const { DnsRecordSet } = require('@cdktf/provider-google/lib/dns-record-set') as typeof import('@cdktf/provider-google/lib/dns-record-set');

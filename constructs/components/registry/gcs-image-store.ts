@@ -21,7 +21,7 @@ export class GcsImageStore extends Construct implements HarborImageStore {
 
   constructor(scope: Construct, id: string, props: CloudImageStoreProps) {
     super(scope, id);
-    const { plan } = props;
+    const plan = props.platform;
     const gke = gkeClusterOf(props.cluster, "Harbor's GCS image store");
     if (!plan.gcpProject || !plan.region) throw new PlatformValidationError("Harbor's GCS image store needs gcpProject and region in the plan", this);
     const project = plan.gcpProject;

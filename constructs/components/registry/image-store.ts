@@ -13,7 +13,7 @@
  * Each cloud's store is in its own module (`s3-image-store.ts`, `gcs-image-store.ts`).
  */
 import type { IKubernetesCluster } from '../../core/contracts';
-import type { PlatformPlan } from '../../../plan';
+import type { PlatformContext } from '../../../plan';
 
 /** The Kubernetes service account Harbor's registry runs as, where it needs a cloud identity. */
 export const HARBOR_REGISTRY_SERVICE_ACCOUNT = 'harbor-registry';
@@ -48,7 +48,7 @@ export interface HarborImageStore {
 }
 
 export interface CloudImageStoreProps {
-  readonly plan: PlatformPlan;
+  readonly platform: PlatformContext;
   /** The cluster Harbor runs on: its identity may use the store. */
   readonly cluster: IKubernetesCluster;
   /** Harbor's namespace (a plain name: a reference would make the services stack depend on add-ons). */

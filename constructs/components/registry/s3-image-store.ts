@@ -47,7 +47,7 @@ export class S3ImageStore extends Construct implements HarborImageStore {
 
   constructor(scope: Construct, id: string, props: CloudImageStoreProps) {
     super(scope, id);
-    const { plan } = props;
+    const plan = props.platform;
     eksClusterOf(props.cluster, "Harbor's S3 image store");
     const names = registryNames(plan.name);
     const tags = componentTags('registry');

@@ -26,7 +26,7 @@ import type { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import type { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { Fn } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
-import type { PlatformPlan } from '../../../plan';
+import type { PlatformContext } from '../../../plan';
 import { componentTags, type IClusterAddons } from '../contract';
 import { createPlatformCa, ensureTlsProvider, loadTls, type CaPem } from '../../tls/ca';
 
@@ -65,7 +65,7 @@ export class HarborCertificate extends Construct {
     scope: Construct,
     id: string,
     props: {
-      readonly plan: PlatformPlan;
+      readonly platform: PlatformContext;
       readonly hostname: string;
       readonly namespace: string;
       /** The platform CA made elsewhere (Google Cloud: the network stack); else made here. */
@@ -75,7 +75,7 @@ export class HarborCertificate extends Construct {
     super(scope, id);
     const tls = loadTls();
     ensureTlsProvider(this);
-    const ca = props.ca ?? createPlatformCa(this, props.plan.name);
+    const ca = props.ca ?? createPlatformCa(this, props.platform.name);
     const key: PrivateKey = new tls.PrivateKey(this, 'Key', { algorithm: 'ECDSA', ecdsaCurve: 'P256' });
     const request = new tls.CertRequest(this, 'Request', {
       privateKeyPem: key.privateKeyPem,
@@ -102,7 +102,7 @@ export class HarborCertificate extends Construct {
 }
 
 export interface NodeTrustProps {
-  readonly plan: PlatformPlan;
+  readonly platform: PlatformContext;
   readonly addons: IClusterAddons;
   readonly host: string;
   /** PEM of the platform CA (a cross-stack reference in clusters other than Harbor's). */
@@ -115,7 +115,7 @@ export class NodeTrust extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeTrustProps) {
     super(scope, id);
-    const { plan, addons, host } = props;
+    const { platform: plan, addons, host } = props;
     if (plan.cloud === 'gcp') {
       // GKE writes containerd's configuration itself; a hand-written file may not be read there.
       throw new PlatformValidationError('GKE nodes trust the registry CA through their node pools (private_registry_access_config), not a DaemonSet', this);
