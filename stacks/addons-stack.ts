@@ -31,7 +31,9 @@ export type NamespaceRole = 'system' | 'nodeAgents' | 'workloads';
 
 /** A platform namespace: its name and Pod Security levels. */
 export interface NamespacePlan {
+  /** The namespace's name (`loom-system`, `loom-node-agents`, `loom-workloads`). */
   readonly name: string;
+  /** Its Pod Security Admission levels. */
   readonly podSecurity: PodSecurity;
 }
 
@@ -61,6 +63,7 @@ export function platformNamespaces(environment: Environment): Readonly<Record<Na
   };
 }
 
+/** Props of {@link AddonsStack}: the platform's settings, the cluster, and any add-ons of your own. */
 export interface AddonsStackProps extends Omit<LoomStackProps, 'cloudProvider'> {
   /**
    * The cluster everything in this stack goes on: a cluster another stack created (aws, gcp) —
@@ -78,10 +81,17 @@ export interface AddonsStackProps extends Omit<LoomStackProps, 'cloudProvider'> 
 
 const isCluster = (c: IKubernetesCluster | ExistingClusterProps): c is IKubernetesCluster => 'node' in c && 'connection' in c;
 
+/**
+ * The `<name>-addons-<cluster>` stack of one cluster: its providers, platform namespaces, priority
+ * classes and add-ons, and the in-cluster part of the built components that run there (see the
+ * module comment).
+ */
 export class AddonsStack extends LoomStack implements IClusterAddons {
   /** The cluster everything in this stack goes on. */
   readonly cluster: IKubernetesCluster;
+  /** The stack's `kubernetes` provider, connected to the cluster. */
   readonly kubernetesProvider: KubernetesProvider;
+  /** The stack's `helm` provider, connected to the cluster with the same identity. */
   readonly helmProvider: HelmProvider;
   /** The platform namespaces, by role. */
   readonly namespaces: Readonly<Record<NamespaceRole, PlatformNamespace>>;

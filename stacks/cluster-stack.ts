@@ -7,6 +7,7 @@ import { TerraformOutput, TerraformStack } from '../constructs/core/cdk';
 import type { ComponentMode } from '../plan';
 import type { ClusterSpecInput } from '../schema/schema';
 
+/** Props of {@link ClusterStack}: the platform's settings, the cluster's spec and its network. */
 export interface ClusterStackProps extends Omit<LoomStackProps, 'cloudProvider'> {
   /** The cluster as platform.yaml's `clusters[]` entry has it. */
   readonly cluster: ClusterSpecInput;
@@ -21,6 +22,7 @@ export interface ClusterStackProps extends Omit<LoomStackProps, 'cloudProvider'>
 
 /** A cluster on AWS ({@link EksCluster}) or Google Cloud ({@link GkeCluster}), in a stack of its own. */
 export class ClusterStack extends LoomStack {
+  /** The stack's cluster. */
   readonly cluster: IKubernetesCluster;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {

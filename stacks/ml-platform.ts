@@ -35,7 +35,13 @@ export const SYNTHESIZED_COMPONENTS: readonly string[] = PLATFORM_COMPONENTS.map
  * A platform as platform.yaml describes it; `name` may be left out, the construct id is then the
  * platform's name.
  */
-export type MlPlatformProps = Omit<PlatformSpecInput, 'name'> & { readonly name?: string };
+export type MlPlatformProps = Omit<PlatformSpecInput, 'name'> & {
+  /**
+   * The platform's name, which prefixes every stack and cloud resource.
+   * @default the construct id
+   */
+  readonly name?: string;
+};
 
 /** Options of {@link MlPlatform.addStack}. */
 export interface AddStackOptions {
@@ -46,6 +52,11 @@ export interface AddStackOptions {
   readonly cloudProvider?: boolean;
 }
 
+/**
+ * A whole ML platform from one spec: its network, cluster, services and add-ons stacks, created in
+ * the App beside this construct, with the add-ons and components the spec asks for (see the module
+ * comment).
+ */
 export class MlPlatform extends Construct {
   /** The validated spec, every default applied. */
   readonly spec: PlatformSpec;
@@ -53,8 +64,11 @@ export class MlPlatform extends Construct {
   readonly plan: PlatformPlan;
   /** The platform's settings, as every stack of it carries them. */
   readonly platform: PlatformContext;
+  /** The `<name>-network` stack (none on `cloud: kubernetes`). */
   readonly networkStack?: NetworkStack;
+  /** One `<name>-cluster-<cluster>` stack per cluster, by cluster name (none on `cloud: kubernetes`). */
   readonly clusterStacks: Record<string, ClusterStack> = {};
+  /** Every cluster, by name: the cluster stacks' clusters, or the existing clusters of the add-ons stacks. */
   readonly clusters: Record<string, IKubernetesCluster> = {};
   /** One `<name>-addons-<cluster>` stack per cluster, on every cloud. */
   readonly addonsStacks: Record<string, AddonsStack> = {};

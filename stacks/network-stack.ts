@@ -5,6 +5,7 @@ import type { INetwork } from '../constructs/core/contracts';
 import { PlatformValidationError } from '../constructs/core/errors';
 import type { NetworkSpecInput } from '../schema/schema';
 
+/** Props of {@link NetworkStack}: the platform's settings and its network. */
 export interface NetworkStackProps extends Omit<LoomStackProps, 'cloudProvider'> {
   /**
    * The network as platform.yaml's `network` key has it.
@@ -15,6 +16,7 @@ export interface NetworkStackProps extends Omit<LoomStackProps, 'cloudProvider'>
 
 /** The network of a platform on AWS ({@link AwsNetwork}) or Google Cloud ({@link GcpNetwork}), in a stack of its own. */
 export class NetworkStack extends LoomStack {
+  /** The platform's network. */
   readonly network: INetwork;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {

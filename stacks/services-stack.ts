@@ -14,8 +14,13 @@ import { LoomStack, type LoomStackProps } from '../constructs/core/stack';
 import { PlatformValidationError } from '../constructs/core/errors';
 import { addCloudProvider } from '../constructs/core/cloud-provider';
 
+/** Props of {@link ServicesStack}: the platform's settings (the cloud provider is always configured). */
 export type ServicesStackProps = Omit<LoomStackProps, 'cloudProvider'>;
 
+/**
+ * The `<name>-services` stack, where components keep their cloud-side resources (see the module
+ * comment); on Google Cloud it also turns on the APIs those resources call.
+ */
 export class ServicesStack extends LoomStack {
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, { ...props, cloudProvider: false });

@@ -3,7 +3,7 @@
  * (through its Service webhook, instead of the in-tree controller's classic ELBs). GKE has its own
  * load balancer integration; an existing cluster keeps whatever it uses.
  */
-import type { IAddon } from './index';
+import type { IAddon } from './context';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from '../core/cdk';
 import type { ScrapeTarget } from '../core/contracts';
@@ -12,9 +12,13 @@ import type { AddonIdentity } from '../aws/addon-roles';
 import { AddonRelease, type HelmValues } from './release';
 import { controllerPriorityClass, controllerValues, type AddonContext } from './context';
 
+/** What {@link AwsLoadBalancerController} needs from the cluster stack, beyond the add-on context. */
 export interface AwsLoadBalancerControllerProps {
+  /** The role its service account assumes (from the cluster stack). */
   readonly role: AddonIdentity;
+  /** The EKS cluster's name, whose subnets and security groups the controller finds by tag. */
   readonly clusterName: string;
+  /** The cluster's AWS region: given explicitly, so the controller needs no instance metadata. */
   readonly region: string;
   /** The cluster's VPC: given explicitly, so the controller needs no instance metadata (IMDS hop limit 1). */
   readonly vpcId: string;
@@ -76,6 +80,7 @@ export class AwsLoadBalancerController extends Construct implements IAddon {
     return [this.release];
   }
 
+  /** The controller's release (catalogue chart `awsLoadBalancerController`). */
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = awsLoadBalancerControllerScrapeTargets();

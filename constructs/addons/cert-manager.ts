@@ -3,7 +3,7 @@
  * Load Balancer Controller's webhook certificate, components' TLS), and ACME or private CAs for the
  * teams.
  */
-import type { IAddon } from './index';
+import type { IAddon } from './context';
 import { Construct } from 'constructs';
 import type { ScrapeTarget } from '../core/contracts';
 import { PLATFORM_NAMESPACES } from '../../plan';
@@ -66,6 +66,7 @@ export class CertManager extends Construct implements IAddon {
     return [this.release];
   }
 
+  /** cert-manager's release (catalogue chart `certManager`, with its CRDs). */
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = certManagerScrapeTargets();

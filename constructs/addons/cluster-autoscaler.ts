@@ -4,7 +4,7 @@
  * cluster's flavour asks — least-waste and scale-down for services, no scale-down and a priority
  * order for brokers, fast scale-to-zero for batch.
  */
-import type { IAddon } from './index';
+import type { IAddon } from './context';
 import { Construct } from 'constructs';
 import { awsNodePoolNames, PLATFORM_NAMESPACES, zonalNodeGroups, type ClusterPlan, type FlavourProfile } from '../../plan';
 import type { ScrapeTarget } from '../core/contracts';
@@ -13,6 +13,9 @@ import type { AddonIdentity } from '../aws/addon-roles';
 import { AddonRelease, type HelmValues } from './release';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../../catalog/images';
 import { controllerPriorityClass, controllerValues, type AddonContext } from './context';
+
+/** cluster-autoscaler's utilisation threshold below which a node counts as empty. */
+export const EMPTY_NODE_UTILIZATION_THRESHOLD = 0.001;
 
 /**
  * The autoscaler's command-line flags for a flavour (the chart's free-form `extraArgs`):
@@ -30,9 +33,6 @@ import { controllerPriorityClass, controllerValues, type AddonContext } from './
  *   that pools really reach zero — but only empty nodes (`scaleDownOnlyEmpty`): a busy node is
  *   never drained under a running job.
  */
-/** cluster-autoscaler's utilisation threshold below which a node counts as empty. */
-export const EMPTY_NODE_UTILIZATION_THRESHOLD = 0.001;
-
 export function clusterAutoscalerArgs(profile: FlavourProfile): Record<string, string | boolean | number> {
   const args: Record<string, string | boolean | number> = {
     logtostderr: true,
@@ -85,11 +85,13 @@ export function expanderPriorities(platform: string, cluster: ClusterPlan): stri
   return lines.join('\n') + '\n';
 }
 
+/** What {@link ClusterAutoscaler} needs from the cluster stack, beyond the add-on context. */
 export interface ClusterAutoscalerProps {
   /** The role its service account assumes (from the cluster stack). */
   readonly role: AddonIdentity;
   /** The EKS cluster's name (auto-discovery tag `k8s.io/cluster-autoscaler/<name>`). */
   readonly clusterName: string;
+  /** The cluster's AWS region, which the autoscaler calls the Auto Scaling API in. */
   readonly region: string;
 }
 
@@ -156,6 +158,7 @@ export class ClusterAutoscaler extends Construct implements IAddon {
     return [this.release];
   }
 
+  /** The autoscaler's release (catalogue chart `clusterAutoscaler`). */
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = clusterAutoscalerScrapeTargets();

@@ -4,7 +4,9 @@
  * platform's monitoring: an add-on declares what it exposes (`scrapeTargets`) and configures its
  * chart the same way whatever monitors it.
  */
-import type { IKubernetesCluster } from '../core/contracts';
+import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
+import type { Construct, IConstruct } from 'constructs';
+import type { AddonRelease } from './release';
 import type { PlatformNamespace } from '../kubernetes/namespace';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
 import type { ClusterPlan, PlatformContext, Taint } from '../../plan';
@@ -12,9 +14,16 @@ import { GPU_TAINT } from '../../plan';
 
 /** A pod toleration, as charts take it. */
 export interface Toleration {
+  /** The taint's key. */
   readonly key: string;
+  /** `Equal` matches the taint's value too; `Exists` any value. */
   readonly operator: 'Equal' | 'Exists';
+  /**
+   * The taint's value (with `Equal`).
+   * @default none
+   */
   readonly value?: string;
+  /** The taint's effect (`NoSchedule`, `PreferNoSchedule`, `NoExecute`). */
   readonly effect: Taint['effect'];
 }
 
@@ -28,11 +37,15 @@ export interface AddonNamespaces {
   readonly workloads: PlatformNamespace;
 }
 
+/** What every add-on is given: the platform, its cluster, and that cluster's namespaces and priority classes. */
 export interface AddonContext {
   /** The platform's settings (name, environment, labels). */
   readonly platform: PlatformContext;
+  /** The cluster the add-on is installed on. */
   readonly cluster: IKubernetesCluster;
+  /** The platform namespaces of the add-ons stack, by role. */
   readonly namespaces: AddonNamespaces;
+  /** The flavour's priority classes (controllers take `loom-critical`). */
   readonly priorityClasses: PriorityClasses;
   /** Two replicas and disruption budgets for the controllers (prod). */
   readonly highAvailability: boolean;
@@ -57,6 +70,7 @@ export const CAPACITY_LABEL = 'loom.dev/capacity';
 export interface ControllerPlacement {
   /** `{}` where the cluster has no system pool. */
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /** The system pool's taints, tolerated; none where the cluster has no system pool. */
   readonly tolerations: readonly Toleration[];
 }
 
@@ -99,7 +113,12 @@ export function statefulAffinity(cluster: Pick<ClusterPlan, 'systemPool' | 'pool
  * A placement as chart values: `nodeSelector` and `tolerations`, each only when it says something
  * (so that a chart's own defaults stay where Loom has nothing to add).
  */
-export function placementValues(p: ControllerPlacement): { nodeSelector?: Record<string, string>; tolerations?: Toleration[] } {
+export function placementValues(p: ControllerPlacement): {
+  /** The chart's `nodeSelector`, when the placement selects nodes. */
+  nodeSelector?: Record<string, string>;
+  /** The chart's `tolerations`, when the placement tolerates taints. */
+  tolerations?: Toleration[];
+} {
   return {
     ...(Object.keys(p.nodeSelector).length ? { nodeSelector: { ...p.nodeSelector } } : {}),
     ...(p.tolerations.length ? { tolerations: [...p.tolerations] } : {}),
@@ -107,7 +126,12 @@ export function placementValues(p: ControllerPlacement): { nodeSelector?: Record
 }
 
 /** The platform controllers' placement of an add-on context, as chart values ({@link placementValues}). */
-export function controllerValues(ctx: Pick<AddonContext, 'controllerNodeSelector' | 'controllerTolerations'>): { nodeSelector?: Record<string, string>; tolerations?: Toleration[] } {
+export function controllerValues(ctx: Pick<AddonContext, 'controllerNodeSelector' | 'controllerTolerations'>): {
+  /** The chart's `nodeSelector`, when the controllers select the system pool. */
+  nodeSelector?: Record<string, string>;
+  /** The chart's `tolerations`, when the system pool is tainted. */
+  tolerations?: Toleration[];
+} {
   return placementValues({ nodeSelector: ctx.controllerNodeSelector, tolerations: ctx.controllerTolerations });
 }
 
@@ -122,4 +146,38 @@ export const GPU_TOLERATION: Toleration = { key: GPU_TAINT.key, operator: 'Exist
 /** The priority class of platform controllers, as a reference to it. */
 export function controllerPriorityClass(ctx: AddonContext): string {
   return ctx.priorityClasses.nameOf('loom-critical');
+}
+
+/** An installed add-on: its Helm releases and the metrics endpoints it serves. */
+export interface IAddon extends IConstruct {
+  /** The add-on's Helm releases. */
+  readonly releases: readonly AddonRelease[];
+  /** Its metrics endpoints, which the platform's monitoring scrapes whatever its mode. */
+  readonly scrapeTargets: readonly ScrapeTarget[];
+}
+
+/** The add-ons installed so far on a cluster, by name. */
+export type InstalledAddons = ReadonlyMap<string, IAddon>;
+
+/**
+ * What the add-on table decides on: a cluster's cloud, flavour and plan — a cluster construct, or
+ * just its plan (the summaries list a cluster's add-ons before any construct exists).
+ */
+export type AddonTarget = Pick<IKubernetesCluster, 'cloud' | 'flavour' | 'plan'>;
+
+/**
+ * One row of the add-on table: what the add-on is called, which clusters get it, and how it is
+ * installed. Loom's own add-ons are rows of `PLATFORM_ADDONS`; a custom add-on is a row of the
+ * same shape given to `PlatformAddons.addAddon`, `AddonsStack.addAddon` or `MlPlatform.addAddon`.
+ */
+export interface AddonDefinition {
+  /** The add-on's name (unique on a cluster), as summaries list it. */
+  readonly name: string;
+  /** Whether `cluster` gets the add-on (decided from its cloud, flavour and plan alone). */
+  appliesTo(cluster: AddonTarget): boolean;
+  /**
+   * Builds the add-on under `scope` (its own construct, id of its choosing) with the context every
+   * add-on of the cluster shares; `installed` holds the add-ons installed before it.
+   */
+  install(scope: Construct, ctx: AddonContext, installed: InstalledAddons): IAddon;
 }

@@ -18,7 +18,7 @@
  * access. Its DaemonSets tolerate the GPU taint `nvidia.com/gpu=present:NoSchedule`; the operator
  * places them on nodes with NVIDIA PCI devices (labelled by node feature discovery).
  */
-import type { IAddon } from './index';
+import type { AddonTarget, IAddon } from './context';
 import { Construct } from 'constructs';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
@@ -43,13 +43,15 @@ const CONTROL_PLANE_TOLERATION = { key: 'node-role.kubernetes.io/control-plane',
 export const GKE_NVIDIA_INSTALL_DIR = '/home/kubernetes/bin/nvidia';
 
 /** Whether Loom installs the GPU operator on `cluster`: it has GPU pools, or says it has GPUs. */
-export function needsGpuOperator(cluster: IKubernetesCluster): boolean {
+export function needsGpuOperator(cluster: AddonTarget): boolean {
   return clusterHasGpus(cluster.plan);
 }
 
 /** What the GPU nodes of a cluster already have, so that the operator does not install it again. */
 export interface GpuHostSoftware {
+  /** The nodes have the NVIDIA driver (the operator installs none). */
   readonly driver: boolean;
+  /** The nodes have the NVIDIA Container Toolkit, with containerd configured for it (the operator installs none). */
   readonly toolkit: boolean;
 }
 
@@ -131,6 +133,7 @@ export class GpuOperator extends Construct implements IAddon {
     return [this.release];
   }
 
+  /** The operator's release (catalogue chart `gpuOperator`). */
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = gpuOperatorScrapeTargets();

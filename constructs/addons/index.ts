@@ -21,7 +21,7 @@
  * the targets in its own form (`IMonitoring.scrape`). Switching the monitoring mode therefore
  * changes no add-on resource.
  */
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { isAwsKubernetesCluster } from '../aws/aws-cluster';
@@ -30,7 +30,7 @@ import { platformOf } from '../core/stack';
 import { finalizePools } from '../core/pools';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
 import { Aspects, TerraformStack } from '../core/cdk';
-import { controllerPlacement, type AddonContext, type AddonNamespaces } from './context';
+import { controllerPlacement, type AddonContext, type AddonDefinition, type AddonNamespaces, type AddonTarget, type IAddon } from './context';
 import { ServiceWebhookOrdering, type AddonRelease } from './release';
 import { CertManager } from './cert-manager';
 import { MetricsServer, needsMetricsServer } from './metrics-server';
@@ -51,6 +51,7 @@ export * from './aws-load-balancer-controller';
 export * from './gpu-operator';
 export * from './kueue';
 
+/** Props of {@link PlatformAddons}. */
 export interface PlatformAddonsProps {
   /** The cluster the add-ons go on. */
   readonly cluster: IKubernetesCluster;
@@ -63,35 +64,6 @@ export interface PlatformAddonsProps {
    * @default none
    */
   readonly extraAddons?: readonly AddonDefinition[];
-}
-
-/** An installed add-on: its Helm releases and the metrics endpoints it serves. */
-export interface IAddon extends IConstruct {
-  /** The add-on's Helm releases. */
-  readonly releases: readonly AddonRelease[];
-  /** Its metrics endpoints, which the platform's monitoring scrapes whatever its mode. */
-  readonly scrapeTargets: readonly ScrapeTarget[];
-}
-
-/** The add-ons installed so far on a cluster, by name. */
-export type InstalledAddons = ReadonlyMap<string, IAddon>;
-
-/**
- * One row of the add-on table: what the add-on is called, which clusters get it, and how it is
- * installed. Loom's own add-ons are rows of {@link PLATFORM_ADDONS}; a custom add-on is a row of
- * the same shape given to `PlatformAddons.addAddon`, `AddonsStack.addAddon` or
- * `MlPlatform.addAddon`.
- */
-export interface AddonDefinition {
-  /** The add-on's name (unique on a cluster), as summaries list it. */
-  readonly name: string;
-  /** Whether `cluster` gets the add-on. */
-  appliesTo(cluster: IKubernetesCluster): boolean;
-  /**
-   * Builds the add-on under `scope` (its own construct, id of its choosing) with the context every
-   * add-on of the cluster shares; `installed` holds the add-ons installed before it.
-   */
-  install(scope: Construct, ctx: AddonContext, installed: InstalledAddons): IAddon;
 }
 
 const awsCluster = (cluster: IKubernetesCluster, scope: Construct) => {
@@ -111,7 +83,7 @@ export const PLATFORM_ADDONS: readonly AddonDefinition[] = [
   { name: 'metrics-server', appliesTo: needsMetricsServer, install: (scope, ctx) => new MetricsServer(scope, 'MetricsServer', ctx) },
   {
     name: 'cluster-autoscaler',
-    appliesTo: (c) => c.cloud === 'aws' && !(isAwsKubernetesCluster(c) && c.karpenter),
+    appliesTo: (c) => c.cloud === 'aws' && c.plan.autoscaler !== 'karpenter',
     install: (scope, ctx) => {
       const cluster = awsCluster(ctx.cluster, scope);
       const role = cluster.addonRoles.clusterAutoscaler;
@@ -122,11 +94,12 @@ export const PLATFORM_ADDONS: readonly AddonDefinition[] = [
   },
   {
     name: 'karpenter',
-    appliesTo: (c) => isAwsKubernetesCluster(c) && c.karpenter !== undefined,
+    appliesTo: (c) => c.cloud === 'aws' && c.plan.autoscaler === 'karpenter',
     install: (scope, ctx) => {
       const cluster = awsCluster(ctx.cluster, scope);
-      checkServiceAccount(scope, 'karpenter', cluster.karpenter!.controllerRole);
-      return new Karpenter(scope, 'Karpenter', ctx, cluster, cluster.karpenter!);
+      if (!cluster.karpenter) throw new PlatformValidationError(`EKS cluster '${cluster.plan.name}' uses Karpenter but has no Karpenter roles or queue; its cluster stack must create them (EksCluster does)`, scope);
+      checkServiceAccount(scope, 'karpenter', cluster.karpenter.controllerRole);
+      return new Karpenter(scope, 'Karpenter', ctx, cluster, cluster.karpenter);
     },
   },
   {
@@ -156,7 +129,7 @@ export const PLATFORM_ADDONS: readonly AddonDefinition[] = [
 ];
 
 /** Which add-ons a cluster gets, without building them (for summaries and tests): the table's verdict. */
-export function plannedAddons(cluster: IKubernetesCluster, extra: readonly AddonDefinition[] = []): string[] {
+export function plannedAddons(cluster: AddonTarget, extra: readonly AddonDefinition[] = []): string[] {
   return [...PLATFORM_ADDONS, ...extra].filter((a) => a.appliesTo(cluster)).map((a) => a.name);
 }
 
@@ -206,24 +179,31 @@ export class PlatformAddons extends Construct {
     return [...this.installed.keys()];
   }
 
+  /** cert-manager (every cluster gets it). */
   get certManager(): CertManager {
     return this.installed.get('cert-manager') as CertManager;
   }
+  /** metrics-server, where the cluster lacks one of its own. */
   get metricsServer(): MetricsServer | undefined {
     return this.installed.get('metrics-server') as MetricsServer | undefined;
   }
+  /** The cluster-autoscaler (EKS clusters without Karpenter). */
   get clusterAutoscaler(): ClusterAutoscaler | undefined {
     return this.installed.get('cluster-autoscaler') as ClusterAutoscaler | undefined;
   }
+  /** Karpenter (EKS clusters with `autoscaler: karpenter`). */
   get karpenter(): Karpenter | undefined {
     return this.installed.get('karpenter') as Karpenter | undefined;
   }
+  /** The AWS Load Balancer Controller (EKS clusters). */
   get loadBalancerController(): AwsLoadBalancerController | undefined {
     return this.installed.get('aws-load-balancer-controller') as AwsLoadBalancerController | undefined;
   }
+  /** The NVIDIA GPU operator, where the cluster has GPU nodes. */
   get gpuOperator(): GpuOperator | undefined {
     return this.installed.get('gpu-operator') as GpuOperator | undefined;
   }
+  /** Kueue and its queues (batch clusters). */
   get kueue(): Kueue | undefined {
     return this.installed.get('kueue') as Kueue | undefined;
   }

@@ -4,7 +4,7 @@
  * while the controller itself runs on the cluster's small system node group. Its IAM roles,
  * interruption queue and event rules are in the cluster stack (`constructs/aws/addon-roles.ts`).
  */
-import type { IAddon } from './index';
+import type { IAddon } from './context';
 import { KARPENTER_AMI_ALIAS, KARPENTER_AMI_RELEASE } from '../../catalog/images';
 import { Construct } from 'constructs';
 import { PLATFORM_NAMESPACES, poolLimits, type FlavourProfile, type NodePoolPlan, type PlatformContext } from '../../plan';
@@ -16,7 +16,13 @@ import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmVa
 import { controllerPriorityClass, type AddonContext } from './context';
 import { GPU_RESOURCE } from './kueue';
 
-export const KARPENTER_API = { nodePool: 'karpenter.sh/v1', ec2NodeClass: 'karpenter.k8s.aws/v1' } as const;
+/** The API versions of the Karpenter objects Loom writes (Karpenter v1). */
+export const KARPENTER_API = {
+  /** `NodePool`: what may be launched, and how it is disrupted. */
+  nodePool: 'karpenter.sh/v1',
+  /** `EC2NodeClass`: how a node is launched on AWS (AMI, subnets, role). */
+  ec2NodeClass: 'karpenter.k8s.aws/v1',
+} as const;
 
 /** The AMI alias for a cluster's Kubernetes version, or a clear error when the pinned release has no image for it. */
 export function karpenterAmiAlias(kubernetesVersion: string): string {
@@ -175,7 +181,9 @@ export class Karpenter extends Construct implements IAddon {
     return [this.crds, this.release];
   }
 
+  /** The CRDs' release (catalogue chart `karpenterCrd`), so that `helm upgrade` upgrades them. */
   readonly crds: AddonRelease;
+  /** The controller's release (catalogue chart `karpenter`, its `crds/` skipped). */
   readonly release: AddonRelease;
   /** Every pool's EC2NodeClass and NodePool. */
   readonly pools: CustomResources;

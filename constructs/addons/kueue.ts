@@ -12,7 +12,7 @@
  * - A `LocalQueue` named `default` in the workloads namespace: jobs there without a
  *   `kueue.x-k8s.io/queue-name` label are queued in it.
  */
-import type { IAddon } from './index';
+import type { IAddon } from './context';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ScrapeTarget } from '../core/contracts';
@@ -22,7 +22,9 @@ import { controllerPriorityClass, controllerValues, tolerationFor, type AddonCon
 
 /** Kueue's API version for the resources Loom writes (v0.19 stores v1beta2). */
 export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta2';
+/** The one ClusterQueue of a batch cluster, holding the quota of every flavour. */
 export const CLUSTER_QUEUE_NAME = 'loom-batch';
+/** The LocalQueue of the workloads namespace, where jobs without a `kueue.x-k8s.io/queue-name` label go. */
 export const LOCAL_QUEUE_NAME = 'default';
 /** The GPU resource the NVIDIA device plugin advertises. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
@@ -32,24 +34,60 @@ export const GPU_RESOURCE = 'nvidia.com/gpu';
  * kueue 0.19.2), which Loom extends; the add-on tests compare it with the chart's.
  */
 export const KUEUE_DEFAULT_CONTROLLER_CONFIG = {
+  /** The configuration file's API version. */
   apiVersion: 'config.kueue.x-k8s.io/v1beta2',
+  /** The configuration file's kind. */
   kind: 'Configuration',
-  health: { healthProbeBindAddress: ':8081' },
-  metrics: { bindAddress: ':8443' },
-  webhook: { port: 9443 },
-  leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
+  /** The health probes' endpoint. */
+  health: {
+    /** Where the liveness and readiness probes are served. */
+    healthProbeBindAddress: ':8081',
+  },
+  /** The metrics endpoint. */
+  metrics: {
+    /** Where metrics are served (https; {@link KUEUE_METRICS_PORT}). */
+    bindAddress: ':8443',
+  },
+  /** The admission webhooks' server. */
+  webhook: {
+    /** The webhook server's port. */
+    port: 9443,
+  },
+  /** Leader election among the controller's replicas. */
+  leaderElection: {
+    /** Elect a leader, so that two replicas never reconcile at once. */
+    leaderElect: true,
+    /** The lease the replicas contend for. */
+    resourceName: 'c1f6bfd2.kueue.x-k8s.io',
+  },
+  /** The controllers' settings. */
   controller: {
+    /** How many objects of each kind are reconciled at once. */
     groupKindConcurrency: {
+      /** Jobs (`batch/v1`). */
       'Job.batch': 5,
+      /** Plain pods. */
       Pod: 5,
+      /** Kueue's Workloads. */
       'Workload.kueue.x-k8s.io': 10,
+      /** LocalQueues. */
       'LocalQueue.kueue.x-k8s.io': 5,
+      /** ClusterQueues. */
       'ClusterQueue.kueue.x-k8s.io': 5,
+      /** ResourceFlavors. */
       'ResourceFlavor.kueue.x-k8s.io': 1,
     },
   },
-  clientConnection: { qps: 300, burst: 500 },
+  /** The controller's client of the API server. */
+  clientConnection: {
+    /** Requests per second, sustained. */
+    qps: 300,
+    /** Requests per second, in bursts. */
+    burst: 500,
+  },
+  /** The job frameworks Kueue manages. */
   integrations: {
+    /** The frameworks, by group and kind (`batch/job`, `ray.io/rayjob`, …). */
     frameworks: [
       'batch/job',
       'kubeflow.org/mpijob',
@@ -202,9 +240,11 @@ export class Kueue extends Construct implements IAddon {
     return [this.release];
   }
 
+  /** The controller's release (catalogue chart `kueue`), which brings the CRDs and webhooks. */
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = kueueScrapeTargets();
+  /** The queue flavours, one per node pool (or `existing.capacity` group), CPU ones first. */
   readonly flavors: readonly QueueFlavor[];
   /** Absent on an existing cluster whose spec describes no capacity. */
   readonly queues?: CustomResources;

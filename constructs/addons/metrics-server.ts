@@ -3,15 +3,15 @@
  * Autoscaler and `kubectl top` read. EKS does not run it unless asked; GKE always does; an existing
  * cluster says whether it has one (`existing.metricsServer`).
  */
-import type { IAddon } from './index';
+import type { AddonTarget, IAddon } from './context';
 import { Construct } from 'constructs';
-import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
+import type { ScrapeTarget } from '../core/contracts';
 import { PLATFORM_NAMESPACES } from '../../plan';
 import { AddonRelease, type HelmValues } from './release';
 import { controllerPriorityClass, type AddonContext } from './context';
 
 /** Whether Loom installs metrics-server on `cluster`. */
-export function needsMetricsServer(cluster: IKubernetesCluster): boolean {
+export function needsMetricsServer(cluster: AddonTarget): boolean {
   switch (cluster.cloud) {
     case 'aws':
       return true;
@@ -67,6 +67,7 @@ export class MetricsServer extends Construct implements IAddon {
     return [this.release];
   }
 
+  /** metrics-server's release (catalogue chart `metricsServer`). */
   readonly release: AddonRelease;
   /** What it exposes to the platform's monitoring. */
   readonly scrapeTargets: readonly ScrapeTarget[] = metricsServerScrapeTargets();

@@ -17,6 +17,7 @@ export type HelmValues = Record<string, unknown>;
 /** How long Helm waits for a release's workloads to become ready, unless an add-on says otherwise. */
 export const DEFAULT_RELEASE_TIMEOUT_SECONDS = 600;
 
+/** Props of {@link AddonRelease}. */
 export interface AddonReleaseProps {
   /** The chart, by its key in the catalogue ({@link CHARTS}): chart, repository and version come from there. */
   readonly chart: ChartName;
@@ -24,6 +25,7 @@ export interface AddonReleaseProps {
   readonly releaseName: string;
   /** The namespace, as a reference to the namespace resource (so the release waits for it). */
   readonly namespace: string;
+  /** The chart values, rendered to one YAML document; Terraform references in them stay references. */
   readonly values: HelmValues;
   /**
    * Seconds Helm waits for the release's workloads.
@@ -35,7 +37,10 @@ export interface AddonReleaseProps {
    * @default false
    */
   readonly skipCrds?: boolean;
-  /** What must exist first (CRDs from another release, a webhook the chart's resources need). */
+  /**
+   * What must exist first (CRDs from another release, a webhook the chart's resources need).
+   * @default nothing
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -48,9 +53,11 @@ export interface AddonReleaseProps {
  * cleans up what a failed upgrade created, and keeps ten revisions for `helm rollback`.
  */
 export class AddonRelease extends Construct {
+  /** The `helm_release` resource. */
   readonly resource: Release;
   /** The values as given (before rendering); tokens stay tokens. */
   readonly values: HelmValues;
+  /** The chart's key in the catalogue. */
   readonly chart: ChartName;
 
   constructor(scope: Construct, id: string, props: AddonReleaseProps) {
@@ -103,9 +110,26 @@ export function renderValues(values: HelmValues): string {
 
 /** A Kubernetes object with the fields a custom resource has. */
 export interface CustomResourceManifest {
+  /** The object's API group and version (`karpenter.sh/v1`, …). */
   readonly apiVersion: string;
+  /** The object's kind (`NodePool`, `ClusterQueue`, …). */
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
+  /** The object's name, namespace and labels. */
+  readonly metadata: {
+    /** The object's name. */
+    readonly name: string;
+    /**
+     * The object's namespace (namespaced kinds).
+     * @default the release's namespace for namespaced kinds; none for cluster-scoped ones
+     */
+    readonly namespace?: string;
+    /**
+     * The object's labels.
+     * @default none
+     */
+    readonly labels?: Readonly<Record<string, string>>;
+  };
+  /** The object's `spec`, as its CRD defines it. */
   readonly spec: Record<string, unknown>;
 }
 
@@ -143,14 +167,21 @@ function chartAsset(scope: Construct): TerraformAsset {
   return (stack.node.tryFindChild(id) as TerraformAsset | undefined) ?? new TerraformAsset(stack, id, { path: loomResourcesChartDir(), type: AssetType.DIRECTORY });
 }
 
+/** Props of {@link CustomResources}. */
 export interface CustomResourcesProps {
   /** The release's name (`loom-<owner>`), unique in the cluster. */
   readonly releaseName: string;
   /** Where Helm keeps the release (objects naming no namespace of their own land there too). */
   readonly namespace: string;
-  /** The first objects; more with {@link CustomResources.add}. */
+  /**
+   * The first objects; more with {@link CustomResources.add}.
+   * @default none
+   */
   readonly manifests?: readonly CustomResourceManifest[];
-  /** The releases that bring the objects' CRDs (and webhooks), and anything else they need first. */
+  /**
+   * The releases that bring the objects' CRDs (and webhooks), and anything else they need first.
+   * @default nothing
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
@@ -167,6 +198,7 @@ export interface CustomResourcesProps {
  * `helm upgrade`; the chart's template itself stays static.
  */
 export class CustomResources extends Construct {
+  /** The `helm_release` of the `loom-resources` chart. */
   readonly resource: Release;
   private readonly manifests: CustomResourceManifest[];
 

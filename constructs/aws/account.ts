@@ -11,8 +11,9 @@ import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-s
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { TerraformStack } from '../core/cdk';
 
+/** The account, partition and identity the stack's AWS provider runs as, read by data sources. */
 export interface AwsAccount {
-  /** @attribute */
+  /** The account's id. @attribute */
   readonly accountId: string;
   /** `aws`, `aws-cn`, `aws-us-gov`. @attribute */
   readonly partition: string;

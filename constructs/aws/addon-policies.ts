@@ -7,16 +7,34 @@
 
 /** An IAM policy document. */
 export interface PolicyDocument {
+  /** The policy language version (the current one). */
   readonly Version: '2012-10-17';
+  /** The statements, in order. */
   readonly Statement: readonly PolicyStatement[];
 }
 
+/** One statement of an IAM policy document. */
 export interface PolicyStatement {
+  /**
+   * The statement's id, saying what it allows.
+   * @default none
+   */
   readonly Sid?: string;
+  /** Whether the statement allows or denies. */
   readonly Effect: 'Allow' | 'Deny';
+  /** The API actions (`ec2:DescribeInstances`, …). */
   readonly Action: string | readonly string[];
+  /** The ARNs the actions apply to (`*` where the actions take no resource-level permissions). */
   readonly Resource: string | readonly string[];
+  /**
+   * Who the statement applies to (resource and trust policies only).
+   * @default none
+   */
   readonly Principal?: unknown;
+  /**
+   * Conditions: operator → context key → value(s).
+   * @default none
+   */
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
@@ -252,6 +270,7 @@ export interface KarpenterPolicyScope {
   readonly clusterName: string;
   /** The EKS cluster's ARN (API endpoint discovery). */
   readonly clusterArn: string;
+  /** The cluster's region (the region of the instances and resources Karpenter manages). */
   readonly region: string;
   /** The cluster's account (instance-profile ARNs). */
   readonly accountId: string;
@@ -463,9 +482,39 @@ export function interruptionQueuePolicy(queueArn: string): PolicyDocument {
  * to the interruption queue so that Karpenter drains a node before EC2 takes it away.
  */
 export const KARPENTER_EVENT_PATTERNS = {
-  scheduledChange: { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
-  spotInterruption: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
-  rebalance: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
-  stateChange: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
-  capacityReservationInterruption: { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
+  /** AWS Health scheduled changes (instance retirement, maintenance). */
+  scheduledChange: {
+    /** The event source. */
+    source: ['aws.health'],
+    /** The event's detail type. */
+    'detail-type': ['AWS Health Event'],
+  },
+  /** Spot interruption warnings (two minutes' notice). */
+  spotInterruption: {
+    /** The event source. */
+    source: ['aws.ec2'],
+    /** The event's detail type. */
+    'detail-type': ['EC2 Spot Instance Interruption Warning'],
+  },
+  /** Rebalance recommendations (a spot instance at elevated risk). */
+  rebalance: {
+    /** The event source. */
+    source: ['aws.ec2'],
+    /** The event's detail type. */
+    'detail-type': ['EC2 Instance Rebalance Recommendation'],
+  },
+  /** Instance state changes (stopping, terminated). */
+  stateChange: {
+    /** The event source. */
+    source: ['aws.ec2'],
+    /** The event's detail type. */
+    'detail-type': ['EC2 Instance State-change Notification'],
+  },
+  /** Capacity reservation interruption warnings. */
+  capacityReservationInterruption: {
+    /** The event source. */
+    source: ['aws.ec2'],
+    /** The event's detail type. */
+    'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'],
+  },
 } as const;

@@ -34,14 +34,23 @@ export * from './aws-cluster';
 
 /** What creating a service-account role takes; {@link EksCluster.addServiceAccountRole} provides it. */
 export interface ServiceAccountRoleFactory {
+  /** The cluster's plan (its resource name prefixes the roles' names). */
   readonly plan: ClusterPlan;
+  /** An IAM role that only `namespace/serviceAccount` in the cluster may assume (IRSA). */
   addServiceAccountRole(
     id: string,
     namespace: string,
     serviceAccount: string,
     managedPolicyArns?: string[],
     inlinePolicy?: { readonly name: string; readonly document: PolicyDocument },
-  ): { readonly role: IamRole; readonly namespace: string; readonly serviceAccount: string };
+  ): {
+    /** The IAM role. */
+    readonly role: IamRole;
+    /** The namespace of the service account the role trusts. */
+    readonly namespace: string;
+    /** The service account the role trusts. */
+    readonly serviceAccount: string;
+  };
 }
 
 function identity(sa: { readonly role: IamRole; readonly namespace: string; readonly serviceAccount: string }): AddonIdentity {
@@ -78,14 +87,22 @@ export function createAddonRoles(cluster: ServiceAccountRoleFactory, clusterName
   };
 }
 
+/** Props of {@link KarpenterInfrastructure}. */
 export interface KarpenterInfrastructureProps {
+  /** The cluster, which makes the controller's IRSA role. */
   readonly cluster: ServiceAccountRoleFactory;
+  /** The platform's name (with the cluster's, it names the node role, the queue and the rules). */
   readonly platformName: string;
+  /** The cluster's region. */
   readonly region: string;
   /** The EKS cluster's name and ARN (references to the cluster resource). */
   readonly clusterName: string;
+  /** The EKS cluster's ARN (a reference to the cluster resource). */
   readonly clusterArn: string;
-  /** Tags for what Karpenter's nodes are made of (the provider's default tags cover the rest). */
+  /**
+   * Tags for what Karpenter's nodes are made of (the provider's default tags cover the rest).
+   * @default none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -104,11 +121,14 @@ export interface KarpenterInfrastructureProps {
  */
 export class KarpenterInfrastructure extends Construct implements KarpenterAttributes {
   readonly controllerRole: AddonIdentity;
+  /** The IAM role of the nodes Karpenter launches. */
   readonly nodeRole: IamRole;
   readonly nodeRoleName: string;
   readonly nodeRoleArn: string;
+  /** The SQS interruption queue the EventBridge rules deliver to. */
   readonly queue: SqsQueue;
   readonly interruptionQueueName: string;
+  /** The `EC2_LINUX` access entry admitting the node role to the cluster. */
   readonly accessEntry: EksAccessEntry;
 
   constructor(scope: Construct, id: string, props: KarpenterInfrastructureProps) {

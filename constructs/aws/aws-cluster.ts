@@ -29,7 +29,7 @@ export interface KarpenterAttributes {
   readonly controllerRole: AddonIdentity;
   /** The role of the nodes Karpenter launches: EC2NodeClass `role` (Karpenter creates the instance profile). @attribute */
   readonly nodeRoleName: string;
-  /** @attribute */
+  /** The ARN of the same role (ECR pull access for Karpenter's nodes, the controller's `iam:PassRole`). @attribute */
   readonly nodeRoleArn: string;
   /** The SQS queue interruption events arrive on: the chart's `settings.interruptionQueue`. @attribute */
   readonly interruptionQueueName: string;
@@ -40,6 +40,7 @@ export interface KarpenterAttributes {
  * Add-ons narrow an {@link IKubernetesCluster} to it with {@link isAwsKubernetesCluster}.
  */
 export interface IAwsKubernetesCluster extends IKubernetesCluster {
+  /** Always `aws`. */
   readonly cloud: 'aws';
   /** The cluster's region. */
   readonly region: string;
@@ -47,6 +48,7 @@ export interface IAwsKubernetesCluster extends IKubernetesCluster {
   readonly vpcId: string;
   /** The security group EKS creates for the cluster, on every node. @attribute */
   readonly clusterSecurityGroupId: string;
+  /** The IAM roles of the add-ons that call AWS (IRSA), made in the cluster stack. */
   readonly addonRoles: EksAddonRoles;
   /** Present when the cluster's nodes are provisioned by Karpenter. */
   readonly karpenter?: KarpenterAttributes;

@@ -38,17 +38,27 @@ export const KEY_USER_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*',
 /** What key service users may do: hand the key to AWS services through grants, for AWS resources only. */
 export const KEY_SERVICE_USER_ACTIONS = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'] as const;
 
+/** Who may do what with a KMS key, for {@link keyPolicy}. */
 export interface KeyPolicyProps {
   /**
    * Principals that administer the key. Give the account root (`accountRootArn`): the policy then
    * delegates administration to IAM, and cannot lock the account out of its own key.
    */
   readonly administrators: readonly string[];
-  /** Principals that encrypt and decrypt with the key (a role of the service using it). */
+  /**
+   * Principals that encrypt and decrypt with the key (a role of the service using it).
+   * @default none
+   */
   readonly users?: readonly string[];
-  /** Principals that grant the key to AWS services on their resources (`kms:GrantIsForAWSResource`). */
+  /**
+   * Principals that grant the key to AWS services on their resources (`kms:GrantIsForAWSResource`).
+   * @default none
+   */
   readonly serviceUsers?: readonly string[];
-  /** Further statements, e.g. a service principal such as `logs.<region>.amazonaws.com`. */
+  /**
+   * Further statements, e.g. a service principal such as `logs.<region>.amazonaws.com`.
+   * @default none
+   */
   readonly statements?: readonly PolicyStatement[];
 }
 

@@ -32,7 +32,6 @@ import type { ClusterSpecInput, NodePoolSpecInput } from '../../schema/schema';
 import type { ComponentMode } from '../../plan';
 import { platformOf } from '../core/stack';
 import { placeCluster, planWithPool } from './place';
-import { assertPoolsOpen } from '../core/pools';
 import { eksAddonVersions, eksSupportType, type EksAddonName } from '../../catalog/kubernetes-versions';
 import { evaluationDate } from '../../catalog/today';
 import { assumeRolePolicy, managedPolicy, serviceAccountTrustPolicy } from '../aws/iam';
@@ -71,19 +70,29 @@ const CONTROL_PLANE_LOG_RETENTION_DAYS = 90;
 
 /** An IAM role for a Kubernetes service account (IRSA). */
 export interface ServiceAccountRole {
+  /** The IAM role, trusting the cluster's OIDC provider for the one service account. */
   readonly role: IamRole;
+  /** The namespace of the service account the role trusts. */
   readonly namespace: string;
+  /** The service account the role trusts. */
   readonly serviceAccount: string;
 }
 
+/**
+ * An EKS cluster with its node groups (or Karpenter's system group), IRSA roles and managed
+ * add-ons, built from a `clusters[]` entry on an AWS platform network (see the module comment).
+ */
 export class EksCluster extends Construct implements IAwsKubernetesCluster {
+  /** Always `aws`. */
   readonly cloud = 'aws' as const;
   readonly region: string;
+  /** The cluster's flavour, from its spec. */
   readonly flavour: ClusterPlan['flavour'];
   readonly clusterName: string;
   readonly clusterEndpoint: string;
   /** Base64 PEM of the cluster CA. @attribute */
   readonly clusterCaCertificate: string;
+  /** The cluster's ARN. @attribute */
   readonly clusterArn: string;
   /** The VPC the cluster runs in, as EKS reports it. @attribute */
   readonly vpcId: string;
@@ -97,8 +106,11 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
   readonly oidcProviderArn: string;
   /** OIDC issuer host without scheme, as IRSA trust policies use it. @attribute */
   readonly oidcIssuerHost: string;
+  /** The IAM role of the cluster's managed node groups' nodes. */
   readonly nodeRole: IamRole;
+  /** The customer-managed KMS key that encrypts the cluster's Kubernetes secrets (rotated yearly). */
   readonly secretsKey: KmsKey;
+  /** The `aws_eks_cluster` resource. */
   readonly resource: EksClusterResource;
   /** Managed node groups by pool name: one per zone for zonal pools (see {@link zonalNodeGroups}), else one. */
   readonly nodeGroups: Record<string, readonly EksNodeGroup[]> = {};
@@ -350,10 +362,8 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
    * cluster's add-ons stack, which is derived from them.
    */
   addNodePool(pool: NodePoolSpecInput): NodePoolPlan {
-    assertPoolsOpen(this, pool.name);
-    const { plan, spec } = planWithPool(this, this.planned, this.props, pool);
-    const added = plan.pools[plan.pools.length - 1]!;
-    this.props = { ...this.props, ...spec };
+    const { plan, props, added } = planWithPool(this, this.planned, this.props, pool);
+    this.props = props;
     this.planned = plan;
     if (plan.autoscaler !== 'karpenter') {
       this.nodeGroups[added.name] = this.addNodeGroups(this.nodeGroupScope, added, this.network.subnetsFor(plan.name), this.nodeGroupDependencies);

@@ -24,24 +24,51 @@ export type ExistingClusterProps = ClusterSpecInput;
 export interface ExistingClusterAttributes {
   /** The cluster's name in the platform (names its add-ons stack). */
   readonly clusterName: string;
+  /** The cluster's workload flavour, which decides what the add-ons stack installs on it. */
   readonly flavour: Flavour;
-  /** A context of the kubeconfig file; give this, or `endpoint` with `clusterCaCertificate` and `exec`. */
+  /**
+   * A context of the kubeconfig file; give this, or `endpoint` with `clusterCaCertificate` and `exec`.
+   * @default none: reach the cluster through `endpoint`
+   */
   readonly kubeconfigContext?: string;
   /**
    * The kubeconfig file holding `kubeconfigContext`.
-   * @default ~/.kube/config
+   * @default the files of `KUBECONFIG` where Loom synthesizes, else ~/.kube/config
    */
   readonly kubeconfigPath?: string;
-  /** The API server's https URL. */
+  /**
+   * The API server's https URL.
+   * @default none: reach the cluster through `kubeconfigContext`
+   */
   readonly endpoint?: string;
-  /** The API server's CA: PEM, or base64 of the PEM (kubeconfig's `certificate-authority-data`). */
+  /**
+   * The API server's CA: PEM, or base64 of the PEM (kubeconfig's `certificate-authority-data`).
+   * Required with `endpoint`.
+   * @default none
+   */
   readonly clusterCaCertificate?: string;
-  /** The exec credential plugin that prints a token (`kubectl oidc-login get-token`, …). */
+  /**
+   * The exec credential plugin that prints a token (`kubectl oidc-login get-token`, …). Required
+   * with `endpoint`.
+   * @default none
+   */
   readonly exec?: {
-    /** @default client.authentication.k8s.io/v1beta1 */
+    /**
+     * The `client.authentication.k8s.io` API version the plugin speaks.
+     * @default client.authentication.k8s.io/v1beta1
+     */
     readonly apiVersion?: string;
+    /** The command to run. */
     readonly command: string;
+    /**
+     * Its arguments.
+     * @default none
+     */
     readonly args?: readonly string[];
+    /**
+     * Environment variables set for the command.
+     * @default none
+     */
     readonly env?: Readonly<Record<string, string>>;
   };
   /**
@@ -51,6 +78,10 @@ export interface ExistingClusterAttributes {
   readonly kubernetesVersion?: string;
 }
 
+/**
+ * A cluster Loom was pointed at (`cloud: kubernetes`): no resources, only how to reach it and its
+ * plan (see the module comment). Build it from a `clusters[]` entry, or with {@link ExistingCluster.fromAttributes}.
+ */
 export class ExistingCluster extends Construct implements IKubernetesCluster {
   /**
    * An existing cluster from its attributes, for composing by hand without a spec. The
@@ -71,7 +102,9 @@ export class ExistingCluster extends Construct implements IKubernetesCluster {
     });
   }
 
+  /** Always `kubernetes`. */
   readonly cloud = 'kubernetes' as const;
+  /** The cluster's flavour, from its spec. */
   readonly flavour: Flavour;
   readonly plan: ClusterPlan;
   /** The cluster's name in the spec. @attribute */

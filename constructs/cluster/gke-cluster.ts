@@ -50,7 +50,6 @@ import type { ClusterSpecInput, NodePoolSpecInput } from '../../schema/schema';
 import type { ComponentMode } from '../../plan';
 import { platformOf } from '../core/stack';
 import { placeCluster, planWithPool } from './place';
-import { assertPoolsOpen } from '../core/pools';
 import { GCP_ACCELERATOR_TYPES } from '../../catalog/machine-types';
 import { gkeReleaseChannel } from '../../catalog/kubernetes-versions';
 import { evaluationDate } from '../../catalog/today';
@@ -96,8 +95,14 @@ export const GKE_LOG_COMPONENTS = ['SYSTEM_COMPONENTS', 'APISERVER', 'CONTROLLER
  */
 export const GKE_MONITORING_COMPONENTS = ['SYSTEM_COMPONENTS'] as const;
 
+/**
+ * A GKE Standard cluster with its node pools, node service account and secrets key, built from a
+ * `clusters[]` entry on a Google Cloud platform network (see the module comment).
+ */
 export class GkeCluster extends Construct implements IKubernetesCluster {
+  /** Always `gcp`. */
   readonly cloud = 'gcp' as const;
+  /** The cluster's flavour, from its spec. */
   readonly flavour: ClusterPlan['flavour'];
   readonly clusterName: string;
   /** `https://` and the DNS-based endpoint, which Terraform and people outside the VPC use. @attribute */
@@ -115,9 +120,13 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
   readonly clusterId: string;
   /** Region (regional cluster) or zone (single-zone batch cluster). */
   readonly location: string;
+  /** The least-privilege service account every node pool runs as (logs, metrics, image pulls). */
   readonly nodeServiceAccount: ServiceAccount;
+  /** The rotating Cloud KMS key that encrypts the cluster's Kubernetes secrets. */
   readonly secretsKey: KmsCryptoKey;
+  /** The `google_container_cluster` resource. */
   readonly resource: ContainerCluster;
+  /** The node pools, by pool name (the plan's system pool included). */
   readonly nodePools: Record<string, ContainerNodePool> = {};
   readonly connection: KubernetesConnection;
   /**
@@ -323,10 +332,8 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
    * creation. Add pools before creating the cluster's add-ons stack, which is derived from them.
    */
   addNodePool(pool: NodePoolSpecInput): NodePoolPlan {
-    assertPoolsOpen(this, pool.name);
-    const { plan, spec } = planWithPool(this, this.planned, this.props, pool);
-    const added = plan.pools[plan.pools.length - 1]!;
-    this.props = { ...this.props, ...spec };
+    const { plan, props, added } = planWithPool(this, this.planned, this.props, pool);
+    this.props = props;
     this.planned = plan;
     const dependsOn = added.gpu ? [...this.poolGrants, ...this.plainPools] : this.poolGrants;
     this.nodePools[added.name] = this.createNodePool(this.poolScope, added, this.poolLabels, dependsOn, plan.profile.gkeLocationPolicy);
@@ -404,9 +411,22 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
  */
 export function registryContainerdConfig(trust: Pick<GkeRegistryTrust, 'host' | 'secretUri'>) {
   return {
+    /** The node pool's `private_registry_access_config`. */
     privateRegistryAccessConfig: {
+      /** Turns the configuration on. */
       enabled: true,
-      certificateAuthorityDomainConfig: [{ fqdns: [trust.host], gcpSecretManagerCertificateConfig: { secretUri: trust.secretUri } }],
+      /** One CA, for one hostname. */
+      certificateAuthorityDomainConfig: [
+        {
+          /** The registry's hostname, the only one the CA is trusted for. */
+          fqdns: [trust.host],
+          /** Where the node reads the CA certificate when it boots. */
+          gcpSecretManagerCertificateConfig: {
+            /** The Secret Manager secret version holding the CA's PEM. */
+            secretUri: trust.secretUri,
+          },
+        },
+      ],
     },
   };
 }

@@ -5,16 +5,25 @@
  * function `resolvePlan` uses — so that a cluster composed by hand is the cluster its spec gives.
  */
 import type { Construct } from 'constructs';
-import { clusterResourceName, planCluster, type ClusterPlan, type ComponentMode } from '../../plan';
+import { clusterResourceName, planCluster, type ClusterPlan, type ComponentMode, type NodePoolPlan } from '../../plan';
 import { clusterSchema, type ClusterSpecInput, type NodePoolSpecInput } from '../../schema/schema';
 import { validatePart } from '../../schema/props';
 import type { INetwork } from '../core/contracts';
 import { PlatformValidationError, validProps } from '../core/errors';
 import { platformOf } from '../core/stack';
+import { assertPoolsOpen } from '../core/pools';
 
 /** A cluster construct's props: the spec's cluster entry, its network, and what it hosts. */
 export interface PlacedClusterProps extends ClusterSpecInput {
+  /**
+   * The network the cluster is placed in.
+   * @default none (existing clusters)
+   */
   readonly network?: INetwork;
+  /**
+   * The platform's monitoring mode; `build` makes the cluster host the monitoring stack.
+   * @default no monitoring component
+   */
   readonly monitoring?: ComponentMode;
 }
 
@@ -41,7 +50,20 @@ export function placeCluster(scope: Construct, props: PlacedClusterProps): Clust
  * cluster already has. Refuses a pool that would give or take away the cluster's system pool,
  * which is fixed when the cluster is created.
  */
-export function planWithPool(scope: Construct, current: ClusterPlan, props: PlacedClusterProps, pool: NodePoolSpecInput): { plan: ClusterPlan; spec: ClusterSpecInput } {
+export function planWithPool<P extends PlacedClusterProps>(
+  scope: Construct,
+  current: ClusterPlan,
+  props: P,
+  pool: NodePoolSpecInput,
+): {
+  /** The cluster's plan with the pool. */
+  plan: ClusterPlan;
+  /** The cluster's props with the pool appended to its `nodePools`. */
+  props: P;
+  /** The added pool, resolved. */
+  added: NodePoolPlan;
+} {
+  assertPoolsOpen(scope, pool.name);
   const platform = platformOf(scope);
   const { network, monitoring, ...input } = props;
   const extended: ClusterSpecInput = { ...input, nodePools: [...(input.nodePools ?? []), pool] };
@@ -62,5 +84,5 @@ export function planWithPool(scope: Construct, current: ClusterPlan, props: Plac
       scope,
     );
   }
-  return { plan, spec: extended };
+  return { plan, props: { ...props, nodePools: extended.nodePools }, added: plan.pools[plan.pools.length - 1]! };
 }

@@ -49,13 +49,31 @@ export interface IPlatformComponent extends IConstruct {
  * priority classes. `AddonsStack` is one.
  */
 export interface IClusterAddons extends IConstruct {
+  /** The cluster the stack installs on. */
   readonly cluster: IKubernetesCluster;
   /**
    * The platform namespaces; `name` is a reference to the namespace, so users wait for it, and
    * `resource` is for what names the namespace literally (custom resources) and must wait too.
    */
-  readonly namespaces: Readonly<Record<'system' | 'nodeAgents' | 'workloads', { readonly name: string; readonly resource?: ITerraformDependable }>>;
-  readonly priorityClasses: { nameOf(name: string): string };
+  readonly namespaces: Readonly<
+    Record<
+      'system' | 'nodeAgents' | 'workloads',
+      {
+        /** The namespace's name, as a reference to the namespace. */
+        readonly name: string;
+        /**
+         * The namespace resource, for what must wait for it without referencing its name.
+         * @default none: what names the namespace waits for nothing
+         */
+        readonly resource?: ITerraformDependable;
+      }
+    >
+  >;
+  /** The flavour's priority classes. */
+  readonly priorityClasses: {
+    /** The name of class `name` as a reference to it; throws when the cluster's flavour has no such class. */
+    nameOf(name: string): string;
+  };
 }
 
 /**
@@ -82,10 +100,13 @@ export interface ComponentProps<S extends ComponentSpecInput = ComponentSpecInpu
 export interface ResolvedComponentProps<S extends ComponentSpec = ComponentSpec> {
   /** Which component. */
   readonly name: string;
+  /** The component's settings, validated, with their defaults. */
   readonly spec: S;
   /** The add-ons stack of the cluster it runs on (build), or whose consumers it serves. */
   readonly cluster?: IClusterAddons;
+  /** The add-ons stack of every cluster, as given. */
   readonly clusters: readonly IClusterAddons[];
+  /** The services stack, as given (absent when none was). */
   readonly services?: Construct;
   /** The platform's settings. */
   readonly platform: PlatformContext;

@@ -23,8 +23,11 @@ import type { ClusterPlan } from '../../plan';
  * by construction); otherwise, every pool being spot, a preference for on-demand only.
  */
 export function statefulPlacement(cluster: Pick<ClusterPlan, 'systemPool' | 'pools'>): {
+  /** The system pool's node selector (when the pods go there). */
   nodeSelector?: Record<string, string>;
+  /** Tolerations of the system pool's taints (when the pods go there). */
   tolerations?: Toleration[];
+  /** The node affinity for on-demand capacity (when the pods stay on the cluster's own pools). */
   affinity?: Record<string, unknown>;
 } {
   const onDemandPool = cluster.pools.some((p) => !p.spot && p.taints.length === 0);
@@ -33,9 +36,11 @@ export function statefulPlacement(cluster: Pick<ClusterPlan, 'systemPool' | 'poo
   return affinity ? { affinity } : {};
 }
 
+/** Props of {@link componentRelease}. */
 export interface ComponentReleaseProps {
   /** The release's name in the cluster. */
   readonly name: string;
+  /** The chart, pinned by the catalogue (chart, repository, version). */
   readonly chart: PinnedChart;
   /** The namespace, as a reference to it (so the release waits for it). */
   readonly namespace: string;
@@ -54,6 +59,10 @@ export function renderValues(values: Record<string, unknown>): string {
   return JSON.stringify(values, null, 2);
 }
 
+/**
+ * A component's Helm release (see the module comment): atomic, cleaned up on a failed upgrade,
+ * waited for, with ten revisions kept for `helm rollback`.
+ */
 export function componentRelease(scope: Construct, id: string, props: ComponentReleaseProps): Release {
   const values = props.values;
   return new Release(scope, id, {

@@ -23,6 +23,7 @@ export interface ClusterSubnets {
 export interface NetworkClusterRequest {
   /** The cluster's name in the platform (`clusters[].name`). */
   readonly name: string;
+  /** The cluster's workload flavour (`microservice`, `streaming`, `batch`), which sizes its block of addresses. */
   readonly flavour: Flavour;
   /** The cluster's name in its cloud (`<platform>-<cluster>`), which subnet tags and range names carry. */
   readonly resourceName: string;
@@ -33,13 +34,19 @@ export interface PlacedCluster extends ClusterSubnets {
   /** The cluster's block of the platform CIDR. */
   readonly block: string;
   /** Its node subnets by zone, with their CIDRs. */
-  readonly nodeSubnets: readonly { readonly zone: string; readonly cidr: string }[];
+  readonly nodeSubnets: readonly {
+    /** The zone the subnet is in. */
+    readonly zone: string;
+    /** The subnet's CIDR, carved from the cluster's block. */
+    readonly cidr: string;
+  }[];
   /** Google Cloud: the secondary and control-plane ranges planned for it. */
   readonly gcp?: GcpClusterRanges;
 }
 
 /** A platform network: VPC, subnets per cluster, egress. */
 export interface INetwork extends IConstruct {
+  /** The cloud the network is in (`aws` or `gcp`; existing clusters bring their own network). */
   readonly cloud: Exclude<Cloud, 'kubernetes'>;
   /** VPC id (AWS) or network self link (Google Cloud). @attribute */
   readonly networkId: string;
@@ -69,7 +76,9 @@ export interface INetwork extends IConstruct {
 /** How the Kubernetes and Helm providers reach a cluster. */
 export type KubernetesConnection =
   | {
+      /** Authenticate with a token from a command (the cloud CLI), against an endpoint Loom knows. */
       readonly kind: 'exec';
+      /** The API server URL. */
       readonly host: string;
       /**
        * Base64-encoded PEM of the cluster CA. Absent when the endpoint presents a publicly trusted
@@ -79,13 +88,38 @@ export type KubernetesConnection =
       readonly clusterCaCertificate?: string;
       /** Whether `clusterCaCertificate` is base64 (EKS, GKE) and must be decoded for the provider. */
       readonly caIsBase64: boolean;
-      readonly exec: { readonly apiVersion: string; readonly command: string; readonly args: readonly string[]; readonly env?: Readonly<Record<string, string>> };
+      /** The client-go credential plugin the providers run for a token. */
+      readonly exec: {
+        /** The `client.authentication.k8s.io` API version the plugin speaks. */
+        readonly apiVersion: string;
+        /** The command to run (`aws`, `gke-gcloud-auth-plugin`, …). */
+        readonly command: string;
+        /** Its arguments. */
+        readonly args: readonly string[];
+        /**
+         * Environment variables set for the command.
+         * @default none
+         */
+        readonly env?: Readonly<Record<string, string>>;
+      };
     }
-  | { readonly kind: 'kubeconfig'; readonly configPath?: string; readonly configContext: string };
+  | {
+      /** Read the endpoint and credentials from a kubeconfig file (existing clusters). */
+      readonly kind: 'kubeconfig';
+      /**
+       * The kubeconfig file.
+       * @default the files of `KUBECONFIG` where Loom synthesizes, else `~/.kube/config`
+       */
+      readonly configPath?: string;
+      /** The kubeconfig context that names the cluster. */
+      readonly configContext: string;
+    };
 
 /** A Kubernetes cluster Loom created or was pointed at. */
 export interface IKubernetesCluster extends IConstruct {
+  /** The cloud the cluster runs in (`kubernetes` for an existing cluster Loom was pointed at). */
   readonly cloud: Cloud;
+  /** The cluster's workload flavour (`microservice`, `streaming`, `batch`), which picks its add-ons and pools. */
   readonly flavour: Flavour;
   /** The cluster's name in its cloud (or the spec name for existing clusters). @attribute */
   readonly clusterName: string;

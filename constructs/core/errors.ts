@@ -7,8 +7,13 @@ import { Annotations } from 'cdktf';
 
 /** A construct was given props it cannot build; names the construct path and the fix. */
 export class PlatformValidationError extends Error {
+  /**
+   * @param message what is wrong, and the fix
+   * @param scope the construct that was given the props; its path prefixes the message
+   */
   constructor(
     message: string,
+    /** The construct that was given the props, if known. */
     readonly scope?: IConstruct,
   ) {
     super(scope ? `[${scope.node.path}] ${message}` : message);
@@ -18,7 +23,12 @@ export class PlatformValidationError extends Error {
 
 /** Loom cannot synthesize something the spec asks for (yet); the CLI reports it like a spec problem. */
 export class SynthRefusal extends Error {
+  /**
+   * @param path the spec path of what cannot be synthesized (`components.registry.mode`, …)
+   * @param message why, and what to do instead
+   */
   constructor(
+    /** The spec path of what cannot be synthesized. */
     readonly path: string,
     message: string,
   ) {
@@ -38,9 +48,20 @@ export function attributeUnavailable(what: string, implementation: string, fix: 
  * the same value in platform.yaml.
  */
 export class InvalidPropsError extends PlatformValidationError {
+  /**
+   * @param constructPath the path of the construct that was given the props
+   * @param issues every problem with the props
+   */
   constructor(
+    /** The path of the construct that was given the props. */
     readonly constructPath: string,
-    readonly issues: readonly { readonly path: string; readonly message: string }[],
+    /** Every problem with the props. */
+    readonly issues: readonly {
+      /** The prop's path (`nodePools[0].maxNodes`; `(root)` for the props as a whole). */
+      readonly path: string;
+      /** What is wrong, with the fix. */
+      readonly message: string;
+    }[],
   ) {
     super(issues.map((i) => `${constructPath}: ${i.path === '(root)' ? '' : `${i.path}: `}${i.message}`).join('\n'));
     this.name = 'InvalidPropsError';

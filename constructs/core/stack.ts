@@ -15,6 +15,7 @@ import { validateSettings } from '../../schema/props';
 import { PlatformValidationError, validProps } from './errors';
 import { addCloudProvider } from './cloud-provider';
 
+/** Props of {@link LoomStack}. */
 export interface LoomStackProps {
   /**
    * The platform's settings: the top-level keys of platform.yaml (`name`, `cloud`, `region`,
@@ -33,6 +34,10 @@ export interface LoomStackProps {
 
 const isContext = (p: PlatformSettingsInput | PlatformContext): p is PlatformContext => 'settings' in p && typeof (p as PlatformContext).settings === 'object';
 
+/**
+ * A Terraform stack that carries the platform's settings, keeps its state in the platform's
+ * backend, and marks only secret-carrying cross-stack outputs sensitive (see the module comment).
+ */
 export class LoomStack extends TerraformStack {
   /** The nearest Loom stack that holds `construct`. */
   static of(construct: IConstruct): LoomStack {

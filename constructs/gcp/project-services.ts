@@ -55,9 +55,14 @@ export function apiOfResourceType(type: string): string | undefined {
  */
 export const GKE_EXTRA_APIS = ['logging.googleapis.com', 'monitoring.googleapis.com'] as const;
 
+/** Props of {@link ProjectServices}. */
 export interface ProjectServicesProps {
+  /** The Google Cloud project to enable the APIs on. */
   readonly project: string;
-  /** APIs to enable whatever the stack's resources, e.g. `logging.googleapis.com`. */
+  /**
+   * APIs to enable whatever the stack's resources, e.g. `logging.googleapis.com`.
+   * @default none
+   */
   readonly extraApis?: readonly string[];
 }
 
@@ -66,6 +71,7 @@ export interface ProjectServicesProps {
  * makes every other Google resource of the stack wait for them.
  */
 export class ProjectServices extends Construct {
+  /** The `google_project_service` resource, iterating over the APIs. */
   readonly resource: ProjectService;
 
   constructor(scope: Construct, id: string, props: ProjectServicesProps) {

@@ -32,7 +32,9 @@ export class RegistryCaSecret extends Construct implements GkeRegistryTrust {
   readonly caKeyPem: string;
   readonly secretId: string;
   readonly secretUri: string;
+  /** The Secret Manager secret holding the CA certificate. */
   readonly secret: SecretManagerSecret;
+  /** The secret's version with the CA certificate's PEM. */
   readonly version: SecretManagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: { /** The registry's DNS name, the one the CA is trusted for. */ readonly hostname: string }) {

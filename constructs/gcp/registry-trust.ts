@@ -5,6 +5,7 @@
  */
 import { componentMode, type PlatformPlan } from '../../plan';
 
+/** The registry CA that GKE nodes trust for a built registry's hostname, as Secret Manager holds it. */
 export interface GkeRegistryTrust {
   /** The registry's hostname, the one FQDN the CA is trusted for. */
   readonly host: string;

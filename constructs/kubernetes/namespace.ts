@@ -35,9 +35,11 @@ export function podSecurityLabels(podSecurity: PodSecurity): Record<string, stri
   };
 }
 
+/** Props of {@link PlatformNamespace}. */
 export interface PlatformNamespaceProps {
   /** The namespace's name. */
   readonly name: string;
+  /** The Pod Security Admission levels for the namespace's pods. */
   readonly podSecurity: PodSecurity;
   /**
    * More labels (the platform's own, a role). Pod Security labels always win.
@@ -53,7 +55,9 @@ export class PlatformNamespace extends Construct {
    * name also waits for it to exist. @attribute
    */
   readonly name: string;
+  /** The Pod Security Admission levels the namespace's labels set. */
   readonly podSecurity: PodSecurity;
+  /** The `kubernetes_namespace_v1` resource. */
   readonly resource: NamespaceV1;
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {

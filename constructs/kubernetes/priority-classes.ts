@@ -11,7 +11,17 @@ import { PlatformValidationError } from '../core/errors';
 export type PreemptionPolicy = 'PreemptLowerPriority' | 'Never';
 
 /** What each of Loom's priority classes is for, and whether its pods may evict others. */
-export const PRIORITY_CLASS_TRAITS: Readonly<Record<string, { readonly description: string; readonly preemptionPolicy: PreemptionPolicy }>> = {
+export const PRIORITY_CLASS_TRAITS: Readonly<
+  Record<
+    string,
+    {
+      /** The class's `description`: what it is for, as `kubectl get priorityclass` shows it. */
+      readonly description: string;
+      /** Whether pods of the class may evict lower-priority pods to be scheduled. */
+      readonly preemptionPolicy: PreemptionPolicy;
+    }
+  >
+> = {
   'loom-critical': {
     description: 'Loom platform add-ons every workload depends on (autoscaling, admission, queueing, monitoring)',
     preemptionPolicy: 'PreemptLowerPriority',
@@ -37,6 +47,7 @@ export const PRIORITY_CLASS_TRAITS: Readonly<Record<string, { readonly descripti
   },
 };
 
+/** Props of {@link PriorityClasses}. */
 export interface PriorityClassesProps {
   /** Class name → value, from the flavour profile. */
   readonly classes: Readonly<Record<string, number>>;

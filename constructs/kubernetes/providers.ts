@@ -19,7 +19,18 @@ export const DEFAULT_KUBECONFIG_PATH = '~/.kube/config';
  * providers themselves read only `KUBE_CONFIG_PATH(S)`, not `KUBECONFIG`, so Loom writes the paths
  * into their configuration.
  */
-export function kubeconfigFiles(connection: Extract<KubernetesConnection, { kind: 'kubeconfig' }>, env: NodeJS.ProcessEnv = process.env): { configPath: string } | { configPaths: string[] } {
+export function kubeconfigFiles(
+  connection: Extract<KubernetesConnection, { kind: 'kubeconfig' }>,
+  env: NodeJS.ProcessEnv = process.env,
+):
+  | {
+      /** The one kubeconfig file, as the providers' `config_path`. */
+      configPath: string;
+    }
+  | {
+      /** Several kubeconfig files (a `KUBECONFIG` list), as the providers' `config_paths`. */
+      configPaths: string[];
+    } {
   if (connection.configPath) return { configPath: connection.configPath };
   const listed = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
   if (listed.length === 0) return { configPath: DEFAULT_KUBECONFIG_PATH };
@@ -71,7 +82,9 @@ function helmKubernetesConfig(connection: KubernetesConnection): HelmProviderKub
 
 /** The two providers of a stack that talks to one cluster. */
 export interface ClusterProviders {
+  /** The `kubernetes` provider, for the namespaces, secrets and manifests Loom manages. */
   readonly kubernetes: KubernetesProvider;
+  /** The `helm` provider, for the charts Loom installs. */
   readonly helm: HelmProvider;
 }
 

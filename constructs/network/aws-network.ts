@@ -53,11 +53,13 @@ export type AwsNetworkProps = NetworkSpecInput;
  * cluster or a zone adds resources without renaming any.
  */
 export class AwsNetwork extends Construct implements INetwork {
+  /** Always `aws`. */
   readonly cloud = 'aws' as const;
   readonly networkId: string;
   readonly cidr: string;
   readonly zones: readonly string[];
   readonly publicSubnetIds: string[];
+  /** The `aws_vpc` resource. */
   readonly vpc: Vpc;
   /** The validated network settings. */
   readonly spec: NetworkSpec;

@@ -31,8 +31,11 @@ export type GcpNetworkProps = NetworkSpecInput;
 
 /** Flow log settings of every subnetwork: 5-second aggregation, half the flows, all metadata. */
 export const SUBNETWORK_FLOW_LOGS = {
+  /** How long flows are aggregated into one log entry. */
   aggregationInterval: 'INTERVAL_5_SEC',
+  /** The share of flows logged. */
   flowSampling: 0.5,
+  /** Which metadata each entry carries. */
   metadata: 'INCLUDE_ALL_METADATA',
 } as const;
 
@@ -43,6 +46,7 @@ export const SUBNETWORK_FLOW_LOGS = {
  * subnetwork without renaming any.
  */
 export class GcpNetwork extends Construct implements INetwork {
+  /** Always `gcp`. */
   readonly cloud = 'gcp' as const;
   /** Self link of the VPC. @attribute */
   readonly networkId: string;
@@ -52,7 +56,9 @@ export class GcpNetwork extends Construct implements INetwork {
   readonly zones: readonly string[];
   /** Google Cloud has no public subnets: nodes are private and egress through Cloud NAT. */
   readonly publicSubnetIds: readonly string[] = [];
+  /** The `google_compute_network` resource (the VPC). */
   readonly network: ComputeNetwork;
+  /** Each cluster's subnetwork, by cluster name. */
   readonly subnetworks: Record<string, ComputeSubnetwork> = {};
   /**
    * Registry build: the platform CA and the Secret Manager secret GKE nodes read it from. Here

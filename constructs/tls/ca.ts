@@ -20,7 +20,9 @@ export const HARBOR_CA_VALIDITY_HOURS = 10 * 365 * 24;
 
 /** A CA's certificate and key (PEM); the key is sensitive wherever it is passed. */
 export interface CaPem {
+  /** PEM of the CA certificate. @attribute */
   readonly certPem: string;
+  /** PEM of the CA's private key (sensitive). @attribute */
   readonly keyPem: string;
 }
 
@@ -43,6 +45,7 @@ export function createPlatformCa(scope: Construct, platform: string): CaPem {
   return { certPem: ca.certPem, keyPem: key.privateKeyPem };
 }
 
+/** The tls provider's resource classes Harbor's certificates are made with. */
 export type TlsModules = typeof import('@cdktf/provider-tls/lib/private-key') &
   typeof import('@cdktf/provider-tls/lib/self-signed-cert') &
   typeof import('@cdktf/provider-tls/lib/cert-request') &

@@ -19,7 +19,7 @@
  * to zero); Prometheus, Alertmanager and Grafana, which keep state on zonal volumes, never on spot
  * capacity (`statefulAffinity`).
  */
-import type { ResolvedMonitoringProps } from './select';
+import type { ResolvedMonitoringProps } from './contract';
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { IKubernetesCluster } from '../../core/contracts';
@@ -38,12 +38,17 @@ const PROMETHEUS_SERVICE = `${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`;
 /** Grafana's service on the monitoring cluster (the Grafana subchart's `<release>-grafana`). */
 const GRAFANA_SERVICE = `${KUBE_PROMETHEUS_STACK_RELEASE}-grafana`;
 
+/** What {@link kubePrometheusStackValues} renders one cluster's values from. */
 export interface KubePrometheusStackValuesProps {
+  /** The platform's settings (environment: retention and volume size). */
   readonly platform: PlatformContext;
+  /** The cluster the release is on. */
   readonly cluster: IKubernetesCluster;
+  /** The cluster's add-ons stack (namespaces, priority classes). */
   readonly addons: IClusterAddons;
   /** Whether Grafana runs here: only on the monitoring component's cluster. */
   readonly grafana: boolean;
+  /** The cluster's scrape targets, as PodMonitors or scrape jobs. */
   readonly targets: readonly ScrapeTarget[];
 }
 
@@ -133,6 +138,10 @@ export function kubePrometheusStackValues(props: KubePrometheusStackValuesProps)
   };
 }
 
+/**
+ * Monitoring, built: a kube-prometheus-stack release on every cluster, Grafana on the monitoring
+ * component's cluster only (see the module comment).
+ */
 export class KubePrometheusStack extends Construct implements IMonitoring {
   readonly componentName = 'monitoring' as const;
   readonly mode = 'build' as const;

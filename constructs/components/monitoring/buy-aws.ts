@@ -11,7 +11,7 @@
  * discovered, and targets given through the contract — the add-ons' metrics among them, the GPU
  * operator's DCGM exporter on clusters with GPUs — become jobs of their own.
  */
-import type { ResolvedMonitoringProps } from './select';
+import type { ResolvedMonitoringProps } from './contract';
 import type { MonitoringComponentSpec } from '../../../schema/schema';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -62,9 +62,13 @@ function annotationRelabeling(role: 'pod' | 'service', targets: readonly ScrapeT
   ];
 }
 
+/** What {@link scraperConfiguration} renders one cluster's scraper configuration from. */
 export interface ScraperConfigurationProps {
+  /** The platform's settings (environment: scrape interval). */
   readonly platform: PlatformContext;
+  /** The cluster the scraper collects from. */
   readonly cluster: IKubernetesCluster;
+  /** The cluster's scrape targets, a job each. */
   readonly targets: readonly ScrapeTarget[];
 }
 
@@ -106,6 +110,10 @@ export function scraperConfiguration(props: ScraperConfigurationProps): string {
   return stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
+/**
+ * Monitoring, bought on AWS: an AMP workspace, a managed scraper per cluster and a Managed Grafana
+ * workspace, in the services stack (see the module comment).
+ */
 export class AmazonManagedPrometheus extends Construct implements IMonitoring {
   readonly componentName = 'monitoring' as const;
   readonly mode = 'buy' as const;
@@ -113,7 +121,9 @@ export class AmazonManagedPrometheus extends Construct implements IMonitoring {
   readonly product = 'amazon-managed-prometheus' as const;
   readonly clusters: readonly IKubernetesCluster[];
   readonly dashboardsUrl: string;
+  /** The Amazon Managed Service for Prometheus workspace every cluster's samples go to. */
   readonly workspace: PrometheusWorkspace;
+  /** The Amazon Managed Grafana workspace, which queries the Prometheus workspace. */
   readonly grafana: GrafanaWorkspace;
   /** The managed scraper of each cluster, by cluster name. */
   readonly scrapers: Readonly<Record<string, PrometheusScraper>>;

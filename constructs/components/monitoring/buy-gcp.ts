@@ -11,7 +11,7 @@
  * that no plan needs the CRD; targets that authenticate with a service-account token get a token of
  * Loom's to present (`GMP_SCRAPER`).
  */
-import type { ResolvedMonitoringProps } from './select';
+import type { ResolvedMonitoringProps } from './contract';
 import { Construct } from 'constructs';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
@@ -35,12 +35,21 @@ import { assertMonitored, ScrapeTargets, type IMonitoring, type ScrapeTarget } f
  * own token; a `PodMonitoring` takes credentials from a Secret in its namespace only.
  */
 export const GMP_SCRAPER = {
+  /** The service account whose token the collector presents. */
   serviceAccount: 'loom-metrics-scraper',
+  /** The Secret holding the service account's long-lived token (one per namespace with such targets). */
   tokenSecret: 'loom-metrics-scraper-token',
+  /** The token's key in that Secret. */
   tokenKey: 'token',
+  /** The ClusterRole allowing `get` on the non-resource URL `/metrics`, bound to the service account. */
   clusterRole: 'loom-metrics-reader',
   /** Managed collection's collector on GKE Standard. */
-  collector: { namespace: 'gmp-system', name: 'collector' },
+  collector: {
+    /** The collector's namespace. */
+    namespace: 'gmp-system',
+    /** The collector's service account, which may read the token Secret. */
+    name: 'collector',
+  },
 } as const;
 
 /** The release holding a cluster's PodMonitorings. */
@@ -77,6 +86,10 @@ interface ScraperToken {
   readonly dependsOn: ITerraformDependable[];
 }
 
+/**
+ * Monitoring, bought on Google Cloud: managed collection on every GKE cluster, with the contract's
+ * scrape targets as `PodMonitoring` resources (see the module comment).
+ */
 export class GoogleManagedPrometheus extends Construct implements IMonitoring {
   readonly componentName = 'monitoring' as const;
   readonly mode = 'buy' as const;

@@ -13,7 +13,8 @@
  */
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
-import type { IPlatformComponent } from '../contract';
+import type { ComponentProps, IPlatformComponent, ResolvedComponentProps } from '../contract';
+import type { MonitoringComponentSpec, MonitoringComponentSpecInput } from '../../../schema/schema';
 
 /** The products behind the monitoring contract. */
 export type MonitoringProduct = 'kube-prometheus-stack' | 'amazon-managed-prometheus' | 'google-managed-prometheus';
@@ -25,6 +26,7 @@ export type { ScrapeTarget } from '../../core/contracts';
 
 /** Where and how to push samples with Prometheus remote write. */
 export interface RemoteWriteTarget {
+  /** The remote-write URL. */
   readonly url: string;
   /** `none` inside the cluster; `aws-sigv4` signs with an identity allowed `aps:RemoteWrite`. */
   readonly auth: 'none' | 'aws-sigv4';
@@ -32,8 +34,14 @@ export interface RemoteWriteTarget {
   readonly region?: string;
 }
 
+/**
+ * The monitoring component: collects every cluster's metrics, serves dashboards, and scrapes what
+ * add-ons and components declare, whichever product does it.
+ */
 export interface IMonitoring extends IPlatformComponent {
+  /** Always `monitoring`. */
   readonly componentName: 'monitoring';
+  /** The product behind it. */
   readonly product: MonitoringProduct;
   /** The clusters whose metrics are collected: every cluster of the platform. */
   readonly clusters: readonly IKubernetesCluster[];
@@ -66,6 +74,10 @@ export class ScrapeTargets {
 
   constructor(private readonly clusters: readonly IKubernetesCluster[]) {}
 
+  /**
+   * Adds `target` on `cluster`. Throws for a cluster monitoring does not collect from, a name used
+   * twice on the cluster, or a target that is not well-formed (no pods selected, a token over http, …).
+   */
   add(cluster: IKubernetesCluster, target: ScrapeTarget): void {
     if (!this.clusters.includes(cluster)) {
       throw new PlatformValidationError(`monitoring collects from ${this.clusters.map((c) => c.plan.name).join(', ')}; cluster '${cluster.plan.name}' is not one of them`);
@@ -118,3 +130,8 @@ function checkPort(target: ScrapeTarget): void {
     );
   }
 }
+
+/** Monitoring's props: `components.monitoring` of platform.yaml, the clusters' add-ons stacks and the services stack. */
+export type MonitoringProps = ComponentProps<MonitoringComponentSpecInput>;
+/** Monitoring's props, validated. */
+export type ResolvedMonitoringProps = ResolvedComponentProps<MonitoringComponentSpec>;

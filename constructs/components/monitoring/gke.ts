@@ -17,9 +17,18 @@ export const GKE_KUBE_STATE_METRICS = ['STORAGE', 'HPA', 'POD', 'DAEMONSET', 'DE
 /** The kubelet and cAdvisor package. */
 export const GKE_NODE_METRICS = ['KUBELET', 'CADVISOR'] as const;
 
+/** A GKE cluster's `monitoring_config`, as {@link gkeMonitoringConfig} decides it. */
 export interface GkeMonitoringConfig {
+  /** The components and metric packages GKE sends metrics for. */
   readonly enableComponents: string[];
-  readonly managedPrometheus?: { readonly enabled: boolean };
+  /**
+   * Managed Service for Prometheus' managed collection.
+   * @default GKE's default (unset: no monitoring component)
+   */
+  readonly managedPrometheus?: {
+    /** Whether managed collection is on (buy) or off (build). */
+    readonly enabled: boolean;
+  };
 }
 
 /**

@@ -12,7 +12,12 @@ import type { ScrapeTarget } from '../../core/contracts';
  * managed scrapers accept, and the token kube-prometheus-stack's Prometheus runs with (its
  * ClusterRole allows `get` on `/metrics`).
  */
-export const SERVICE_ACCOUNT_TOKEN = { type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' } as const;
+export const SERVICE_ACCOUNT_TOKEN = {
+  /** The authorization scheme. */
+  type: 'Bearer',
+  /** Where the pod's projected service-account token is mounted. */
+  credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+} as const;
 
 /** `value` as a regular expression matching exactly that string (relabel regexes are anchored). */
 export function regexLiteral(value: string): string {

@@ -4,14 +4,9 @@
  */
 import { COMPONENT_FLAVOURS, implementationOf } from '../../../plan';
 import { PlatformValidationError } from '../../core/errors';
-import { monitoringComponentSchema, type MonitoringComponentSpec, type MonitoringComponentSpecInput } from '../../../schema/schema';
-import { resolveComponentProps, type ComponentProps, type ResolvedComponentProps } from '../contract';
-import type { IMonitoring } from './contract';
-
-/** Monitoring's props: `components.monitoring` of platform.yaml, the clusters' add-ons stacks and the services stack. */
-export type MonitoringProps = ComponentProps<MonitoringComponentSpecInput>;
-/** Monitoring's props, validated. */
-export type ResolvedMonitoringProps = ResolvedComponentProps<MonitoringComponentSpec>;
+import { monitoringComponentSchema } from '../../../schema/schema';
+import { resolveComponentProps } from '../contract';
+import type { IMonitoring, MonitoringProps } from './contract';
 
 /**
  * The monitoring for the component's mode and the platform's cloud:

@@ -25,7 +25,7 @@
  * (sensitive) cross-stack references, so they apply after the registry cluster's. On Google Cloud
  * the registry cluster's add-ons stack receives the CA's key from the network stack (sensitive).
  */
-import type { ResolvedRegistryProps } from './select';
+import type { ResolvedRegistryProps } from './contract';
 import { Construct } from 'constructs';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -82,17 +82,41 @@ export function internalLoadBalancerAnnotations(cloud: PlatformContext['cloud'],
   }
 }
 
+/** What {@link harborValues} renders Harbor's chart values from. */
 export interface HarborValuesProps {
+  /** The platform's settings (name, cloud, environment). */
   readonly platform: PlatformContext;
-  /** The platform network's address space, which alone may reach Harbor's load balancer (aws, gcp). */
+  /**
+   * The platform network's address space, which alone may reach Harbor's load balancer (aws, gcp).
+   * @default no source ranges (existing clusters)
+   */
   readonly networkCidr?: string;
+  /** Harbor's hostname (`externalURL`, the certificate's name). */
   readonly hostname: string;
-  /** Cloud object store; none on existing clusters (a persistent volume instead). */
+  /**
+   * Cloud object store; none on existing clusters (a persistent volume instead).
+   * @default a persistent volume
+   */
   readonly store?: Pick<HarborImageStore, 'imageChartStorage'> &
-    Partial<Pick<HarborImageStore, 'serviceAccountAnnotations'>> & { readonly credentials?: { readonly accessKeyId: string } };
-  /** The load balancer's fixed addresses (aws, gcp), which the DNS record names. */
+    Partial<Pick<HarborImageStore, 'serviceAccountAnnotations'>> & {
+      /**
+       * The store's static credentials (S3), whose id the registry pods carry as an annotation.
+       * @default none (workload identity)
+       */
+      readonly credentials?: {
+        /** The access key's id: a new key rolls the registry pods. */
+        readonly accessKeyId: string;
+      };
+    };
+  /**
+   * The load balancer's fixed addresses (aws, gcp), which the DNS record names.
+   * @default none: the load balancer's addresses are the cloud's choice
+   */
   readonly addresses?: readonly HarborAddress[];
-  /** A hash of Harbor's certificate: nginx restarts when it is renewed. */
+  /**
+   * A hash of Harbor's certificate: nginx restarts when it is renewed.
+   * @default none
+   */
   readonly certificateHash?: string;
 }
 
@@ -157,11 +181,21 @@ export function harborValues(props: HarborValuesProps): Record<string, unknown> 
 
 const hasWorkloadIdentity = (store: Partial<Pick<HarborImageStore, 'serviceAccountAnnotations'>>) => Object.keys(store.serviceAccountAnnotations ?? {}).length > 0;
 
+/** Props of {@link Harbor}: the resolved registry props, the cluster it runs on, and its image store. */
 export interface HarborProps extends ResolvedRegistryProps {
+  /** The add-ons stack of the cluster Harbor runs on. */
   readonly addons: IClusterAddons;
+  /**
+   * Where the image layers go, in the cloud.
+   * @default a persistent volume (existing clusters)
+   */
   readonly imageStore?: HarborImageStore;
 }
 
+/**
+ * Registry, built: Harbor on the component's cluster, with its certificate, setup Job and pull
+ * access (see the module comment).
+ */
 export class Harbor extends Construct implements IRegistry {
   readonly componentName = 'registry' as const;
   readonly mode = 'build' as const;
@@ -173,6 +207,7 @@ export class Harbor extends Construct implements IRegistry {
   readonly pullers: readonly IKubernetesCluster[];
   /** Where the image layers are, when in the cloud. */
   readonly imageStore?: HarborImageStore;
+  /** The Harbor chart's release. */
   readonly release: Release;
 
   /** The Harbor project the images are in (private). */
@@ -183,6 +218,7 @@ export class Harbor extends Construct implements IRegistry {
   readonly caCertPem: string;
   /** The pull robot's secret (`TF_VAR_harbor_robot_secret`). @attribute */
   readonly robotSecret: string;
+  /** The Job that makes the projects private and sets up the pull robot. */
   readonly setup: HarborSetup;
 
   constructor(scope: Construct, id: string, props: HarborProps) {

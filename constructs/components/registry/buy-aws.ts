@@ -8,7 +8,7 @@
  * Everything lives in the services stack; the node roles arrive as cross-stack references from the
  * cluster stacks, so the grant follows the cluster objects it was given, never names.
  */
-import type { ResolvedRegistryProps } from './select';
+import type { ResolvedRegistryProps } from './contract';
 import { Construct } from 'constructs';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
@@ -52,6 +52,7 @@ export function ecrLifecyclePolicy(profile: RegistryProfile): string {
   });
 }
 
+/** Registry, bought on AWS: ECR repositories in the services stack (see the module comment). */
 export class EcrRegistry extends Construct implements IRegistry {
   readonly componentName = 'registry' as const;
   readonly mode = 'buy' as const;

@@ -6,7 +6,7 @@
  * Everything lives in the services stack; the node service accounts arrive as cross-stack
  * references from the cluster stacks.
  */
-import type { ResolvedRegistryProps } from './select';
+import type { ResolvedRegistryProps } from './contract';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRepository, type ArtifactRegistryRepositoryCleanupPolicies } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
@@ -33,6 +33,7 @@ export function artifactRegistryCleanupPolicies(profile: RegistryProfile): Artif
   ];
 }
 
+/** Registry, bought on Google Cloud: one Artifact Registry repository in the services stack (see the module comment). */
 export class ArtifactRegistry extends Construct implements IRegistry {
   readonly componentName = 'registry' as const;
   readonly mode = 'buy' as const;
@@ -42,6 +43,7 @@ export class ArtifactRegistry extends Construct implements IRegistry {
   readonly registryUrl: string;
   readonly repositories: readonly string[];
   readonly pullers: readonly IKubernetesCluster[];
+  /** The `google_artifact_registry_repository` resource (Docker format). */
   readonly resource: ArtifactRegistryRepository;
 
   constructor(scope: Construct, id: string, props: ResolvedRegistryProps) {

@@ -8,13 +8,17 @@
  */
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
-import type { IPlatformComponent } from '../contract';
+import type { ComponentProps, IPlatformComponent, ResolvedComponentProps } from '../contract';
+import type { RegistryComponentSpec, RegistryComponentSpecInput } from '../../../schema/schema';
 
 /** The products behind the registry contract. */
 export type RegistryProduct = 'harbor' | 'ecr' | 'artifact-registry';
 
+/** The registry component: where the platform's images are pushed, and every cluster pulls them from. */
 export interface IRegistry extends IPlatformComponent {
+  /** Always `registry`. */
   readonly componentName: 'registry';
+  /** The product behind it. */
   readonly product: RegistryProduct;
   /**
    * Host name to log in to (`docker login <registryHost>`).
@@ -51,3 +55,8 @@ export function repositoryUrlOf(registry: Pick<IRegistry, 'registryUrl' | 'repos
   }
   return `${registry.registryUrl}/${name}`;
 }
+
+/** The registry's props: `components.registry` of platform.yaml, the clusters' add-ons stacks and the services stack. */
+export type RegistryProps = ComponentProps<RegistryComponentSpecInput>;
+/** The registry's props, validated. */
+export type ResolvedRegistryProps = ResolvedComponentProps<RegistryComponentSpec>;

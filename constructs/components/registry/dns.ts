@@ -29,8 +29,11 @@ import { eksClusterOf, gkeClusterOf } from '../clusters';
 /** Record TTL: short enough that a changed address spreads within minutes. */
 export const HARBOR_DNS_TTL = 300;
 
+/** Props of {@link HarborDns}. */
 export interface HarborDnsProps {
+  /** The platform's settings (name, cloud, labels). */
   readonly platform: PlatformContext;
+  /** Harbor's hostname, which the private zone is for. */
   readonly hostname: string;
   /** The cluster Harbor runs on (its network and subnets). */
   readonly cluster: IKubernetesCluster;
@@ -38,6 +41,7 @@ export interface HarborDnsProps {
 
 /** The private zone and record for Harbor's hostname (services stack); the network stack reserves the addresses. */
 export class HarborDns extends Construct {
+  /** The load balancer's fixed addresses from the address plan, which the record answers with. */
   readonly addresses: readonly HarborAddress[];
 
   constructor(scope: Construct, id: string, props: HarborDnsProps) {

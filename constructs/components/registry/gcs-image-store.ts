@@ -13,7 +13,9 @@ import { HARBOR_REGISTRY_SERVICE_ACCOUNT, type CloudImageStoreProps, type Harbor
 
 /** Harbor's image store on GCS, with a service account bound through Workload Identity. */
 export class GcsImageStore extends Construct implements HarborImageStore {
+  /** The `google_storage_bucket` holding the image layers. */
   readonly bucket: StorageBucket;
+  /** The Google service account Harbor's registry acts as (Workload Identity). */
   readonly serviceAccount: ServiceAccount;
   readonly bucketName: string;
   readonly imageChartStorage: Record<string, unknown>;

@@ -26,9 +26,9 @@ export const HARBOR_IMAGE_STORE_SECRET = 'harbor-image-store';
 
 /** An access key (sensitive: a cross-stack output of the services stack). */
 export interface S3Credentials {
-  /** @attribute */
+  /** The access key's id. @attribute */
   readonly accessKeyId: string;
-  /** @attribute */
+  /** The access key's secret. @attribute */
   readonly secretAccessKey: string;
 }
 
@@ -47,7 +47,9 @@ export interface HarborImageStore {
   readonly credentials?: S3Credentials;
 }
 
+/** Props of a cloud image store ({@link S3ImageStore}, {@link GcsImageStore}). */
 export interface CloudImageStoreProps {
+  /** The platform's settings (name, region or project, labels). */
   readonly platform: PlatformContext;
   /** The cluster Harbor runs on: its identity may use the store. */
   readonly cluster: IKubernetesCluster;

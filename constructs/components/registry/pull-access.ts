@@ -90,21 +90,29 @@ echo "project $HARBOR_PROJECT is private; robot $HARBOR_ROBOT (id $id) pulls fro
 `;
 }
 
+/** Props of {@link HarborSetup}. */
 export interface HarborSetupProps {
+  /** The registry cluster's add-ons stack (the Job runs in its system namespace). */
   readonly addons: IClusterAddons;
+  /** Harbor's hostname, which its certificate is for. */
   readonly host: string;
+  /** The private project the platform's images are in. */
   readonly project: string;
   /** Harbor's in-cluster Service (`<name>.<namespace>.svc`). */
   readonly service: string;
+  /** Harbor's admin password (`TF_VAR_harbor_admin_password`), which the Job calls the API with. */
   readonly adminPassword: string;
+  /** The pull robot's secret (`TF_VAR_harbor_robot_secret`), which the Job sets. */
   readonly robotSecret: string;
   /** Keys the hash of the inputs in the pod template (so it reveals nothing). */
   readonly hashKey: string;
+  /** What the Job waits for: Harbor's release, and whatever it needs. */
   readonly dependsOn: ITerraformDependable[];
 }
 
 /** The Job that makes the projects private and sets up the pull robot (registry cluster). */
 export class HarborSetup extends Construct {
+  /** The `harbor-setup` Job. */
   readonly job: JobV1;
 
   constructor(scope: Construct, id: string, props: HarborSetupProps) {
@@ -166,9 +174,13 @@ export class HarborSetup extends Construct {
   }
 }
 
+/** Props of {@link HarborPullSecret}. */
 export interface PullSecretProps {
+  /** The add-ons stack of the cluster that pulls (the Secret goes in its workloads namespace). */
   readonly addons: IClusterAddons;
+  /** Harbor's hostname, the registry the credentials are for. */
   readonly host: string;
+  /** The robot's login (`robot$<project>+loom-pull`). */
   readonly username: string;
   /** The robot's secret (a cross-stack reference in clusters other than Harbor's). */
   readonly password: string;
@@ -176,6 +188,7 @@ export interface PullSecretProps {
 
 /** The robot's credentials as the workloads namespace's default image pull secret. */
 export class HarborPullSecret extends Construct {
+  /** The `harbor-pull` dockerconfigjson Secret in the workloads namespace. */
   readonly secret: SecretV1;
 
   constructor(scope: Construct, id: string, props: PullSecretProps) {

@@ -35,10 +35,13 @@ import { HARBOR_IMAGE_STORE_SECRET, type CloudImageStoreProps, type HarborImageS
 
 /** Harbor's image store on S3, with an IAM user (and its access key) for its registry. */
 export class S3ImageStore extends Construct implements HarborImageStore {
+  /** The `aws_s3_bucket` holding the image layers. */
   readonly bucket: S3Bucket;
+  /** The KMS key the bucket is encrypted with; only Harbor's user may use it. */
   readonly key: KmsKey;
   /** The identity Harbor's registry signs S3 requests as (no IRSA: see the module comment). */
   readonly user: IamUser;
+  /** The user's access key, which Harbor's registry signs with. */
   readonly accessKey: IamAccessKey;
   readonly bucketName: string;
   readonly imageChartStorage: Record<string, unknown>;

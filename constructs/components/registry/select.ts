@@ -5,14 +5,10 @@
  */
 import { COMPONENT_FLAVOURS, implementationOf } from '../../../plan';
 import { PlatformValidationError } from '../../core/errors';
-import { registryComponentSchema, type RegistryComponentSpec, type RegistryComponentSpecInput } from '../../../schema/schema';
-import { resolveComponentProps, type ComponentProps, type ResolvedComponentProps } from '../contract';
-import type { IRegistry } from './contract';
+import { registryComponentSchema } from '../../../schema/schema';
+import { resolveComponentProps } from '../contract';
+import type { IRegistry, RegistryProps } from './contract';
 
-/** The registry's props: `components.registry` of platform.yaml, the clusters' add-ons stacks and the services stack. */
-export type RegistryProps = ComponentProps<RegistryComponentSpecInput>;
-/** The registry's props, validated. */
-export type ResolvedRegistryProps = ResolvedComponentProps<RegistryComponentSpec>;
 
 /**
  * The registry for the component's mode and the platform's cloud:

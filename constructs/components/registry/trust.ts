@@ -36,6 +36,7 @@ export { HARBOR_CA_VALIDITY_HOURS } from '../../tls/ca';
 export const HARBOR_TLS_SECRET = 'harbor-tls';
 /** Harbor's certificate: a year, renewed by any apply in its last 30 days. */
 export const HARBOR_CERT_VALIDITY_HOURS = 365 * 24;
+/** How long before it expires an apply renews Harbor's certificate: 30 days. */
 export const HARBOR_CERT_EARLY_RENEWAL_HOURS = 30 * 24;
 /** A small image with a shell, for the node agent (pinned). */
 export const NODE_TRUST_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
@@ -59,16 +60,23 @@ export class HarborCertificate extends Construct {
   readonly caCertPem: string;
   /** PEM of Harbor's certificate. @attribute */
   readonly certPem: string;
+  /** The `harbor-tls` Secret Harbor serves (certificate chain, key, CA). */
   readonly secret: SecretV1;
 
   constructor(
     scope: Construct,
     id: string,
     props: {
+      /** The platform's settings (its name names the CA). */
       readonly platform: PlatformContext;
+      /** Harbor's hostname, which the certificate is for. */
       readonly hostname: string;
+      /** Harbor's namespace, where the `harbor-tls` Secret goes. */
       readonly namespace: string;
-      /** The platform CA made elsewhere (Google Cloud: the network stack); else made here. */
+      /**
+       * The platform CA made elsewhere (Google Cloud: the network stack); else made here.
+       * @default a CA made here
+       */
       readonly ca?: CaPem;
     },
   ) {
@@ -101,9 +109,13 @@ export class HarborCertificate extends Construct {
   }
 }
 
+/** Props of {@link NodeTrust}. */
 export interface NodeTrustProps {
+  /** The platform's settings (its cloud: GKE nodes trust the CA otherwise). */
   readonly platform: PlatformContext;
+  /** The add-ons stack of the cluster whose nodes trust the CA. */
   readonly addons: IClusterAddons;
+  /** Harbor's hostname, which containerd trusts the CA for. */
   readonly host: string;
   /** PEM of the platform CA (a cross-stack reference in clusters other than Harbor's). */
   readonly caCertPem: string;
@@ -111,6 +123,7 @@ export interface NodeTrustProps {
 
 /** The DaemonSet that makes a cluster's containerd trust Harbor's CA (EKS, existing clusters). */
 export class NodeTrust extends Construct {
+  /** The DaemonSet writing the CA and `hosts.toml` into each node's `/etc/containerd/certs.d`. */
   readonly daemonSet: DaemonSetV1;
 
   constructor(scope: Construct, id: string, props: NodeTrustProps) {
