@@ -34,6 +34,7 @@ export const CATALOGUE_AS_OF = '2026-11-30';
 
 /** Every minor the catalogue has dates for (the schema accepts these; the rules judge them). */
 export const KUBERNETES_VERSIONS = ['1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'] as const;
+/** One of {@link KUBERNETES_VERSIONS}: a Kubernetes minor, e.g. `1.36`. */
 export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
 
 /**
@@ -42,9 +43,13 @@ export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
  */
 export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.36';
 
-/** ISO dates, YYYY-MM-DD, UTC. */
+/**
+ * ISO dates, YYYY-MM-DD, UTC.
+ * @inline
+ */
 type IsoDate = string;
 
+/** The dates of one Kubernetes minor on EKS (its release calendar). */
 export interface EksVersionFacts {
   /** Available for new EKS clusters from. */
   readonly released: IsoDate;
@@ -54,6 +59,7 @@ export interface EksVersionFacts {
   readonly endOfExtendedSupport: IsoDate;
 }
 
+/** The dates of one Kubernetes minor on GKE (its release schedule). */
 export interface GkeVersionFacts {
   /** Available in the Regular release channel from. */
   readonly released: IsoDate;
@@ -64,12 +70,15 @@ export interface GkeVersionFacts {
   readonly endOfStandardSupport: IsoDate;
 }
 
+/** The dates of one Kubernetes minor upstream: what existing clusters are judged by. */
 export interface UpstreamVersionFacts {
+  /** The Kubernetes project's release of the minor. */
   readonly released: IsoDate;
   /** The Kubernetes project's last patch release for the minor. */
   readonly endOfLife: IsoDate;
 }
 
+/** EKS's dates per minor. */
 export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionFacts>> = {
   '1.29': { released: '2024-01-23', endOfStandardSupport: '2025-03-23', endOfExtendedSupport: '2026-03-23' },
   '1.30': { released: '2024-05-23', endOfStandardSupport: '2025-07-23', endOfExtendedSupport: '2026-07-23' },
@@ -81,6 +90,7 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionFacts>> 
   '1.36': { released: '2026-06-02', endOfStandardSupport: '2027-08-02', endOfExtendedSupport: '2028-08-02' },
 };
 
+/** GKE's dates per minor. */
 export const GKE_VERSIONS: Readonly<Record<KubernetesVersion, GkeVersionFacts>> = {
   '1.29': { released: '2024-01-26', endOfStandardSupport: '2025-04-12' },
   '1.30': { released: '2024-07-31', endOfStandardSupport: '2025-09-30' },
@@ -116,6 +126,7 @@ export function gkeReleaseChannel(version: string, environment: string, today: I
   return seen !== undefined && seen <= today ? 'STABLE' : 'REGULAR';
 }
 
+/** The Kubernetes project's dates per minor. */
 export const UPSTREAM_VERSIONS: Readonly<Record<KubernetesVersion, UpstreamVersionFacts>> = {
   '1.29': { released: '2023-12-13', endOfLife: '2025-02-28' },
   '1.30': { released: '2024-04-17', endOfLife: '2025-07-15' },
@@ -140,13 +151,19 @@ const EXISTING_RANGE_REASON = 'cert-manager 1.21, which Loom installs, supports 
  * support for Kubernetes versions pricing", AWS containers blog): $0.10 in standard support,
  * $0.60 in extended support.
  */
-export const EKS_PRICE_PER_CLUSTER_HOUR = { standard: 0.1, extended: 0.6 } as const;
+export const EKS_PRICE_PER_CLUSTER_HOUR = {
+  /** USD per cluster-hour in standard support. */
+  standard: 0.1,
+  /** USD per cluster-hour in extended support. */
+  extended: 0.6,
+} as const;
 /** Hours in the average month, as AWS pricing examples use. */
 const HOURS_PER_MONTH = 730;
 
 /** Warn this many days before EKS standard support ends (EKS then upgrades the cluster itself). */
 export const STANDARD_SUPPORT_ENDING_SOON_DAYS = 60;
 
+/** The EKS managed add-ons Loom installs on every EKS cluster, with a version pinned per minor. */
 export type EksAddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
 
 /**
@@ -169,6 +186,7 @@ const CROSS_VERSION_ADDONS = {
   'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
   'aws-ebs-csi-driver': 'v1.66.0-eksbuild.1',
 } as const;
+/** The `addon_version` of each EKS add-on per minor (as described above); minors EKS no longer creates have none. */
 export const EKS_ADDON_VERSIONS: Readonly<Partial<Record<KubernetesVersion, Readonly<Record<EksAddonName, string>>>>> = {
   '1.31': { ...CROSS_VERSION_ADDONS, 'kube-proxy': 'v1.31.14-eksbuild.20', coredns: 'v1.11.4-eksbuild.40' },
   '1.32': { ...CROSS_VERSION_ADDONS, 'kube-proxy': 'v1.32.13-eksbuild.16', coredns: 'v1.11.4-eksbuild.40' },
@@ -178,17 +196,48 @@ export const EKS_ADDON_VERSIONS: Readonly<Partial<Record<KubernetesVersion, Read
   '1.36': { ...CROSS_VERSION_ADDONS, 'kube-proxy': 'v1.36.0-eksbuild.14', coredns: 'v1.14.3-eksbuild.3' },
 };
 
+/**
+ * The spec's clouds (schema/schema.ts's `Cloud`, not imported: the catalogue reads no schema).
+ * @inline
+ */
 type Cloud = 'aws' | 'gcp' | 'kubernetes';
+/**
+ * The clouds that create clusters, each with its own calendar.
+ * @inline
+ */
 type ManagedCloud = 'aws' | 'gcp';
 
 /** Where a minor stands on a cloud on a date. */
 export type SupportStatus =
-  | { readonly status: 'not-released'; readonly from: IsoDate }
-  | { readonly status: 'standard'; readonly until: IsoDate }
+  | {
+      /** Not yet offered: no cluster can be created on it. */
+      readonly status: 'not-released';
+      /** The day it becomes available. */
+      readonly from: IsoDate;
+    }
+  | {
+      /** Accepted at the standard price. */
+      readonly status: 'standard';
+      /** The last day before standard support ends. */
+      readonly until: IsoDate;
+    }
   /** EKS only: accepted, at the extended-support price. */
-  | { readonly status: 'extended'; readonly standardEnded: IsoDate; readonly until: IsoDate }
-  | { readonly status: 'ended'; readonly on: IsoDate };
+  | {
+      /** Extended support: accepted at a higher price. */
+      readonly status: 'extended';
+      /** The day standard support ended. */
+      readonly standardEnded: IsoDate;
+      /** The day extended support ends; EKS upgrades the control plane after it. */
+      readonly until: IsoDate;
+    }
+  | {
+      /** Support has ended: the cloud creates no new cluster on it. */
+      readonly status: 'ended';
+      /** The day support ended. */
+      readonly on: IsoDate;
+    };
 
+/** Where `version` stands on EKS (`aws`) or GKE (`gcp`) on the date `today`. */
 export function supportStatus(cloud: ManagedCloud, version: KubernetesVersion, today: IsoDate): SupportStatus {
   if (cloud === 'aws') {
     const f = EKS_VERSIONS[version];
@@ -228,6 +277,7 @@ export function eksSupportType(version: string, today: IsoDate): 'STANDARD' | 'E
   return supportStatus('aws', version, today).status === 'extended' ? 'EXTENDED' : 'STANDARD';
 }
 
+/** Whether `version` is a minor the catalogue has dates for. */
 export function isKubernetesVersion(version: string): version is KubernetesVersion {
   return (KUBERNETES_VERSIONS as readonly string[]).includes(version);
 }
@@ -237,8 +287,11 @@ export function eksAddonVersions(version: string): Readonly<Record<EksAddonName,
   return (EKS_ADDON_VERSIONS as Record<string, Readonly<Record<EksAddonName, string>>>)[version];
 }
 
+/** What the rules say about a cluster's Kubernetes version. */
 export interface VersionVerdict {
+  /** Why the version cannot be used, each naming the date and the fix; empty when it can. */
   readonly errors: string[];
+  /** What using it costs or risks (extended support price, an upgrade EKS will force, end of upstream patches). */
   readonly warnings: string[];
 }
 

@@ -16,6 +16,7 @@ export const GPU_TYPES = [
   'nvidia-h100',
   'nvidia-h200',
 ] as const;
+/** One of {@link GPU_TYPES}: an NVIDIA GPU model, as a pool's `gpu.type` names it. */
 export type GpuType = (typeof GPU_TYPES)[number];
 
 const AWS_SYNTAX =
@@ -94,13 +95,18 @@ export function familiesForGpu(cloud: RegionalCloud, gpu: GpuType): readonly str
 
 /** CPU architectures of machine types (a node group, and an image, has one). */
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
+/** One of {@link ARCHITECTURES}. */
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 /** What capacity planning needs to know about one machine type. */
 export interface MachineTypeFacts {
+  /** vCPUs per machine. */
   readonly vcpu: number;
+  /** Memory per machine, GiB. */
   readonly memoryGiB: number;
+  /** NVIDIA GPUs per machine (0 for CPU types). */
   readonly gpus: number;
+  /** The GPU model, on GPU types. */
   readonly gpuModel?: GpuType;
   /** @default x86_64 (omitted in the table below; Graviton and Axion families are arm64) */
   readonly architecture?: Architecture;
@@ -223,7 +229,9 @@ export function notInCatalogueMessage(machineType: string): string {
 /** A machine type whose facts were needed but that {@link MACHINE_TYPES} does not list. */
 export class UnknownMachineTypeError extends Error {
   constructor(
+    /** The cloud whose catalogue was asked. */
     readonly cloud: RegionalCloud,
+    /** The machine type it lacks. */
     readonly machineType: string,
     /** What needed the facts, e.g. `cluster 'training', pool 'gpu'`. */
     readonly where: string,

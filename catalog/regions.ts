@@ -88,6 +88,7 @@ export const GCP_REGIONS: Readonly<Record<string, readonly string[]>> = {
   'africa-south1': ['a', 'b', 'c'],
 };
 
+/** The clouds with regions (and a region list here): every cloud but `kubernetes`. */
 export type RegionalCloud = 'aws' | 'gcp';
 
 /** The regions of a cloud, sorted. */

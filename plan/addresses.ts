@@ -15,6 +15,7 @@ import ipaddr from 'ipaddr.js';
 /** Raised when the plan cannot be laid out; carries the spec path to blame. */
 export class PlanError extends Error {
   constructor(
+    /** The spec path the problem is reported at, e.g. `network.cidr`. */
     readonly path: string,
     message: string,
   ) {

@@ -25,13 +25,17 @@ import type { ClusterPlan, NodePoolPlan, Taint } from './index';
 
 /** What one node offers. */
 export interface NodeResources {
+  /** vCPUs (of the node; of the whole group in {@link GroupResources}). */
   readonly vcpu: number;
+  /** Memory, GiB. */
   readonly memoryGiB: number;
+  /** NVIDIA GPUs. */
   readonly gpus: number;
 }
 
 /** Resources of a whole node group (`nodes` × one node). */
 export interface GroupResources extends NodeResources {
+  /** How many nodes: a pool's `maxNodes`, an existing node group's `nodes`. */
   readonly nodes: number;
 }
 
@@ -83,6 +87,7 @@ export interface QueueFlavor {
   readonly taints: readonly Taint[];
   /** Nominal quota: the whole group's resources. */
   readonly quota: GroupResources;
+  /** The GPU model of the flavour's nodes, when they have GPUs. */
   readonly gpuModel?: GpuType;
 }
 

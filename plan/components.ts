@@ -74,9 +74,17 @@ export interface MonitoringProfile {
    * Prometheus' requests and memory limit (build): the scheduler places it where it fits, and a
    * growing series count ends in a restart of Prometheus, not in the eviction of its neighbours.
    */
-  readonly prometheusResources: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
+  readonly prometheusResources: {
+    /** CPU request. */
+    readonly cpu: string;
+    /** Memory request. */
+    readonly memory: string;
+    /** Memory limit: past it Prometheus restarts, its neighbours stay. */
+    readonly memoryLimit: string;
+  };
 }
 
+/** Monitoring's sizing per environment: longer retention, more disk and two replicas in prod. */
 export const MONITORING_PROFILES: Readonly<Record<Environment, MonitoringProfile>> = {
   dev: { retention: '7d', storageGi: 20, prometheusReplicas: 1, scrapeInterval: '60s', prometheusResources: { cpu: '250m', memory: '1Gi', memoryLimit: '2Gi' } },
   staging: { retention: '15d', storageGi: 50, prometheusReplicas: 1, scrapeInterval: '60s', prometheusResources: { cpu: '500m', memory: '2Gi', memoryLimit: '4Gi' } },
@@ -99,6 +107,7 @@ export interface RegistryProfile {
   readonly harborStorageGi: number;
 }
 
+/** Registry housekeeping per environment: images kept longer, and more of them, in prod. */
 export const REGISTRY_PROFILES: Readonly<Record<Environment, RegistryProfile>> = {
   dev: { untaggedExpiryDays: 7, keepTaggedImages: 30, harborStorageGi: 50 },
   staging: { untaggedExpiryDays: 14, keepTaggedImages: 100, harborStorageGi: 200 },
@@ -107,6 +116,7 @@ export const REGISTRY_PROFILES: Readonly<Record<Environment, RegistryProfile>> =
 
 /** The registry's own options, with every default applied. */
 export interface RegistryOptions {
+  /** The image repositories the platform pushes to (`components.registry.repositories`). */
   readonly repositories: readonly string[];
   /** Harbor's DNS name (build). */
   readonly hostname: string;
@@ -158,7 +168,9 @@ export function registryNames(platform: string) {
   return {
     /** ECR repository of image `repo` (≤ 256), or the Artifact Registry repository id (≤ 63). */
     ecrRepository: (repo: string) => `${platform}/${repo}`,
+    /** The Artifact Registry repository id (buy on Google Cloud), ≤ 63. */
     artifactRegistryRepository: platform,
+    /** Alias of the KMS key that encrypts the ECR repositories (buy on AWS). */
     kmsAlias: `alias/${platform}-registry`,
     /** S3 bucket prefix for Harbor's images (≤ 37, the provider's limit for a prefix). */
     harborBucketPrefix: `${platform}-harbor-`,
@@ -177,10 +189,15 @@ export function grafanaOptions(spec: Pick<PlatformSpec, 'components'>): GrafanaS
 /** Names derived for monitoring's cloud-side resources. */
 export function monitoringNames(platform: string) {
   return {
+    /** The Amazon Managed Service for Prometheus workspace's alias. */
     ampWorkspace: platform,
+    /** The CloudWatch log group the workspace logs to. */
     ampLogGroup: `/aws/prometheus/${platform}`,
+    /** The managed scraper of one cluster's metrics. */
     scraper: (cluster: string) => `${platform}-${cluster}`,
+    /** The Amazon Managed Grafana workspace's name. */
     grafanaWorkspace: platform,
+    /** The IAM role Grafana reads the Prometheus workspace with. */
     grafanaRole: `${platform}-grafana`,
   };
 }

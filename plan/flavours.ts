@@ -5,7 +5,9 @@
  */
 import type { Flavour } from '../schema/schema';
 
+/** What a cluster flavour means in capacity, scaling, placement and addresses: one profile per flavour. */
 export interface FlavourProfile {
+  /** The flavour this profile is for. */
   readonly flavour: Flavour;
   /** Whether spot / preemptible capacity may be used at all. */
   readonly spotAllowed: boolean;
@@ -100,6 +102,7 @@ export interface KarpenterDisruption {
   readonly expireAfter: string;
 }
 
+/** The profile of each flavour: the one place flavour differences are written down. */
 export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
   microservice: {
     flavour: 'microservice',
@@ -186,4 +189,11 @@ export const FLAVOUR_PROFILES: Readonly<Record<Flavour, FlavourProfile>> = {
 };
 
 /** The GPU taint every GPU pool carries, so only pods asking for GPUs land there. */
-export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' } as const;
+export const GPU_TAINT = {
+  /** The key GPU pods' tolerations name (the GPU operator's DaemonSets tolerate it too). */
+  key: 'nvidia.com/gpu',
+  /** The taint's value. */
+  value: 'present',
+  /** Pods without the toleration are not scheduled on GPU nodes. */
+  effect: 'NoSchedule',
+} as const;

@@ -47,6 +47,7 @@ export interface GcpClusterRanges {
   readonly serviceRange: string;
   /** Names of those secondary ranges (unique in the platform, ≤ 63 characters). */
   readonly podRangeName: string;
+  /** The service range's name (unique in the platform, ≤ 63 characters). */
   readonly serviceRangeName: string;
   /** The /28 the control plane's private endpoint takes (`master_ipv4_cidr_block`). */
   readonly controlPlaneRange: string;
@@ -65,8 +66,11 @@ export function controlPlaneBlock(networkCidr: string): Cidr {
 
 /** A cluster as the range planners see it. */
 export interface PlannedClusterName {
+  /** The cluster's name in the spec. */
   readonly name: string;
+  /** Its flavour, which sizes its pod and service ranges. */
   readonly flavour: Flavour;
+  /** Its cloud-side name, `<platform>-<cluster>`, from which the range names derive. */
   readonly resourceName: string;
 }
 

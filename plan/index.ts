@@ -39,29 +39,50 @@ export {
   type GcpClusterRanges,
 } from './gcp';
 
+/** A Kubernetes node taint Loom puts on a pool's nodes (GPU pools, system pools). */
 export interface Taint {
+  /** The taint's key, e.g. `nvidia.com/gpu`. */
   readonly key: string;
+  /** The taint's value, e.g. `present`. */
   readonly value: string;
+  /** What the taint does to pods that do not tolerate it. */
   readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
+/** A subnet in one zone. */
 export interface ZoneSubnet {
+  /** The zone's name, e.g. `us-east-1a`. */
   readonly zone: string;
+  /** The subnet's range, cut from the platform's `network.cidr`. */
   readonly cidr: string;
 }
 
+/** A node pool as the cluster constructs build it: the spec's pool with the flavour's defaults and Loom's labels and taints. */
 export interface NodePoolPlan {
+  /** The pool's name (`system` for a cluster's system pool). */
   readonly name: string;
+  /** Machine types, the first the primary one. */
   readonly machineTypes: readonly string[];
+  /** The fewest nodes the autoscaler keeps. */
   readonly minNodes: number;
+  /** The most nodes the autoscaler may add. */
   readonly maxNodes: number;
   /** Nodes at creation: the minimum, but at least one where the pool cannot scale to zero. */
   readonly desiredNodes: number;
+  /** Root volume size, GB. */
   readonly diskGb: number;
+  /** Whether the nodes are spot / preemptible: the spec's `spot`, else the flavour's default. */
   readonly spot: boolean;
-  readonly gpu?: { readonly type: GpuType; readonly count: number };
+  /** The GPUs of each node, on GPU pools. */
+  readonly gpu?: {
+    /** The NVIDIA GPU model. */
+    readonly type: GpuType;
+    /** GPUs per node. */
+    readonly count: number;
+  };
   /** Kubernetes node labels: the pool's own plus Loom's. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Node taints: the GPU taint on GPU pools, the system taint on system pools. */
   readonly taints: readonly Taint[];
   /** Zones the pool's nodes may run in. */
   readonly zones: readonly string[];
@@ -83,14 +104,21 @@ export function describedMachineTypes(cloud: PlatformSpec['cloud'], types: reado
   return out;
 }
 
+/** One resolved cluster: what the cluster stack and its add-ons stack are built from. */
 export interface ClusterPlan {
+  /** The cluster's name in the spec. */
   readonly name: string;
+  /** Its flavour. */
   readonly flavour: Flavour;
+  /** The flavour's profile (capacity, scaling, placement, address block). */
   readonly profile: FlavourProfile;
+  /** The Kubernetes minor, e.g. `1.36`. */
   readonly kubernetesVersion: string;
   /** Cloud-side name, `<platform>-<cluster>`. */
   readonly resourceName: string;
+  /** The stack that creates the cluster, `<platform>-cluster-<cluster>`. */
   readonly stackName: string;
+  /** The stack that installs its add-ons and components, `<platform>-addons-<cluster>`. */
   readonly addonsStackName: string;
   /** Zones the cluster's nodes may use (one for a single-zone batch cluster). */
   readonly nodeZones: readonly string[];
@@ -98,13 +126,16 @@ export interface ClusterPlan {
   readonly block?: string;
   /** Per-zone private node subnets (aws, gcp; on gcp the block itself is the subnetwork). */
   readonly nodeSubnets: readonly ZoneSubnet[];
+  /** The spec's node pools, resolved (the system pool is apart, in `systemPool`). */
   readonly pools: readonly NodePoolPlan[];
+  /** CIDRs allowed to reach a public API endpoint; empty, the endpoint stays private. */
   readonly publicAccessCidrs: readonly string[];
   /**
    * Networks routed into the VPC (VPN, CI runners, a bastion) allowed to reach the private API
    * endpoint on 443: on EKS ingress rules on the cluster security group, on GKE authorized networks.
    */
   readonly privateAccessCidrs: readonly string[];
+  /** The node autoscaler (AWS; GKE's is built in). */
   readonly autoscaler: 'cluster-autoscaler' | 'karpenter';
   /**
    * The small on-demand node group (EKS) or node pool (GKE) where the cluster's own controllers run
@@ -112,46 +143,74 @@ export interface ClusterPlan {
    * pools become Karpenter NodePools and this is the cluster's only managed node group.
    */
   readonly systemPool?: NodePoolPlan;
+  /** Why a batch cluster sits in one zone (`singleZone.reason`), when it does. */
   readonly singleZoneReason?: string;
   /** Google Cloud: the cluster's secondary ranges and control-plane range (cloud: gcp only). */
   readonly gcp?: GcpClusterRanges;
+  /** The validated cluster spec it was resolved from. */
   readonly spec: ClusterSpec;
 }
 
+/** The resolved network (aws, gcp): what the network stack is built from. */
 export interface NetworkPlan {
+  /** The platform's address space (`network.cidr`). */
   readonly cidr: string;
+  /** One NAT gateway, or one per zone. */
   readonly natGateways: 'single' | 'per-zone';
+  /** How long VPC flow logs are kept (days). */
   readonly flowLogRetentionDays: number;
   /** AWS: interface VPC endpoints (ECR, STS, EC2) in the private subnets. */
   readonly interfaceEndpoints: boolean;
+  /** One public subnet per zone, from the top of `cidr` (load balancers, NAT gateways). */
   readonly publicSubnets: readonly ZoneSubnet[];
   /** Google Cloud: the range pod and service ranges are cut from (cloud: gcp only). */
   readonly podCidr?: string;
 }
 
+/** One component of the spec, placed. */
 export interface ComponentPlan {
+  /** Which component. */
   readonly name: ComponentName;
+  /** Built on the platform's clusters, or bought from the cloud. */
   readonly mode: 'build' | 'buy';
   /** The cluster it runs on (build), or whose consumers it serves. */
   readonly cluster?: string;
 }
 
+/** The resolved plan of a whole platform: everything the stacks need, computed from a validated spec. */
 export interface PlatformPlan {
+  /** The platform's name. */
   readonly name: string;
+  /** Where it runs. */
   readonly cloud: PlatformSpec['cloud'];
+  /** The platform's region (aws, gcp). */
   readonly region?: string;
+  /** Google Cloud project id (gcp). */
   readonly gcpProject?: string;
   /** Google Cloud project number (names GKE's service agent). */
   readonly gcpProjectNumber?: string;
+  /** dev, staging or prod. */
   readonly environment: PlatformSpec['environment'];
   /** Labels for every resource that takes them: the spec's plus Loom's own. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The platform's zones: the listed ones, else derived from the region (none on `kubernetes`). */
   readonly zones: readonly string[];
+  /** The network (aws, gcp). */
   readonly network?: NetworkPlan;
+  /** Every cluster, in spec order. */
   readonly clusters: readonly ClusterPlan[];
+  /** The components the spec lists, in {@link COMPONENTS} order. */
   readonly components: readonly ComponentPlan[];
+  /** Where every stack keeps its state. */
   readonly state: StateSpec;
-  readonly stacks: { readonly network: string; readonly services: string };
+  /** The names of the platform-wide stacks. */
+  readonly stacks: {
+    /** The network stack, `<platform>-network`. */
+    readonly network: string;
+    /** The services stack (managed services, bought components), `<platform>-services`. */
+    readonly services: string;
+  };
+  /** The validated spec it was resolved from. */
   readonly spec: PlatformSpec;
 }
 
@@ -203,11 +262,13 @@ export interface ClusterPlacement {
  * Throws {@link PlanError} when a block does not fit.
  */
 export class AddressPlanner {
+  /** One public subnet per zone, from the top of the platform CIDR. */
   readonly publicSubnets: readonly ZoneSubnet[];
   private readonly allocator: SequentialAllocator;
 
   constructor(
     cidr: string,
+    /** The platform's zones; every cluster gets a node subnet in each. */
     readonly zones: readonly string[],
   ) {
     const range = parseCidr(cidr);
@@ -237,7 +298,12 @@ export class AddressPlanner {
 export function planAddresses(cidr: string, zones: readonly string[], clusters: readonly Pick<ClusterSpec, 'name' | 'flavour'>[]) {
   const planner = new AddressPlanner(cidr, zones);
   const clusterBlocks = new Map<string, ClusterPlacement>(clusters.map((c) => [c.name, planner.place(c)]));
-  return { publicSubnets: planner.publicSubnets, clusterBlocks };
+  return {
+    /** One public subnet per zone. */
+    publicSubnets: planner.publicSubnets,
+    /** Each cluster's block and node subnets, by cluster name. */
+    clusterBlocks,
+  };
 }
 
 /**
@@ -257,7 +323,9 @@ export function planAddresses(cidr: string, zones: readonly string[], clusters: 
  * own system-pool taint.
  */
 export const SYSTEM_POOL = {
+  /** The pool's name, reserved on clusters that have one. */
   name: 'system',
+  /** Its machine type on EKS. */
   machineType: 'm7i.large',
   /**
    * With built monitoring the pool also holds Prometheus, Alertmanager and (on the monitoring
@@ -265,10 +333,21 @@ export const SYSTEM_POOL = {
    * (`MONITORING_PROFILES`): `m7i.xlarge` (4 vCPU, 16 GiB).
    */
   monitoringMachineType: 'm7i.xlarge',
+  /** Two nodes, so that Karpenter's two replicas sit on different nodes. */
   minNodes: 2,
+  /** Three at most. */
   maxNodes: 3,
+  /** Root volume size, GB. */
   diskGb: 50,
-  taint: { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' },
+  /** Keeps workloads off: only add-ons that tolerate it run here. */
+  taint: {
+    /** The taint's key. */
+    key: 'CriticalAddonsOnly',
+    /** The taint's value. */
+    value: 'true',
+    /** Pods without the toleration are not scheduled here. */
+    effect: 'NoSchedule',
+  },
 } as const;
 
 /**
@@ -279,10 +358,19 @@ export const SYSTEM_POOL = {
  * pools. Loom's add-ons tolerate it like every system-pool taint.
  */
 export const GKE_SYSTEM_POOL = {
+  /** Its machine type on GKE. */
   machineType: 'e2-standard-2',
   /** With built monitoring: `e2-standard-4` (4 vCPU, 16 GiB), as on EKS. */
   monitoringMachineType: 'e2-standard-4',
-  taint: { key: 'components.gke.io/gke-managed-components', value: 'true', effect: 'NoSchedule' },
+  /** The taint GKE's managed components tolerate. */
+  taint: {
+    /** The taint's key. */
+    key: 'components.gke.io/gke-managed-components',
+    /** The taint's value. */
+    value: 'true',
+    /** Pods without the toleration are not scheduled here. */
+    effect: 'NoSchedule',
+  },
 } as const;
 
 /**

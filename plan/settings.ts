@@ -10,7 +10,9 @@ import type { CustomMachineTypes } from '../catalog/machine-types';
 
 /** The settings of a platform as constructs read them (Loom's labels included). */
 export interface PlatformContext {
+  /** The platform's name: the prefix of every resource and stack name. */
   readonly name: string;
+  /** Where the platform runs. */
   readonly cloud: Cloud;
   /** The platform's region (aws, gcp). */
   readonly region?: string;
@@ -18,6 +20,7 @@ export interface PlatformContext {
   readonly gcpProject?: string;
   /** Google Cloud project number, when the spec gives it (names GKE's service agent). */
   readonly gcpProjectNumber?: string;
+  /** dev, staging or prod. */
   readonly environment: Environment;
   /** Labels for every resource that takes them: the spec's plus Loom's own. */
   readonly labels: Readonly<Record<string, string>>;

@@ -4,11 +4,14 @@
  */
 import { distance } from 'fastest-levenshtein';
 
+/** One step of a spec path: a key, or an index into a list. */
 export type PathSegment = string | number;
 
 /** One problem (or warning) at one place in the spec. */
 export interface SpecIssue {
+  /** Where, as `clusters[1].nodePools[0].maxNodes` (`(root)` for the spec itself). */
   readonly path: string;
+  /** What is wrong and how to fix it, e.g. `must be >= minNodes (3), got 2`. */
   readonly message: string;
 }
 
@@ -89,7 +92,9 @@ export function formatIssues(issues: readonly SpecIssue[]): string {
 /** Thrown when a spec does not validate; carries every problem at once. */
 export class SpecValidationError extends Error {
   constructor(
+    /** Every problem found. */
     readonly issues: readonly SpecIssue[],
+    /** What was validated (the file name, `<stdin>`, a construct path), named in the message. */
     readonly source = 'platform spec',
   ) {
     super(`${source} is not valid:\n${formatIssues(issues)}`);

@@ -27,9 +27,24 @@ export class SpecInputError extends Error {
   }
 }
 
+/** What validating a spec found: the validated spec, or every problem. Warnings either way. */
 export type ValidationResult =
-  | { ok: true; spec: PlatformSpec; warnings: SpecIssue[] }
-  | { ok: false; errors: SpecIssue[]; warnings: SpecIssue[] };
+  | {
+      /** The spec is valid. */
+      ok: true;
+      /** The validated spec, defaults applied, maps in canonical order. */
+      spec: PlatformSpec;
+      /** What the rules warn about; the spec is valid all the same. */
+      warnings: SpecIssue[];
+    }
+  | {
+      /** The spec is not valid. */
+      ok: false;
+      /** Every problem, shape and rules, sorted by path. */
+      errors: SpecIssue[];
+      /** What the rules warn about, beside the errors. */
+      warnings: SpecIssue[];
+    };
 
 /**
  * Validates plain data: the shape (zod) and the cross-field rules, reporting every problem of both at
@@ -75,7 +90,12 @@ export function parseSpecText(text: string, source = 'platform.yaml'): unknown {
  * Reads a spec file (`-` for standard input); throws {@link SpecInputError} (I/O, syntax) or
  * {@link SpecValidationError}.
  */
-export function loadSpecFile(file: string): { spec: PlatformSpec; warnings: SpecIssue[] } {
+export function loadSpecFile(file: string): {
+  /** The validated spec, defaults applied, maps in canonical order. */
+  spec: PlatformSpec;
+  /** What the rules warn about; the spec is valid all the same. */
+  warnings: SpecIssue[];
+} {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');

@@ -18,6 +18,7 @@ export interface PartValidation<T> {
   readonly value?: T;
   /** Problems of the part, paths relative to it (`nodePools[1].maxNodes`). */
   readonly errors: readonly SpecIssue[];
+  /** Warnings about the part, paths relative to it; they do not stop it. */
   readonly warnings: readonly SpecIssue[];
 }
 
@@ -27,7 +28,12 @@ export interface PartValidation<T> {
  * raises are not reported; it has the smallest address block (streaming, a /21), so that it never
  * makes a network look too small.
  */
-const STAND_IN_CLUSTER = { name: 'stand-in', flavour: 'streaming' } as const;
+const STAND_IN_CLUSTER = {
+  /** A name no problem is reported under. */
+  name: 'stand-in',
+  /** Streaming: the smallest address block. */
+  flavour: 'streaming',
+} as const;
 
 /** Keeps the issues under `prefix` (a spec path), relative to it. */
 function under(issues: readonly SpecIssue[], prefix: string): SpecIssue[] {

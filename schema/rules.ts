@@ -36,8 +36,11 @@ import {
 import { formatCidr, parseCidr } from '../plan/addresses';
 import { checkGcpRules } from './gcp-rules';
 
+/** What the cross-field rules found in a spec. */
 export interface RuleResult {
+  /** Problems that make the spec invalid. */
   errors: SpecIssue[];
+  /** Problems worth knowing that do not stop it (costs, risks, unused keys). */
   warnings: SpecIssue[];
 }
 

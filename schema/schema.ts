@@ -19,11 +19,23 @@ const dnsLabel = (max: number) =>
       error: 'must be a lowercase DNS label: letters, digits and hyphens, starting with a letter and not ending with a hyphen',
     });
 
+/**
+ * Where a platform runs: `aws` and `gcp` create the network and clusters; `kubernetes` installs onto
+ * clusters that already exist (on-premises, for data that may not leave).
+ */
 export const CLOUDS = ['aws', 'gcp', 'kubernetes'] as const;
+/** One of {@link CLOUDS}: the spec's `cloud`. */
 export type Cloud = (typeof CLOUDS)[number];
+/**
+ * The three cluster flavours, each a profile of capacity, scaling and placement (plan/flavours.ts):
+ * `microservice` for services, `streaming` for brokers, `batch` for training and jobs (CPU and GPU).
+ */
 export const FLAVOURS = ['microservice', 'streaming', 'batch'] as const;
+/** One of {@link FLAVOURS}: a cluster's `flavour`. */
 export type Flavour = (typeof FLAVOURS)[number];
+/** The environments a platform can be; `prod` tightens the rules (zones, pool minimums, NAT). */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+/** One of {@link ENVIRONMENTS}: the spec's `environment`. */
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -41,17 +53,30 @@ export const labelsSchema = z
   )
   .default({});
 
+/**
+ * Where every stack of the platform keeps its Terraform state (`state:`), one state file per
+ * stack. Local state is for dev only: it is neither shared nor locked.
+ */
 export const stateSchema = z
   .discriminatedUnion('backend', [
     z.strictObject({
+      /** Files on the machine that runs Terraform (dev only; Loom warns elsewhere). */
       backend: z.literal('local'),
-      /** Directory holding one `<stack>.tfstate` per stack, relative to the stack directory. */
+      /**
+       * Directory holding one `<stack>.tfstate` per stack, relative to the stack directory.
+       * @default ../../../terraform-state (a `terraform-state` directory beside the synth output)
+       */
       path: z.string().min(1).optional(),
     }),
     z.strictObject({
+      /** An S3 bucket (or an S3-compatible store, with `endpoint`): the usual choice on AWS. */
       backend: z.literal('s3'),
+      /** The state bucket; it must exist before the first apply (Loom does not create it). */
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid S3 bucket name' }),
-      /** Key prefix; each stack's state is `<prefix>/<stack>.tfstate`. */
+      /**
+       * Key prefix; each stack's state is `<prefix>/<stack>.tfstate`.
+       * @default loom
+       */
       prefix: z.string().default('loom'),
       /** Region of the state bucket; defaults to the platform's region. */
       region: z.string().optional(),
@@ -68,24 +93,47 @@ export const stateSchema = z
         .optional(),
     }),
     z.strictObject({
+      /** A Google Cloud Storage bucket: the usual choice on Google Cloud. */
       backend: z.literal('gcs'),
+      /** The state bucket; it must exist before the first apply (Loom does not create it). */
       bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, { error: 'must be a valid GCS bucket name' }),
+      /**
+       * Object prefix; each stack's state lives under `<prefix>/<stack>`.
+       * @default loom
+       */
       prefix: z.string().default('loom'),
     }),
   ])
   .default({ backend: 'local' });
+/** A validated `state:`, one member per backend, defaults applied. */
 export type StateSpec = z.infer<typeof stateSchema>;
 
+/**
+ * The platform's network (`network:`, aws and gcp): one address space, zones and egress, from which
+ * every subnet and pod range is derived deterministically (plan/addresses.ts).
+ */
 export const networkSchema = z.strictObject({
-  /** The platform's address space; the whole address plan derives from it. */
+  /**
+   * The platform's address space; the whole address plan derives from it.
+   * @default 10.0.0.0/16
+   */
   cidr: z.string().default('10.0.0.0/16'),
-  /** How many zones the platform spreads over. */
+  /**
+   * How many zones the platform spreads over (at least 2 in prod).
+   * @default 3
+   */
   zones: z.number().int().min(1, { error: 'must be between 1 and 6' }).max(6, { error: 'must be between 1 and 6' }).default(3),
   /** Explicit zone names, overriding the ones derived from the region. */
   availabilityZones: z.array(z.string().min(1)).optional(),
-  /** One NAT gateway for the platform, or one per zone (no cross-zone dependency). */
+  /**
+   * One NAT gateway for the platform, or one per zone (no cross-zone dependency).
+   * @default single
+   */
   natGateways: z.enum(['single', 'per-zone']).default('single'),
-  /** How long VPC flow logs are kept (days). */
+  /**
+   * How long VPC flow logs are kept (days).
+   * @default 90
+   */
   flowLogRetentionDays: z
     .number()
     .int()
@@ -99,6 +147,7 @@ export const networkSchema = z.strictObject({
    * a /15 or larger. The default, 172.16.0.0/12, sits outside 10.0.0.0/8 (where `cidr` usually
    * lives) and holds the pods of seven batch clusters (a /15 each) or fifteen microservice ones
    * (a /16 each). Ignored on AWS, where pods take VPC addresses.
+   * @default 172.16.0.0/12
    */
   podCidr: z.string().default('172.16.0.0/12'),
   /**
@@ -106,36 +155,76 @@ export const networkSchema = z.strictObject({
    * subnets, so that image pulls, IRSA token exchange and node bootstrap stay off the NAT gateway.
    * Each endpoint costs per hour and zone, hence off by default; the S3 gateway endpoint (free) is
    * always created.
+   * @default false
    */
   interfaceEndpoints: z.boolean().default(false),
 });
+/** A validated `network:`, defaults applied. */
 export type NetworkSpec = z.infer<typeof networkSchema>;
 
+/** The GPUs of each node of a pool (`nodePools[].gpu`): such pools are tainted and labelled for GPU work. */
 export const gpuSchema = z.strictObject({
+  /** The NVIDIA GPU model; the pool's machine types must be of a family that carries it. */
   type: z.enum(GPU_TYPES),
+  /**
+   * GPUs per node: must be what the machine type has (`p4d.24xlarge` has 8).
+   * @default 1
+   */
   count: z.number().int().min(1).max(16).default(1),
 });
 
+/** A group of identical nodes Loom creates and scales (`clusters[].nodePools[]`, aws and gcp). */
 export const nodePoolSchema = z.strictObject({
+  /** Unique within the cluster; part of the node group's derived name, which must fit the cloud's limits. */
   name: dnsLabel(32),
   /** Instance types; the first is the primary one. */
   machineTypes: z.array(z.string().min(1)).min(1, { error: 'list at least one machine type' }),
+  /**
+   * Nodes kept running: 0 only on batch pools (scale to zero), at least 2 for microservice pools in prod.
+   * @default 1
+   */
   minNodes: z.number().int().min(0, { error: 'must be >= 0' }).default(1),
+  /** The most nodes the autoscaler may add; at least `minNodes`. */
   maxNodes: z.number().int().min(1, { error: 'must be >= 1' }),
-  /** Root (and container image) volume size. */
+  /**
+   * Root (and container image) volume size.
+   * @default 100
+   */
   diskGb: z.number().int().min(20, { error: 'must be >= 20' }).max(16384).default(100),
   /** Spot / preemptible capacity. Batch CPU pools default to spot; other flavours never use it. */
   spot: z.boolean().optional(),
+  /** GPUs on each node; only batch and microservice clusters take GPU pools. */
   gpu: gpuSchema.optional(),
-  /** Extra Kubernetes node labels. */
+  /**
+   * Extra Kubernetes node labels.
+   * @default {}
+   */
   labels: z.record(z.string(), z.string()).default({}),
 });
+/** A validated node pool, defaults applied. */
 export type NodePoolSpec = z.infer<typeof nodePoolSchema>;
 
+/**
+ * An exec credential plugin (`existing.exec`), as in kubeconfig's `users[].user.exec`: the command
+ * Terraform's kubernetes and helm providers run to get a token for the cluster's API.
+ */
 export const execCredentialSchema = z.strictObject({
+  /**
+   * The `client.authentication.k8s.io` version the plugin speaks.
+   * @default client.authentication.k8s.io/v1beta1
+   */
   apiVersion: z.string().default('client.authentication.k8s.io/v1beta1'),
+  /** The plugin to run (e.g. `kubelogin`, `aws`); it must be on the PATH where Terraform runs. */
   command: z.string().min(1),
+  /**
+   * Its arguments.
+   * @default []
+   */
   args: z.array(z.string()).default([]),
+  /**
+   * Environment variables for the plugin, names kept as written (e.g. `AWS_PROFILE`).
+   * @default {}
+   */
   env: z.record(z.string(), z.string()).default({}),
 });
 
@@ -144,11 +233,18 @@ export const execCredentialSchema = z.strictObject({
  * which parts of NVIDIA's stack the hosts already have.
  */
 export const existingGpuSchema = z.strictObject({
-  /** The NVIDIA driver: already on the hosts (DGX OS, a GPU image), or run by the operator as a container. */
+  /**
+   * The NVIDIA driver: already on the hosts (DGX OS, a GPU image), or run by the operator as a container.
+   * @default operator
+   */
   driver: z.enum(['preinstalled', 'operator']).default('operator'),
-  /** The NVIDIA Container Toolkit: already configured in the hosts' container runtime, or set up by the operator. */
+  /**
+   * The NVIDIA Container Toolkit: already configured in the hosts' container runtime, or set up by the operator.
+   * @default operator
+   */
   toolkit: z.enum(['preinstalled', 'operator']).default('operator'),
 });
+/** A validated `existing.gpu`, defaults applied. */
 export type ExistingGpuSpec = z.infer<typeof existingGpuSchema>;
 
 /**
@@ -169,31 +265,56 @@ export const existingCapacitySchema = z.strictObject({
   cpu: z.number().positive({ error: 'must be > 0' }),
   /** Memory per node, GiB. */
   memoryGiB: z.number().positive({ error: 'must be > 0' }),
-  /** NVIDIA GPUs per node. */
+  /**
+   * NVIDIA GPUs per node (the cluster must then say so in `existing.gpu`).
+   * @default 0
+   */
   gpus: z.number().int().min(0).default(0),
-  /** Taints these nodes carry; admitted pods get matching tolerations. */
+  /**
+   * Taints these nodes carry; admitted pods get matching tolerations.
+   * @default []
+   */
   taints: z
     .array(
       z.strictObject({
+        /** The taint's key, e.g. `nvidia.com/gpu`. */
         key: z.string().min(1),
+        /** The taint's value; absent, the toleration matches the key alone (`Exists`). */
         value: z.string().optional(),
+        /** What the taint does to pods that do not tolerate it. */
         effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
       }),
     )
     .default([]),
 });
+/** A validated `existing.capacity[]` entry, defaults applied. */
 export type ExistingCapacitySpec = z.infer<typeof existingCapacitySchema>;
 
 /** How to reach a cluster that already exists (`cloud: kubernetes`), and what it already has. */
 export const existingClusterSchema = z.strictObject({
+  /**
+   * The kubeconfig context to reach the cluster with (it carries its own CA and credentials).
+   * Give this, or `endpoint` with `clusterCaCertificate` and `exec`.
+   */
   kubeconfigContext: z.string().min(1).optional(),
+  /**
+   * The kubeconfig file `kubeconfigContext` is read from; without it, the files `KUBECONFIG` lists
+   * when Loom synthesizes, else `~/.kube/config`.
+   */
   kubeconfigPath: z.string().min(1).optional(),
+  /** The API server's https URL, when no kubeconfig context is used. */
   endpoint: z.string().url({ error: 'must be an https:// URL' }).optional(),
+  /**
+   * With `endpoint`: the API server's CA, as PEM or base64-encoded PEM (kubeconfig's
+   * `certificate-authority-data`).
+   */
   clusterCaCertificate: z.string().min(1).optional(),
+  /** With `endpoint`: the exec credential plugin that returns a token. */
   exec: execCredentialSchema.optional(),
   /**
    * The cluster already runs metrics-server (k3s, RKE2, OpenShift and most managed distributions
    * ship one); Loom installs it when false.
+   * @default false
    */
   metricsServer: z.boolean().default(false),
   /** The cluster has NVIDIA GPUs: Loom installs the GPU operator, configured for what the hosts provide. */
@@ -205,45 +326,89 @@ export const existingClusterSchema = z.strictObject({
   capacity: z.array(existingCapacitySchema).optional(),
 });
 
+/**
+ * Who may reach a cluster's Kubernetes API (`clusters[].endpoint`, aws and gcp). Terraform applies
+ * the add-ons stack through that API, so it must be reachable from where Terraform runs.
+ */
 export const endpointSchema = z.strictObject({
-  /** CIDRs allowed to reach a public API endpoint; the endpoint stays private when empty. */
+  /**
+   * CIDRs allowed to reach a public API endpoint; the endpoint stays private when empty. Never `0.0.0.0/0`.
+   * @default []
+   */
   publicAccessCidrs: z.array(z.string()).default([]),
   /**
    * CIDRs allowed to reach the private API endpoint from networks routed into the VPC: the VPN,
    * the CI runners' network, a bastion. The add-ons stack's Terraform must reach the API from one
    * of them (or from a public CIDR); without either it must run inside the cluster's VPC.
+   * @default []
    */
   privateAccessCidrs: z.array(z.string()).default([]),
 });
 
+/** One Kubernetes cluster of the platform (`clusters[]`): created on aws and gcp, existing on `kubernetes`. */
 export const clusterSchema = z.strictObject({
+  /** Unique in the platform; cloud resources are named `<platform>-<name>`, checked against each cloud's limits. */
   name: dnsLabel(30),
+  /** What the cluster is for, which decides its capacity, scaling and placement (see {@link FLAVOURS}). */
   flavour: z.enum(FLAVOURS),
   // Every minor the catalogue has dates for, so that one past its end of support gets the rules'
   // dated rejection (catalog/kubernetes-versions.ts) rather than a bare enum error.
+  /**
+   * The Kubernetes minor, judged against the cloud's support calendar on the evaluation date
+   * (catalog/kubernetes-versions.ts). The default is `DEFAULT_KUBERNETES_VERSION`, the newest minor
+   * in standard support on both EKS and GKE.
+   * @default "1.36"
+   */
   kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
+  /** aws and gcp: the nodes Loom creates (at least one pool); absent with `cloud: kubernetes`. */
   nodePools: z.array(nodePoolSchema).optional(),
+  /** `cloud: kubernetes` only, and required there: how to reach the existing cluster. */
   existing: existingClusterSchema.optional(),
+  /**
+   * Who may reach the cluster's API (aws and gcp).
+   * @default { publicAccessCidrs: [], privateAccessCidrs: [] }
+   */
   endpoint: endpointSchema.default({ publicAccessCidrs: [], privateAccessCidrs: [] }),
-  /** Node autoscaler on AWS (GKE's is built in, existing clusters keep theirs). */
+  /**
+   * Node autoscaler on AWS (GKE's is built in, existing clusters keep theirs).
+   * @default cluster-autoscaler
+   */
   autoscaler: z.enum(['cluster-autoscaler', 'karpenter']).default('cluster-autoscaler'),
-  /** AWS: IAM role or user ARNs given cluster-admin through EKS access entries. */
+  /**
+   * AWS: IAM role or user ARNs given cluster-admin through EKS access entries.
+   * @default []
+   */
   admins: z
     .array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)\/.+$/, { error: 'must be an IAM role or user ARN' }))
     .default([]),
   /** Batch only: place the cluster's nodes in one zone (GPU capacity), with the reason. */
-  singleZone: z.strictObject({ reason: z.string().min(10, { error: 'give a reason of at least 10 characters' }) }).optional(),
+  singleZone: z
+    .strictObject({
+      /** Why one zone is acceptable (e.g. where the GPU capacity is); at least 10 characters. */
+      reason: z.string().min(10, { error: 'give a reason of at least 10 characters' }),
+    })
+    .optional(),
 });
+/** A validated cluster, defaults applied. */
 export type ClusterSpec = z.infer<typeof clusterSchema>;
 
+/** The platform components, each built (open source on the platform's clusters) or bought (the cloud's managed service). */
 export const COMPONENTS = ['registry', 'experimentTracking', 'featureStore', 'serving', 'monitoring', 'pipelines', 'streaming'] as const;
+/** One of {@link COMPONENTS}: a key under `components:`. */
 export type ComponentName = (typeof COMPONENTS)[number];
 
+/** What every component takes (`components.<name>`); a component left out is not installed. */
 export const componentSchema = z.strictObject({
+  /**
+   * `build`: the open-source tool, self-hosted on the platform's clusters; `buy`: the cloud's
+   * managed service (not with `cloud: kubernetes`, nor when `dataResidency.managedServices` is
+   * forbidden). Consumers see the same contract either way.
+   */
   mode: z.enum(['build', 'buy']),
   /** The cluster the component runs on; defaults to the first cluster whose flavour suits it. */
   cluster: z.string().optional(),
 });
+/** A validated component (`mode`, `cluster`). */
 export type ComponentSpec = z.infer<typeof componentSchema>;
 
 /** An image name inside the registry: lowercase path segments, as ECR and OCI registries take them. */
@@ -277,6 +442,7 @@ export const registryComponentSchema = componentSchema.extend({
     })
     .optional(),
 });
+/** A validated `components.registry`, defaults applied. */
 export type RegistryComponentSpec = z.infer<typeof registryComponentSchema>;
 
 /**
@@ -290,9 +456,15 @@ export const grafanaSchema = z.strictObject({
    * @default aws-sso
    */
   authentication: z.enum(['aws-sso', 'saml']).default('aws-sso'),
-  /** aws-sso: IAM Identity Center group ids made Grafana admins. */
+  /**
+   * aws-sso: IAM Identity Center group ids made Grafana admins.
+   * @default []
+   */
   adminGroups: z.array(z.string().min(1)).default([]),
-  /** aws-sso: IAM Identity Center user ids made Grafana admins. */
+  /**
+   * aws-sso: IAM Identity Center user ids made Grafana admins.
+   * @default []
+   */
   adminUsers: z.array(z.string().min(1)).default([]),
   /** saml: the identity provider's metadata and the assertion values that make an admin. */
   saml: z
@@ -310,6 +482,7 @@ export const grafanaSchema = z.strictObject({
     })
     .optional(),
 });
+/** A validated `components.monitoring.grafana`, defaults applied. */
 export type GrafanaSpec = z.infer<typeof grafanaSchema>;
 
 /** The monitoring component: metrics of every cluster, and dashboards. */
@@ -317,6 +490,7 @@ export const monitoringComponentSchema = componentSchema.extend({
   /** buy on AWS only: Amazon Managed Grafana's sign-in and administrators. */
   grafana: grafanaSchema.optional(),
 });
+/** A validated `components.monitoring`. */
 export type MonitoringComponentSpec = z.infer<typeof monitoringComponentSchema>;
 
 /** Per-component schemas: the shared `mode`/`cluster`, plus each component's own options. */
@@ -326,6 +500,10 @@ const COMPONENT_SCHEMAS = {
   monitoring: monitoringComponentSchema,
 };
 
+/**
+ * `components:`: one optional entry per {@link COMPONENTS} name; a component left out is not
+ * installed.
+ */
 export const componentsSchema = z
   .strictObject(
     Object.fromEntries(COMPONENTS.map((c) => [c, COMPONENT_SCHEMAS[c].optional()])) as {
@@ -334,25 +512,50 @@ export const componentsSchema = z
   )
   .default({});
 
+/** Where the platform's data may go (`dataResidency:`): for data that may not reach a vendor or leave a region. */
 export const dataResidencySchema = z
   .strictObject({
+    /**
+     * `forbidden`: no managed service may hold the platform's data, so every component must be
+     * `build` (and Loom warns when Terraform state would sit in a cloud bucket).
+     * @default allowed
+     */
     managedServices: z.enum(['allowed', 'forbidden']).default('allowed'),
+    /** The regions the platform (and its s3 state bucket) may be in; the platform's `region` must be one. */
     allowedRegions: z.array(z.string()).optional(),
   })
   .default({ managedServices: 'allowed' });
 
+/** The policy packs a platform can be held to: `baseline` for every platform, `prod` and `regulated` tighter. */
 export const POLICY_PACKS = ['baseline', 'prod', 'regulated'] as const;
 
+/**
+ * A reviewed, dated exception to one policy rule for some resources (`policies.exceptions[]`):
+ * Loom warns once it has expired, so that exceptions do not outlive their review.
+ */
 export const policyExceptionSchema = z.strictObject({
+  /** The rule's id, e.g. `LOOM-ING-001`. */
   rule: z.string().regex(/^LOOM-[A-Z]+-[0-9]{3}$/, { error: 'must be a rule id such as LOOM-ING-001' }),
+  /** The resources it covers, as a pattern (e.g. `acme-cluster-apps/*`). */
   resource: z.string().min(1),
+  /** Why the exception is acceptable, and who reviewed it; at least 10 characters. */
   reason: z.string().min(10, { error: 'give a reason of at least 10 characters' }),
+  /** The day it stops applying (YYYY-MM-DD), judged against the evaluation date. */
   expires: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }),
 });
 
+/** The policies the platform is held to (`policies:`): packs of rules, and exceptions to them. */
 export const policiesSchema = z
   .strictObject({
+    /**
+     * The packs of rules that apply (see {@link POLICY_PACKS}).
+     * @default [baseline]
+     */
     packs: z.array(z.enum(POLICY_PACKS)).default(['baseline']),
+    /**
+     * Exceptions to single rules, each with a reason and an expiry date.
+     * @default []
+     */
     exceptions: z.array(policyExceptionSchema).default([]),
   })
   .default({ packs: ['baseline'], exceptions: [] });
@@ -362,25 +565,42 @@ export const policiesSchema = z
  * Kueue's quotas, Karpenter's limits and the shape checks need to know about it.
  */
 export const machineTypeSpecSchema = z.strictObject({
+  /** vCPUs per machine. */
   vcpu: z.number().int().min(1, { error: 'must be >= 1' }),
+  /** Memory per machine, GiB. */
   memoryGiB: z.number().positive({ error: 'must be > 0' }),
-  /** NVIDIA GPUs per machine. */
+  /**
+   * NVIDIA GPUs per machine.
+   * @default 0
+   */
   gpus: z.number().int().min(0).default(0),
   /** The GPU model, when `gpus` > 0. */
   gpuModel: z.enum(GPU_TYPES).optional(),
+  /**
+   * The CPU architecture, which decides the node image; a pool takes one architecture.
+   * @default x86_64
+   */
   architecture: z.enum(ARCHITECTURES).default('x86_64'),
 });
+/** A validated `machineTypes` entry, defaults applied. */
 export type MachineTypeSpec = z.infer<typeof machineTypeSpecSchema>;
 
 /** The whole `platform.yaml`. */
 export const platformSchema = z.strictObject({
+  /**
+   * The platform's name, 3 to 20 characters, a lowercase DNS label: it prefixes every cloud
+   * resource name and every stack name.
+   */
   name: z
     .string()
     .min(3, { error: 'must be 3 to 20 characters' })
     .max(20, { error: 'must be 3 to 20 characters' })
     .regex(DNS_LABEL, { error: 'must be a lowercase DNS label: letters, digits and hyphens, starting with a letter' }),
+  /** Where the platform runs (see {@link CLOUDS}). */
   cloud: z.enum(CLOUDS),
+  /** aws and gcp, required there: the region everything is created in, checked against the cloud's region list. */
   region: z.string().optional(),
+  /** gcp only, required there: the id of the project resources are created in. */
   gcpProject: z
     .string()
     .regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, { error: 'must be a Google Cloud project id: 6 to 30 lowercase letters, digits and hyphens' })
@@ -396,18 +616,47 @@ export const platformSchema = z.strictObject({
     .string()
     .regex(/^[1-9][0-9]{5,19}$/, { error: 'must be a Google Cloud project number: digits only, e.g. 123456789012' })
     .optional(),
+  /**
+   * `prod` tightens the rules: at least 2 zones, microservice pools of at least 2 nodes, streaming
+   * over 3 zones, GKE's Stable channel where it has the version.
+   * @default dev
+   */
   environment: z.enum(ENVIRONMENTS).default('dev'),
+  /**
+   * Tags (AWS) and labels (Google Cloud, Kubernetes) on every resource that takes them, beside
+   * Loom's own (`loom-platform`, `loom-environment`, `managed-by`).
+   * @default {}
+   */
   labels: labelsSchema,
+  /**
+   * Where every stack keeps its Terraform state.
+   * @default { backend: local }
+   */
   state: stateSchema,
+  /** aws and gcp: the network; absent, every network default applies. Not with `cloud: kubernetes`. */
   network: networkSchema.optional(),
+  /** The platform's clusters, at least one; components are placed on them by flavour. */
   clusters: z.array(clusterSchema).min(1, { error: 'list at least one cluster' }),
   /**
    * Machine types the catalogue does not know, by name, with their size: batch and Karpenter pools
    * may then use them. An entry for a catalogued type overrides the catalogue.
+   * @default {}
    */
   machineTypes: z.record(z.string().min(1), machineTypeSpecSchema).default({}),
+  /**
+   * The platform components, each `build` or `buy`; a component left out is not installed.
+   * @default {}
+   */
   components: componentsSchema,
+  /**
+   * Where the platform's data may go.
+   * @default { managedServices: allowed }
+   */
   dataResidency: dataResidencySchema,
+  /**
+   * The policy packs and exceptions the platform is held to.
+   * @default { packs: [baseline], exceptions: [] }
+   */
   policies: policiesSchema,
 });
 
