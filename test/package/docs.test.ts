@@ -27,4 +27,10 @@ describe('npm run docs', () => {
     for (const name of ['EksCluster', 'MlPlatform', 'AwsNetwork', 'LoomStack']) expect(existsSync(page(name)), `${name}.html`).toBe(true);
     expect(readFileSync(page('EksCluster'), 'utf8')).toContain('addServiceAccountRole');
   });
+
+  it("documents a construct's props with the spec's own keys and defaults (the build fails on any undocumented public symbol)", () => {
+    const props = readFileSync(join(out, 'interfaces', 'EksClusterProps.html'), 'utf8');
+    for (const key of ['nodePools', 'autoscaler', 'endpoint', 'network', 'monitoring']) expect(props, key).toContain(`#${key.toLowerCase()}`);
+    expect(props).toContain('cluster-autoscaler');
+  });
 });
