@@ -2,8 +2,8 @@
  * The resolved plan: everything the stacks need, computed from a validated spec in pure
  * TypeScript (no cdktf), so it can be unit-tested and reasoned about on its own.
  */
-import type { ClusterSpec, ComponentName, Flavour, PlatformSpec, StateSpec } from '../schema/schema';
-import { COMPONENTS, networkSchema } from '../schema/schema';
+import type { ClusterSpec, ComponentName, Flavour, PlatformSpec } from '../schema/schema';
+import { COMPONENTS, networkSchema, settingsOf } from '../schema/schema';
 import { defaultZones, type RegionalCloud } from '../catalog/regions';
 import { machineTypeFacts, type CustomMachineTypes, type GpuType, type MachineTypeFacts } from '../catalog/machine-types';
 import { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
@@ -27,7 +27,7 @@ export * from './names';
 export * from './components';
 export * from './capacity';
 export * from './settings';
-import { platformLabels } from './settings';
+import { resolvePlatformContext, type PlatformContext } from './settings';
 export {
   GKE_CONTROL_PLANE_PREFIX,
   GKE_MAX_PODS_PER_NODE,
@@ -178,21 +178,11 @@ export interface ComponentPlan {
 }
 
 /** The resolved plan of a whole platform: everything the stacks need, computed from a validated spec. */
-export interface PlatformPlan {
-  /** The platform's name. */
-  readonly name: string;
-  /** Where it runs. */
-  readonly cloud: PlatformSpec['cloud'];
-  /** The platform's region (aws, gcp). */
-  readonly region?: string;
-  /** Google Cloud project id (gcp). */
-  readonly gcpProject?: string;
-  /** Google Cloud project number (names GKE's service agent). */
-  readonly gcpProjectNumber?: string;
-  /** dev, staging or prod. */
-  readonly environment: PlatformSpec['environment'];
-  /** Labels for every resource that takes them: the spec's plus Loom's own. */
-  readonly labels: Readonly<Record<string, string>>;
+/**
+ * The resolved platform: its settings as every stack carries them ({@link PlatformContext}) and
+ * every part — network, clusters, components — resolved from the spec.
+ */
+export interface PlatformPlan extends PlatformContext {
   /** The platform's zones: the listed ones, else derived from the region (none on `kubernetes`). */
   readonly zones: readonly string[];
   /** The network (aws, gcp). */
@@ -201,8 +191,6 @@ export interface PlatformPlan {
   readonly clusters: readonly ClusterPlan[];
   /** The components the spec lists, in {@link COMPONENTS} order. */
   readonly components: readonly ComponentPlan[];
-  /** Where every stack keeps its state. */
-  readonly state: StateSpec;
   /** The names of the platform-wide stacks. */
   readonly stacks: {
     /** The network stack, `<platform>-network`. */
@@ -558,13 +546,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
   }
 
   return {
-    name: spec.name,
-    cloud: spec.cloud,
-    ...(spec.region ? { region: spec.region } : {}),
-    ...(spec.gcpProject ? { gcpProject: spec.gcpProject } : {}),
-    ...(spec.gcpProjectNumber ? { gcpProjectNumber: spec.gcpProjectNumber } : {}),
-    environment: spec.environment,
-    labels: platformLabels(spec),
+    ...resolvePlatformContext(settingsOf(spec)),
     zones,
     ...(network && addresses
       ? {
