@@ -73,7 +73,7 @@ export function contains(outer: Cidr, inner: Cidr): boolean {
  */
 export class SequentialAllocator {
   private cursor: number;
-  private readonly end: number;
+  private end: number;
 
   constructor(
     readonly range: Cidr,
@@ -82,6 +82,17 @@ export class SequentialAllocator {
   ) {
     this.cursor = range.base;
     this.end = end ?? range.base + sizeOf(range.prefix);
+  }
+
+  /**
+   * Keeps the allocator below `base` from now on (a block reserved from the top, such as the data
+   * tier). Throws {@link PlanError} when blocks already handed out reach past it.
+   */
+  stopAt(base: number, what: string): void {
+    if (this.cursor > base) {
+      throw new PlanError(this.path, `${formatCidr(this.range)} has no room left for ${what}: the blocks already planned reach ${formatCidr({ base: this.cursor - 1, prefix: 32 }).replace('/32', '')}; use a larger range or fewer clusters`);
+    }
+    this.end = Math.min(this.end, base);
   }
 
   /** The next free block of `/prefix`, aligned to its size. */

@@ -234,6 +234,17 @@ export function platformZones(spec: Pick<PlatformSpec, 'cloud' | 'region' | 'net
   return network.availabilityZones?.slice(0, network.zones) ?? defaultZones(spec.cloud as RegionalCloud, spec.region, network.zones);
 }
 
+/** The size of the data tier block: a /22, one /25 per zone (AWS) or four /24s for Google's service producers. */
+export const DATA_TIER_PREFIX = 22;
+
+/** Where the data tier sits in the platform's address plan. */
+export interface DataTierPlacement {
+  /** The data tier's block. */
+  readonly block: string;
+  /** One subnet per zone (AWS). */
+  readonly subnets: readonly ZoneSubnet[];
+}
+
 /** Where a cluster sits in the platform's address plan. */
 export interface ClusterPlacement {
   /** The cluster's block of the platform CIDR. */
@@ -253,6 +264,8 @@ export class AddressPlanner {
   /** One public subnet per zone, from the top of the platform CIDR. */
   readonly publicSubnets: readonly ZoneSubnet[];
   private readonly allocator: SequentialAllocator;
+  private readonly publicBase: number;
+  private dataTierOf?: DataTierPlacement;
 
   constructor(
     cidr: string,
@@ -267,6 +280,25 @@ export class AddressPlanner {
     const publicBlock: Cidr = { base: top - sizeOf(PUBLIC_BLOCK_PREFIX), prefix: PUBLIC_BLOCK_PREFIX };
     this.publicSubnets = zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(publicBlock, SLOT_BITS, i)) }));
     this.allocator = new SequentialAllocator(range, publicBlock.base);
+    this.publicBase = publicBlock.base;
+  }
+
+  /**
+   * The data tier: the fixed /{@link DATA_TIER_PREFIX} right below the public block, where managed
+   * databases and caches go (AWS: one subnet per zone; Google Cloud: the private services access
+   * range). Fixed at the top while clusters fill from the bottom, so that neither ever renumbers the
+   * other; once reserved, no cluster is placed in it. Throws {@link PlanError} when clusters already
+   * reach into it.
+   */
+  dataTier(): DataTierPlacement {
+    if (this.dataTierOf) return this.dataTierOf;
+    const block: Cidr = { base: this.publicBase - sizeOf(DATA_TIER_PREFIX), prefix: DATA_TIER_PREFIX };
+    this.allocator.stopAt(block.base, `the data tier (${formatCidr(block)}, below the public subnets)`);
+    this.dataTierOf = {
+      block: formatCidr(block),
+      subnets: this.zones.map((zone, i) => ({ zone, cidr: formatCidr(subdivide(block, SLOT_BITS, i)) })),
+    };
+    return this.dataTierOf;
   }
 
   /** The block and node subnets of the next cluster. */

@@ -4,6 +4,7 @@
  * clusters, and a component can switch between build and buy without its consumers changing.
  */
 import type { IConstruct } from 'constructs';
+import type { ITerraformDependable } from './cdk';
 import type { ClusterPlan, GcpClusterRanges, HarborAddress } from '../../plan';
 import type { Cloud, Flavour, NetworkSpec } from '../../schema/schema';
 
@@ -44,6 +45,28 @@ export interface PlacedCluster extends ClusterSubnets {
   readonly gcp?: GcpClusterRanges;
 }
 
+/** The data tier of an AWS network: private subnets, one per zone, for managed databases and caches. */
+export interface DataSubnets {
+  /** Subnet ids, one per zone. @attribute */
+  readonly subnetIds: readonly string[];
+  /** Their zones, in the same order. */
+  readonly zones: readonly string[];
+  /** Their CIDRs, in the same order. */
+  readonly cidrs: readonly string[];
+}
+
+/** Private services access of a Google Cloud network (Cloud SQL, Memorystore on private IP). */
+export interface PrivateServiceAccess {
+  /** The VPC's id (`projects/<p>/global/networks/<n>`), as Cloud SQL's `private_network` takes it. @attribute */
+  readonly networkId: string;
+  /** The allocated range's name. @attribute */
+  readonly rangeName: string;
+  /** The range, a CIDR of the address plan. */
+  readonly cidr: string;
+  /** The peering connection every private-IP instance must wait for. */
+  readonly connection: ITerraformDependable;
+}
+
 /** A platform network: VPC, subnets per cluster, egress. */
 export interface INetwork extends IConstruct {
   /** The cloud the network is in (`aws` or `gcp`; existing clusters bring their own network). */
@@ -71,6 +94,18 @@ export interface INetwork extends IConstruct {
    * Google Cloud reserves such addresses as internal addresses instead, and has no such method.
    */
   reserveLoadBalancerAddresses?(addresses: readonly HarborAddress[]): void;
+  /**
+   * AWS: the data tier — one private subnet per zone, from the fixed block of the address plan
+   * right below the public subnets (so that neither clusters nor the data tier ever renumber the
+   * other) — created on first use. Managed databases and caches of built components go here.
+   */
+  dataSubnets?(): DataSubnets;
+  /**
+   * Google Cloud: private services access — the same fixed block allocated to Google's service
+   * producers and peered with the VPC — created on first use; Cloud SQL and Memorystore get
+   * private IPs from it.
+   */
+  privateServiceAccess?(): PrivateServiceAccess;
 }
 
 /** How the Kubernetes and Helm providers reach a cluster. */

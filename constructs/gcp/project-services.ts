@@ -40,6 +40,8 @@ export const API_OF_RESOURCE_TYPE: readonly (readonly [prefix: string, api: stri
   ['google_storage_', 'storage.googleapis.com'],
   ['google_dns_', 'dns.googleapis.com'],
   ['google_secret_manager_', 'secretmanager.googleapis.com'],
+  ['google_service_networking_', 'servicenetworking.googleapis.com'],
+  ['google_sql_', 'sqladmin.googleapis.com'],
 ];
 
 /** The API a Google resource type calls, if Loom knows it. */

@@ -21,7 +21,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import type { INetwork, NetworkClusterRequest, PlacedCluster } from '../core/contracts';
+import type { DataSubnets, INetwork, NetworkClusterRequest, PlacedCluster } from '../core/contracts';
 import { PlatformValidationError, validProps } from '../core/errors';
 import { TerraformStack } from '../core/cdk';
 import { componentScope } from '../core/component-scope';
@@ -266,6 +266,39 @@ export class AwsNetwork extends Construct implements INetwork {
     }
   }
 
+  /**
+   * The data tier: one private subnet per zone from the fixed block of the address plan right
+   * below the public subnets ({@link AddressPlanner.dataTier}), with a route table of its own that
+   * has no route out of the VPC — managed databases and caches need none, and nothing there is
+   * reachable from or can reach the internet. Created on first use; clusters placed afterwards stay
+   * out of the block.
+   */
+  dataSubnets(): DataSubnets {
+    if (this.dataTier) return this.dataTier;
+    let placement;
+    try {
+      placement = this.planner.dataTier();
+    } catch (e) {
+      if (e instanceof PlanError) throw new PlatformValidationError(`${e.path}: ${e.message}`, this);
+      throw e;
+    }
+    const name = platformOf(this).name;
+    const scope = new Construct(this, 'Data');
+    const table = new RouteTable(scope, 'RouteTable', { vpcId: this.vpc.id, tags: { Name: `${name}-data` } });
+    const subnets = placement.subnets.map((s) => {
+      const subnet = new Subnet(scope, s.zone, {
+        vpcId: this.vpc.id,
+        cidrBlock: s.cidr,
+        availabilityZone: s.zone,
+        tags: { Name: `${name}-data-${s.zone}`, 'loom.dev/tier': 'data' },
+      });
+      new RouteTableAssociation(scope, `${s.zone}-association`, { subnetId: subnet.id, routeTableId: table.id });
+      return subnet;
+    });
+    this.dataTier = { subnetIds: subnets.map((s) => s.id), zones: placement.subnets.map((s) => s.zone), cidrs: placement.subnets.map((s) => s.cidr) };
+    return this.dataTier;
+  }
+
   subnetsFor(cluster: string): PlacedCluster {
     const s = this.clusters.get(cluster);
     if (!s) throw new PlatformValidationError(`the network has no subnets for cluster '${cluster}'; place it first (EksCluster does)`, this);
@@ -273,6 +306,7 @@ export class AwsNetwork extends Construct implements INetwork {
   }
 
   private readonly subnetById = new Map<string, Map<string, Subnet>>();
+  private dataTier?: DataSubnets;
 
   /**
    * Interface endpoints: one network interface per zone, in the first cluster's node subnet of that

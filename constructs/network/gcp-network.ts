@@ -12,7 +12,9 @@ import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
-import type { INetwork, NetworkClusterRequest, PlacedCluster } from '../core/contracts';
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
+import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
+import type { INetwork, NetworkClusterRequest, PlacedCluster, PrivateServiceAccess } from '../core/contracts';
 import { PlatformValidationError, validProps } from '../core/errors';
 import { AddressPlanner, GCP_MAX_CLUSTERS, GcpRangePlanner, gcpClusterNames, gcpNetworkNames, PlanError, platformZones } from '../../plan';
 import { GOOGLE_HEALTH_CHECK_RANGES } from '../gcp/gcp';
@@ -72,6 +74,7 @@ export class GcpNetwork extends Construct implements INetwork {
   private readonly ranges: GcpRangePlanner;
   private readonly subnetScope: Construct;
   private readonly podRanges: string[] = [];
+  private psa?: PrivateServiceAccess;
 
   constructor(scope: Construct, id: string, props: GcpNetworkProps = {}) {
     super(scope, id);
@@ -214,6 +217,47 @@ export class GcpNetwork extends Construct implements INetwork {
     };
     this.clusters.set(cluster.name, placed);
     return placed;
+  }
+
+  /**
+   * Private services access: the data tier's block of the address plan
+   * ({@link AddressPlanner.dataTier}) allocated to Google's service producers (`VPC_PEERING`) and
+   * the peering connection to them, so that Cloud SQL and Memorystore instances get private IPs in
+   * the platform's network and nothing else. Created on first use; clusters placed afterwards stay
+   * out of the block.
+   */
+  privateServiceAccess(): PrivateServiceAccess {
+    if (this.psa) return this.psa;
+    let placement;
+    try {
+      placement = this.planner.dataTier();
+    } catch (e) {
+      throw e instanceof PlanError ? new PlatformValidationError(`${e.path}: ${e.message}`, this) : e;
+    }
+    const platform = platformOf(this);
+    const [address, prefix] = placement.block.split('/') as [string, string];
+    const scope = new Construct(this, 'PrivateServiceAccess');
+    const range = new ComputeGlobalAddress(scope, 'Range', {
+      name: `${gcpNetworkNames(platform.name).network}-psa`,
+      project: platform.gcpProject!,
+      description: 'Private services access: Cloud SQL and Memorystore of the platform',
+      purpose: 'VPC_PEERING',
+      addressType: 'INTERNAL',
+      address,
+      prefixLength: Number(prefix),
+      network: this.network.id,
+    });
+    const connection = new ServiceNetworkingConnection(scope, 'Connection', {
+      network: this.network.id,
+      service: 'servicenetworking.googleapis.com',
+      reservedPeeringRanges: [range.name],
+      // Deleting the connection fails for days after a Cloud SQL instance is gone (Google keeps the
+      // producer's resources): the provider's documented way out is to abandon it on destroy, and
+      // the network's own deletion removes the peering.
+      deletionPolicy: 'ABANDON',
+    });
+    this.psa = { networkId: this.network.id, rangeName: range.name, cidr: placement.block, connection };
+    return this.psa;
   }
 
   subnetsFor(cluster: string): PlacedCluster {
