@@ -22,6 +22,7 @@ import type { IClusterAddons } from '../constructs/components/contract';
 import { addClusterProviders } from '../constructs/kubernetes/providers';
 import { PlatformNamespace, type PodSecurity } from '../constructs/kubernetes/namespace';
 import { PriorityClasses } from '../constructs/kubernetes/priority-classes';
+import { PlatformConfig } from '../constructs/kubernetes/platform-config';
 import { PLATFORM_NAMESPACES } from '../plan';
 import { installAddons, type AddonDefinition, type IAddon, type PlatformAddons } from '../constructs/addons';
 import type { Environment } from '../schema/schema';
@@ -97,6 +98,8 @@ export class AddonsStack extends LoomStack implements IClusterAddons {
   readonly namespaces: Readonly<Record<NamespaceRole, PlatformNamespace>>;
   /** The flavour's priority classes; `priorityClasses.nameOf('loom-critical')` for add-ons. */
   readonly priorityClasses: PriorityClasses;
+  /** The `loom-platform` ConfigMap in the workloads namespace: every component's client environment. */
+  readonly platformConfig: PlatformConfig;
   /**
    * The platform add-ons (node autoscaling, GPU enablement, Kueue, cert-manager, metrics-server,
    * load balancing) the cluster's cloud and flavour call for; see `constructs/addons`.
@@ -140,6 +143,7 @@ export class AddonsStack extends LoomStack implements IClusterAddons {
       workloads: this.namespace(namespaces, 'Workloads', planned.workloads, labels, 'workloads'),
     };
     this.priorityClasses = new PriorityClasses(this, 'PriorityClasses', { classes: cluster.profile.priorityClasses, labels });
+    this.platformConfig = new PlatformConfig(this, 'PlatformConfig', { namespace: this.namespaces.workloads.name, labels });
     this.addons = installAddons(this, {
       cluster: this.cluster,
       namespaces: this.namespaces,

@@ -182,6 +182,12 @@ export class MlPlatform extends Construct {
       ...(services ? { services } : {}),
     });
     this.components[definition.name] = component;
+    // Its client environment, in every cluster's loom-platform ConfigMap.
+    if (definition.clientEnvironment) {
+      for (const stack of Object.values(this.addonsStacks)) {
+        stack.platformConfig.add({ name: definition.name, environment: () => definition.clientEnvironment!(component, stack.cluster) });
+      }
+    }
     return component;
   }
 

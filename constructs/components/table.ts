@@ -12,6 +12,9 @@ import type { ComponentSpecInput } from '../../schema/schema';
 import type { Cloud } from '../../schema/schema';
 import { monitoringFor } from './monitoring/select';
 import { registryFor } from './registry/select';
+import { monitoringEnvironment, type IMonitoring } from './monitoring/contract';
+import { registryEnvironment, type IRegistry } from './registry/contract';
+import type { IKubernetesCluster } from '../core/contracts';
 
 /** One row of the component table. */
 export interface ComponentDefinition<S extends ComponentSpecInput = ComponentSpecInput, C extends IPlatformComponent = IPlatformComponent> {
@@ -26,6 +29,12 @@ export interface ComponentDefinition<S extends ComponentSpecInput = ComponentSpe
   hasCloudSideResources(mode: ComponentMode, cloud: Cloud): boolean;
   /** Builds the component through its contract: validates `props.spec` and picks the implementation for its mode and the cloud. */
   create(props: ComponentProps<S>): C;
+  /**
+   * What a client on `cluster` needs to use the component, as environment variables in the
+   * cluster's `loom-platform` ConfigMap: the same keys in every mode.
+   * @default none
+   */
+  clientEnvironment?(component: C, cluster: IKubernetesCluster): Readonly<Record<string, string>>;
 }
 
 /** Loom's components, in the order they are built: monitoring first, so that the others may hand it scrape targets. */
@@ -35,11 +44,13 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
     flavours: COMPONENT_FLAVOURS.monitoring,
     hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'monitoring', mode),
     create: (props) => monitoringFor(props),
+    clientEnvironment: (monitoring, cluster) => monitoringEnvironment(monitoring as IMonitoring, cluster),
   },
   {
     name: 'registry',
     flavours: COMPONENT_FLAVOURS.registry,
     hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'registry', mode),
     create: (props) => registryFor(props),
+    clientEnvironment: (registry) => registryEnvironment(registry as IRegistry),
   },
 ];

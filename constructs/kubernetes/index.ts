@@ -1,3 +1,4 @@
 export * from './providers';
 export * from './namespace';
 export * from './priority-classes';
+export * from './platform-config';

@@ -116,7 +116,15 @@ const withoutSystemPoolShape = (r: FoundResource) => {
   return r.body;
 };
 const withoutMonitoringOutside = (r: FoundResource) => withoutSystemPoolShape({ ...r, body: withoutGkeMonitoring(r) });
-const outsideChanges = { registry: withoutGkeRegistryTrust, monitoring: withoutMonitoringOutside } as const;
+/**
+ * The `loom-platform` ConfigMap's values: every component's client environment, whose keys stay
+ * and whose values follow the mode (the next test checks the keys).
+ */
+const withConfigKeysOnly = (r: FoundResource) =>
+  r.type === 'kubernetes_config_map_v1' && r.path.split('/')[1] === 'PlatformConfig' ? { ...r.body, data: Object.keys(r.body.data as Record<string, string>) } : r.body;
+const compose = (f: (r: FoundResource) => Record<string, unknown>) => (r: FoundResource) => withConfigKeysOnly({ ...r, body: f(r) });
+const outsideChanges = { registry: compose(withoutGkeRegistryTrust), monitoring: compose(withoutMonitoringOutside) } as const;
+const isPlatformConfig = (c: { path: string }) => c.path.split('/')[1] === 'PlatformConfig';
 
 describe.each([
   ['aws-platform.yaml', 'registry', 'buy', 'build'],
@@ -144,8 +152,23 @@ describe.each([
       : !example.startsWith('gcp')
         ? 'makes no exception outside the component'
         : "outside the component, changes the GKE node pools' containerd_config (trust in Harbor's CA) and nothing else";
+  it("changes the loom-platform ConfigMap's values on every cluster, never its keys", () => {
+    const configs = (stacks: Record<string, StackJson>) =>
+      allResources(stacks)
+        .filter((r) => r.type === 'kubernetes_config_map_v1' && isPlatformConfig(r))
+        .map((r) => ({ stack: r.stack, keys: Object.keys(r.body.data as Record<string, string>), data: r.body.data }));
+    const ca = configs(a.stacks);
+    const cb = configs(b.stacks);
+    expect(ca.map((c) => c.stack)).toEqual(Object.keys(a.stacks).filter((n) => n.includes('-addons-')));
+    expect(cb.map((c) => ({ stack: c.stack, keys: c.keys }))).toEqual(ca.map((c) => ({ stack: c.stack, keys: c.keys })));
+    const prefix = component === 'registry' ? 'LOOM_REGISTRY_' : /LOOM_(PROMETHEUS|DASHBOARDS)_/;
+    const changedKeys = ca.flatMap((c, i) => c.keys.filter((k) => JSON.stringify((c.data as any)[k]) !== JSON.stringify((cb[i]!.data as any)[k])));
+    expect(changedKeys.length).toBeGreaterThan(0);
+    for (const k of changedKeys) expect(k).toMatch(prefix);
+  });
+
   it(exception, () => {
-    const outside = differing(a.stacks, b.stacks).filter((c) => c.path.split('/')[1] !== SCOPE[component]);
+    const outside = differing(a.stacks, b.stacks).filter((c) => c.path.split('/')[1] !== SCOPE[component] && !isPlatformConfig(c));
     if (component === 'monitoring') {
       expect(outside.map((c) => c.change)).toEqual(outside.map(() => 'changed'));
       const types = new Set(outside.map((c) => c.key.split(' ')[1]!.split('.')[0]));
@@ -153,12 +176,12 @@ describe.each([
       for (const t of types) expect(allowed).toContain(t);
       // the system pools resize: at least one system pool exists in each example
       expect(outside.some((c) => /system/i.test(c.path))).toBe(true);
-      expect(differing(a.stacks, b.stacks, withoutMonitoringOutside).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
+      expect(differing(a.stacks, b.stacks, compose(withoutMonitoringOutside)).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
     } else if (example.startsWith('gcp')) {
       expect(outside.length).toBeGreaterThan(0);
       expect(outside.map((c) => c.change)).toEqual(outside.map(() => 'changed'));
       expect(outside.map((c) => c.key.split(' ')[1]!.split('.')[0])).toEqual(outside.map(() => 'google_container_node_pool'));
-      expect(differing(a.stacks, b.stacks, withoutGkeRegistryTrust).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
+      expect(differing(a.stacks, b.stacks, compose(withoutGkeRegistryTrust)).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
     } else {
       expect(outside).toEqual([]);
     }

@@ -135,3 +135,12 @@ function checkPort(target: ScrapeTarget): void {
 export type MonitoringProps = ComponentProps<MonitoringComponentSpecInput>;
 /** Monitoring's props, validated. */
 export type ResolvedMonitoringProps = ResolvedComponentProps<MonitoringComponentSpec>;
+
+/**
+ * Monitoring's client environment on `cluster`, in its `loom-platform` ConfigMap: where that
+ * cluster's metrics are queried (Prometheus HTTP API) and where dashboards are — the same keys
+ * whichever mode provides them.
+ */
+export function monitoringEnvironment(monitoring: Pick<IMonitoring, 'queryEndpoint' | 'dashboardsUrl'>, cluster: IKubernetesCluster): Record<string, string> {
+  return { LOOM_DASHBOARDS_URL: monitoring.dashboardsUrl, LOOM_PROMETHEUS_URL: monitoring.queryEndpoint(cluster) };
+}

@@ -60,3 +60,11 @@ export function repositoryUrlOf(registry: Pick<IRegistry, 'registryUrl' | 'repos
 export type RegistryProps = ComponentProps<RegistryComponentSpecInput>;
 /** The registry's props, validated. */
 export type ResolvedRegistryProps = ResolvedComponentProps<RegistryComponentSpec>;
+
+/**
+ * The registry's client environment, in every cluster's `loom-platform` ConfigMap: the same keys
+ * whichever mode provides it.
+ */
+export function registryEnvironment(registry: Pick<IRegistry, 'registryHost' | 'registryUrl'>): Record<string, string> {
+  return { LOOM_REGISTRY_HOST: registry.registryHost, LOOM_REGISTRY_URL: registry.registryUrl };
+}
