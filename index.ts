@@ -37,3 +37,6 @@ export type { KubePrometheusStackValuesProps } from './constructs/components/mon
 export type { ScraperConfigurationProps } from './constructs/components/monitoring/buy-aws';
 export type { KarpenterDisruption } from './plan/flavours';
 export type { PlannedClusterName } from './plan/gcp';
+export * from './constructs/stores/contract';
+export * from './constructs/stores/object-store';
+export * from './constructs/components/experiment-tracking';

@@ -441,6 +441,14 @@ export function checkRules(spec: PlatformSpec): RuleResult {
     warn('state.backend', `keeps Terraform state (the clusters' endpoints and credentials) in ${spec.state.backend === 's3' ? 'AWS S3' : 'Google Cloud Storage'} although dataResidency.managedServices is forbidden; use backend: s3 with endpoint set to an S3-compatible store on your premises`);
   }
 
+  // Object storage (the data centre's S3-compatible store).
+  if (spec.objectStorage && cloud !== 'kubernetes') {
+    err(
+      'objectStorage',
+      `is only for cloud: kubernetes; on ${cloud} Loom creates the buckets built components need (${cloud === 'aws' ? 'S3' : 'GCS'}, encrypted and private), so remove it`,
+    );
+  }
+
   // Policy exceptions.
   spec.policies.exceptions.forEach((ex, i) => {
     if (ex.expires < today) {

@@ -493,11 +493,35 @@ export const monitoringComponentSchema = componentSchema.extend({
 /** A validated `components.monitoring`. */
 export type MonitoringComponentSpec = z.infer<typeof monitoringComponentSchema>;
 
+/** SageMaker managed MLflow's tracking server sizes (up to about 25, 50 and 100 users). */
+export const SAGEMAKER_MLFLOW_SIZES = ['Small', 'Medium', 'Large'] as const;
+
+/** The experiment tracking component, which is also the platform's model registry. */
+export const experimentTrackingComponentSchema = componentSchema.extend({
+  /**
+   * buy on AWS: the size of SageMaker managed MLflow's tracking server — `Small` for teams of up
+   * to about 25 users, `Medium` 50, `Large` 100 (AWS's guidance); billed per hour by size.
+   * @default Small
+   */
+  trackingServerSize: z.enum(SAGEMAKER_MLFLOW_SIZES).default('Small'),
+  /**
+   * buy on Google Cloud: also a Vertex AI TensorBoard instance that runs log to (billed per GiB
+   * stored).
+   * @default false
+   */
+  tensorboard: z.boolean().default(false),
+});
+/** A validated `components.experimentTracking`. */
+export type ExperimentTrackingComponentSpec = z.infer<typeof experimentTrackingComponentSchema>;
+/** `components.experimentTracking` as written. */
+export type ExperimentTrackingComponentSpecInput = z.input<typeof experimentTrackingComponentSchema>;
+
 /** Per-component schemas: the shared `mode`/`cluster`, plus each component's own options. */
 const COMPONENT_SCHEMAS = {
   ...(Object.fromEntries(COMPONENTS.map((c) => [c, componentSchema])) as Record<ComponentName, typeof componentSchema>),
   registry: registryComponentSchema,
   monitoring: monitoringComponentSchema,
+  experimentTracking: experimentTrackingComponentSchema,
 };
 
 /**
@@ -559,6 +583,55 @@ export const policiesSchema = z
     exceptions: z.array(policyExceptionSchema).default([]),
   })
   .default({ packs: ['baseline'], exceptions: [] });
+
+/** An S3 bucket name: 3–63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. */
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** A Kubernetes object name (RFC 1123 subdomain): lowercase letters, digits, `-` and `.`, at most 253 characters. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * The S3-compatible object store the data centre already runs (`objectStorage:`, cloud:
+ * kubernetes only) — MinIO, Ceph RGW, a storage appliance — where built components (MLflow's
+ * artifacts, Feast's offline store) keep their files, since Loom cannot create buckets there. On
+ * aws and gcp Loom creates the buckets itself. The credentials are never part of the spec: they
+ * stay in a Secret the operator creates.
+ */
+export const objectStorageSchema = z.strictObject({
+  /**
+   * The store's https URL, e.g. `https://s3.dc1.example.internal`; clients use path-style
+   * addressing. Plain http is refused: the objects (models, features, artifacts) travel over it.
+   */
+  endpoint: z
+    .string()
+    .url({ error: 'must be an https:// URL, e.g. https://s3.dc1.example.internal', abort: true })
+    .refine((u) => u.startsWith('https://'), {
+      error: 'must be an https:// URL: the objects (models, features, artifacts) travel over it; put TLS in front of the store and use https',
+    }),
+  /** The bucket, which must exist; each component keeps its files under a prefix of its own. */
+  bucket: z
+    .string()
+    .regex(S3_BUCKET_NAME, { error: 'must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit' })
+    .refine((b) => !b.includes('..'), { error: 'must be a valid S3 bucket name: no two adjacent dots' })
+    .refine((b) => !/^\d+\.\d+\.\d+\.\d+$/.test(b), { error: 'must be a valid S3 bucket name, not an IP address' }),
+  /**
+   * The name of a Secret in `loom-system` holding `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`
+   * for the bucket; you create it (Loom never handles the keys).
+   */
+  credentialsSecret: z
+    .string()
+    .max(253, { error: 'must be at most 253 characters (a Kubernetes Secret name)' })
+    .regex(DNS_SUBDOMAIN, { error: 'must be a Kubernetes Secret name: lowercase letters, digits, - and ., starting and ending with a letter or digit' }),
+  /**
+   * The region clients sign requests for; S3-compatible stores mostly accept any, by convention
+   * us-east-1 (MinIO's and Ceph RGW's default).
+   * @default us-east-1
+   */
+  region: z.string().min(1).default('us-east-1'),
+});
+/** A validated `objectStorage:`, defaults applied. */
+export type ObjectStorageSpec = z.infer<typeof objectStorageSchema>;
+/** `objectStorage:` as written, defaults not yet applied. */
+export type ObjectStorageSpecInput = z.input<typeof objectStorageSchema>;
 
 /**
  * A machine type the catalogue (catalog/machine-types.ts) does not list, described by the spec: what
@@ -658,6 +731,11 @@ export const platformSchema = z.strictObject({
    * @default { packs: [baseline], exceptions: [] }
    */
   policies: policiesSchema,
+  /**
+   * cloud: kubernetes only: the S3-compatible store the data centre runs, where built components
+   * keep their files. Not with aws or gcp, where Loom creates the buckets.
+   */
+  objectStorage: objectStorageSchema.optional(),
 });
 
 /** A platform spec as written (defaults not yet applied). */

@@ -42,6 +42,7 @@ export const API_OF_RESOURCE_TYPE: readonly (readonly [prefix: string, api: stri
   ['google_secret_manager_', 'secretmanager.googleapis.com'],
   ['google_service_networking_', 'servicenetworking.googleapis.com'],
   ['google_sql_', 'sqladmin.googleapis.com'],
+  ['google_vertex_ai_', 'aiplatform.googleapis.com'],
 ];
 
 /** The API a Google resource type calls, if Loom knows it. */
@@ -73,15 +74,23 @@ export interface ProjectServicesProps {
  * makes every other Google resource of the stack wait for them.
  */
 export class ProjectServices extends Construct {
+  /** The stack's ProjectServices (its child `ProjectServices`), if it has one. */
+  static of(scope: IConstruct): ProjectServices | undefined {
+    const found = TerraformStack.of(scope).node.tryFindChild('ProjectServices');
+    return found instanceof ProjectServices ? found : undefined;
+  }
+
   /** The `google_project_service` resource, iterating over the APIs. */
   readonly resource: ProjectService;
+  private readonly extra: Set<string>;
 
   constructor(scope: Construct, id: string, props: ProjectServicesProps) {
     super(scope, id);
     const stack = TerraformStack.of(this);
     // A local holding the list (read at synth), iterated as toset(local.…): a lazy value passed
     // straight to for_each would not render as a Terraform list.
-    const apis = new TerraformLocal(this, 'apis', Lazy.anyValue({ produce: () => stackApis(stack, props.extraApis ?? []) }));
+    this.extra = new Set(props.extraApis ?? []);
+    const apis = new TerraformLocal(this, 'apis', Lazy.anyValue({ produce: () => stackApis(stack, [...this.extra]) }));
     const each = TerraformIterator.fromList(apis.asList);
     this.resource = new ProjectService(this, 'Resource', {
       forEach: each,
@@ -91,6 +100,14 @@ export class ProjectServices extends Construct {
     });
     // `dependable` renders as a bare address in depends_on (an fqn would render as "${…}").
     Aspects.of(stack).add(new DependOnApis(dependable(this.resource)));
+  }
+
+  /**
+   * Enables `apis` too: services a component calls without a resource of their own in the stack
+   * (Vertex AI Experiments is used through its API, with nothing to create up front).
+   */
+  addApis(apis: readonly string[]): void {
+    for (const api of apis) this.extra.add(api);
   }
 }
 

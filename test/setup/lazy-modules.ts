@@ -26,6 +26,8 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/components/monitoring/build.ts': () => import('../../constructs/components/monitoring/build'),
   'constructs/components/monitoring/buy-aws.ts': () => import('../../constructs/components/monitoring/buy-aws'),
   'constructs/components/monitoring/buy-gcp.ts': () => import('../../constructs/components/monitoring/buy-gcp'),
+  'constructs/components/experiment-tracking/buy-aws.ts': () => import('../../constructs/components/experiment-tracking/buy-aws'),
+  'constructs/components/experiment-tracking/buy-gcp.ts': () => import('../../constructs/components/experiment-tracking/buy-gcp'),
 };
 
 type NodeModuleInternals = typeof Module & {
