@@ -40,3 +40,4 @@ export type { PlannedClusterName } from './plan/gcp';
 export * from './constructs/stores/contract';
 export * from './constructs/stores/object-store';
 export * from './constructs/components/experiment-tracking';
+export * from './constructs/stores/postgres';

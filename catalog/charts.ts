@@ -181,6 +181,15 @@ export const CHARTS = {
     /** The pinned chart version. */
     version: '1.2.0',
   },
+  /** The CloudNativePG operator (and its postgresql.cnpg.io CRDs): built components' PostgreSQL on existing clusters. */
+  cloudNativePg: {
+    /** The chart's name. */
+    chart: 'cloudnative-pg',
+    /** Its Helm repository. */
+    repository: 'https://cloudnative-pg.github.io/charts',
+    /** The pinned chart version (operator 1.30.0). */
+    version: '0.29.0',
+  },
 } as const satisfies Record<string, PinnedChart>;
 
 /** The key of a chart in {@link CHARTS}. */
