@@ -20,7 +20,7 @@ import type { IKubernetesCluster } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { TerraformOutput, type ITerraformDependable } from '../core/cdk';
 import type { z } from 'zod';
-import { componentCluster, type PlatformContext } from '../../plan';
+import { componentCluster, implementationOf, type PlatformContext } from '../../plan';
 import type { ComponentMode, Implementation } from '../../plan';
 import { COMPONENTS, type ComponentName, type ComponentSpec, type ComponentSpecInput, type Flavour } from '../../schema/schema';
 import { validatePart } from '../../schema/props';
@@ -148,6 +148,24 @@ export function resolveComponentProps<Schema extends z.ZodType<ComponentSpec>>(
     throw new PlatformValidationError(`${name} runs on cluster '${spec.cluster}', which is not among the clusters given (${props.clusters.map((a) => a.cluster.plan.name).join(', ')})`);
   }
   return { name, spec, ...(cluster ? { cluster } : {}), clusters: props.clusters, ...(props.services ? { services: props.services } : {}), platform };
+}
+
+/** How to build each implementation of a component; each is loaded only when chosen. */
+export type ImplementationBuilders<S extends ComponentSpec, C> = Readonly<Record<Implementation, (props: ResolvedComponentProps<S>) => C>>;
+
+/**
+ * Builds a component through its contract: validates its props ({@link resolveComponentProps})
+ * and calls the builder of the implementation its mode and the platform's cloud choose.
+ */
+export function buildComponent<Schema extends z.ZodType<ComponentSpec>, C>(
+  name: string,
+  schema: Schema,
+  props: ComponentProps<z.input<Schema> & ComponentSpecInput>,
+  flavours: readonly Flavour[],
+  builders: ImplementationBuilders<z.infer<Schema>, C>,
+): C {
+  const resolved = resolveComponentProps(name, schema, props, flavours);
+  return builders[implementationOf(resolved.spec.mode, resolved.platform.cloud)](resolved);
 }
 
 /** The cluster a component runs on: the named one, else the first whose flavour suits it ({@link componentCluster}'s rule). */

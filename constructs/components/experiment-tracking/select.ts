@@ -2,10 +2,10 @@
  * Chooses the experiment tracking implementation for the component's mode and the platform's
  * cloud, loading only the chosen one (see `../registry/select.ts`).
  */
-import { COMPONENT_FLAVOURS, implementationOf } from '../../../plan';
+import { COMPONENT_FLAVOURS } from '../../../plan';
 import { PlatformValidationError } from '../../core/errors';
 import { experimentTrackingComponentSchema } from '../../../schema/schema';
-import { resolveComponentProps } from '../contract';
+import { buildComponent } from '../contract';
 import type { ExperimentTrackingProps, IExperimentTracking } from './contract';
 
 /**
@@ -17,18 +17,11 @@ import type { ExperimentTrackingProps, IExperimentTracking } from './contract';
  * | buy | SageMaker managed MLflow | Vertex AI Experiments and Model Registry | rejected by validation |
  */
 export function experimentTrackingFor(props: ExperimentTrackingProps): IExperimentTracking {
-  const resolved = resolveComponentProps('experimentTracking', experimentTrackingComponentSchema, props, COMPONENT_FLAVOURS.experimentTracking);
-  const implementation = implementationOf(resolved.spec.mode, resolved.platform.cloud);
-  switch (implementation) {
-    case 'buy-aws':
-      return (require('./buy-aws') as typeof import('./buy-aws')).buyAwsExperimentTracking(resolved);
-    case 'buy-gcp':
-      return (require('./buy-gcp') as typeof import('./buy-gcp')).buyGcpExperimentTracking(resolved);
-    case 'build':
+  return buildComponent<typeof experimentTrackingComponentSchema, IExperimentTracking>('experimentTracking', experimentTrackingComponentSchema, props, COMPONENT_FLAVOURS.experimentTracking, {
+    build: () => {
       throw new PlatformValidationError('experimentTracking build (MLflow on the clusters) is not synthesized yet; use mode: buy on aws or gcp');
-    default: {
-      const unreachable: never = implementation;
-      throw new PlatformValidationError(`no experiment tracking implementation '${String(unreachable)}'`);
-    }
-  }
+    },
+    'buy-aws': (p) => (require('./buy-aws') as typeof import('./buy-aws')).buyAwsExperimentTracking(p),
+    'buy-gcp': (p) => (require('./buy-gcp') as typeof import('./buy-gcp')).buyGcpExperimentTracking(p),
+  });
 }
