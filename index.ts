@@ -41,3 +41,4 @@ export * from './constructs/stores/contract';
 export * from './constructs/stores/object-store';
 export * from './constructs/components/experiment-tracking';
 export * from './constructs/stores/postgres';
+export * from './constructs/stores/key-value';

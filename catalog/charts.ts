@@ -190,6 +190,15 @@ export const CHARTS = {
     /** The pinned chart version (operator 1.30.0). */
     version: '0.29.0',
   },
+  /** Valkey (the official chart): built components' online key/value store (Feast) on existing clusters. */
+  valkey: {
+    /** The chart's name. */
+    chart: 'valkey',
+    /** Its Helm repository. */
+    repository: 'https://valkey.io/valkey-helm/',
+    /** The pinned chart version (Valkey 9.1.1). */
+    version: '0.11.0',
+  },
 } as const satisfies Record<string, PinnedChart>;
 
 /** The key of a chart in {@link CHARTS}. */

@@ -42,6 +42,7 @@ export const API_OF_RESOURCE_TYPE: readonly (readonly [prefix: string, api: stri
   ['google_secret_manager_', 'secretmanager.googleapis.com'],
   ['google_service_networking_', 'servicenetworking.googleapis.com'],
   ['google_sql_', 'sqladmin.googleapis.com'],
+  ['google_redis_', 'redis.googleapis.com'],
   ['google_vertex_ai_', 'aiplatform.googleapis.com'],
 ];
 

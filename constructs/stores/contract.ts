@@ -101,3 +101,25 @@ export interface IObjectStore extends IConstruct {
   /** Grants `identity` read, or read and write, on the store's prefix (cloud stores; an S3-compatible store's access is its credentials'). */
   grant(identity: WorkloadIdentity, access: StoreAccess): void;
 }
+
+/**
+ * A Redis-protocol key/value store a component keeps online data in (Feast's online store):
+ * ElastiCache for Valkey, Memorystore, or the valkey chart on the component's cluster.
+ */
+export interface IKeyValueStore extends IConstruct {
+  /** What provides it. */
+  readonly engine: 'elasticache' | 'memorystore' | 'valkey';
+  /** The host clients connect to — the primary's (private: inside the platform's network or cluster only). @attribute */
+  readonly host: string;
+  /** The port, 6379. */
+  readonly port: number;
+  /** Whether clients must connect with TLS (`rediss://`). */
+  readonly tls: boolean;
+  /**
+   * Where the password (AUTH token) clients present lives — never the value. Undefined only where
+   * the store takes no password.
+   */
+  readonly authSecret?: SecretReference;
+  /** Lets the pods of `cluster` connect (security group rule, or a check that the cluster can reach the store's private address). */
+  allowFrom(cluster: IKubernetesCluster): void;
+}
