@@ -14,19 +14,15 @@
  * two weeks of backups in prod, a final snapshot in staging and prod; a single zone and a day of
  * backups in dev, which is deleted without a snapshot.
  */
+import { allowClusterIngress, dataTierKey, dataTierSecurityGroup } from '../aws-data-tier';
 import { Construct } from 'constructs';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { IKubernetesCluster, INetwork } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
-import { awsAccount } from '../../aws/account';
-import { keyPolicy } from '../../aws/kms';
-import { eksClusterOf } from '../../components/clusters';
 import type { IPostgres, SecretReference } from '../contract';
 import { POSTGRES_VERSIONS } from '../../../catalog/databases';
 import { checkPgIdentifier, checkSize, databaseProfile, POSTGRES_PORT, storeName, type PostgresBaseProps } from './common';
@@ -105,14 +101,7 @@ export class RdsPostgres extends Construct implements IPostgres {
 
     // The account administers the key through IAM (RDS uses it through a grant the identity
     // creating the instance makes, `kms:CreateGrant` being an administration action).
-    this.key = new KmsKey(this, 'Key', {
-      description: `Loom: RDS PostgreSQL ${this.identifier} storage`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: JSON.stringify(keyPolicy({ administrators: [awsAccount(this).rootArn] })),
-      tags,
-    });
-    new KmsAlias(this, 'KeyAlias', { name: `alias/loom/rds/${this.identifier}`, targetKeyId: this.key.keyId });
+    this.key = dataTierKey(this, { service: 'rds', name: this.identifier, description: `Loom: RDS PostgreSQL ${this.identifier} storage`, tags });
 
     const subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', {
       name: this.identifier,
@@ -123,12 +112,7 @@ export class RdsPostgres extends Construct implements IPostgres {
 
     // No inline rules: Terraform removes the default allow-all egress, and ingress is one rule per
     // cluster (allowFrom), so adding a cluster never rewrites the others.
-    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
-      name: `${this.identifier}-postgres`,
-      description: `Loom: PostgreSQL ${this.identifier}, 5432 from the platform's clusters only`,
-      vpcId: props.network.networkId,
-      tags: { ...tags, Name: `${this.identifier}-postgres` },
-    });
+    this.securityGroup = dataTierSecurityGroup(this, { name: `${this.identifier}-postgres`, description: `Loom: PostgreSQL ${this.identifier}, 5432 from the platform's clusters only`, network: props.network, tags });
 
     this.parameterGroup = new DbParameterGroup(this, 'Parameters', {
       name: `${this.identifier}-${POSTGRES_VERSIONS.rds.parameterGroupFamily}`,
@@ -182,20 +166,6 @@ export class RdsPostgres extends Construct implements IPostgres {
    * name. Calling it again for the same cluster changes nothing.
    */
   allowFrom(cluster: IKubernetesCluster): void {
-    const eks = eksClusterOf(cluster, `RDS PostgreSQL ${this.identifier}`);
-    if (eks.network !== this.network) {
-      throw new PlatformValidationError(`cluster '${cluster.plan.name}' is in another network than RDS PostgreSQL ${this.identifier}; a security group rule cannot reference it`, this);
-    }
-    const id = `AllowFrom-${cluster.plan.name}`;
-    if (this.node.tryFindChild(id)) return;
-    new VpcSecurityGroupIngressRule(this, id, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: eks.clusterSecurityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: `PostgreSQL from cluster ${cluster.plan.name}`,
-      tags: { 'loom.dev/cluster': cluster.plan.name },
-    });
+    allowClusterIngress(this, { store: `RDS PostgreSQL ${this.identifier}`, protocol: 'PostgreSQL', port: POSTGRES_PORT, securityGroup: this.securityGroup, network: this.network }, cluster);
   }
 }
