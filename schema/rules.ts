@@ -448,6 +448,18 @@ export function checkRules(spec: PlatformSpec): RuleResult {
       `is only for cloud: kubernetes; on ${cloud} Loom creates the buckets built components need (${cloud === 'aws' ? 'S3' : 'GCS'}, encrypted and private), so remove it`,
     );
   }
+  if (cloud === 'kubernetes' && !spec.objectStorage) {
+    // Built components that keep files in object storage, and what they keep there.
+    const needs: Partial<Record<keyof typeof spec.components, string>> = { experimentTracking: "MLflow's run artifacts", featureStore: "Feast's offline store" };
+    for (const [name, what] of Object.entries(needs) as [keyof typeof spec.components, string][]) {
+      if (spec.components[name]?.mode === 'build') {
+        err(
+          `components.${name}`,
+          `build on cloud: kubernetes keeps ${what} in object storage, which Loom cannot create on your premises; add objectStorage: { endpoint: https://…, bucket: …, credentialsSecret: <a Secret in loom-system> } naming the data centre's S3-compatible store`,
+        );
+      }
+    }
+  }
 
   // Policy exceptions.
   spec.policies.exceptions.forEach((ex, i) => {

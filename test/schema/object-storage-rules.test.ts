@@ -23,6 +23,17 @@ describe('objectStorage', () => {
     expect(valid(k8sSpec()).spec.objectStorage).toBeUndefined();
   });
 
+  it('is required by the components that build on object storage on cloud: kubernetes, and only by them', () => {
+    const noStore = k8sSpec({ components: { experimentTracking: { mode: 'build' }, featureStore: { mode: 'build' }, registry: { mode: 'build' } } });
+    expect(errorsAt(noStore, 'components.experimentTracking')).toEqual([
+      expect.stringMatching(/^build on cloud: kubernetes keeps MLflow's run artifacts in object storage, which Loom cannot create on your premises; add objectStorage: \{ endpoint/),
+    ]);
+    expect(errorsAt(noStore, 'components.featureStore')).toEqual([expect.stringMatching(/keeps Feast's offline store in object storage/)]);
+    // Harbor keeps its images on a volume there: no object storage needed.
+    expect(errorsAt(noStore, 'components.registry')).toEqual([]);
+    expect(valid(k8sSpec({ objectStorage: { ...STORE }, components: { experimentTracking: { mode: 'build' } } })).spec.components.experimentTracking?.mode).toBe('build');
+  });
+
   it('is refused on aws and gcp, where Loom creates the buckets', () => {
     expect(onlyError(awsSpec({ objectStorage: { ...STORE } }))).toEqual(issue('objectStorage', 'is only for cloud: kubernetes; on aws Loom creates the buckets built components need (S3'));
     expect(onlyError(gcpSpec({ objectStorage: { ...STORE } }))).toEqual(issue('objectStorage', 'on gcp Loom creates the buckets built components need (GCS'));
