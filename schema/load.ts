@@ -9,7 +9,7 @@ import { platformSchema, type PlatformSpec } from './schema';
 import { sortIssues, SpecValidationError, type SpecIssue } from './issues';
 import { defOf, fromZodIssues, unwrapSchema } from './zod-issues';
 import type { z } from 'zod';
-import { checkRules } from './rules';
+import { checkRules, type RuleOptions } from './rules';
 import { salvage, salvagedFindings } from './salvage';
 
 /**
@@ -50,21 +50,21 @@ export type ValidationResult =
  * Validates plain data: the shape (zod) and the cross-field rules, reporting every problem of both at
  * once — with shape problems, the rules run on the parts that parsed (see `salvage.ts`).
  */
-export function validateSpec(input: unknown): ValidationResult {
+export function validateSpec(input: unknown, options: RuleOptions = {}): ValidationResult {
   const parsed = platformSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const shape = fromZodIssues(parsed.error.issues, platformSchema);
     // Every problem at once: the cross-field rules still run on the parts that parsed.
     const salvaged = salvage(platformSchema, input, SALVAGE_STAND_INS);
     if (!salvaged) return { ok: false, errors: sortIssues(shape), warnings: [] };
-    const rules = checkRules(salvaged.data);
+    const rules = checkRules(salvaged.data, options);
     return {
       ok: false,
       errors: sortIssues([...shape, ...salvagedFindings(salvaged, rules.errors)]),
       warnings: sortIssues(salvagedFindings(salvaged, rules.warnings)),
     };
   }
-  const { errors, warnings } = checkRules(parsed.data);
+  const { errors, warnings } = checkRules(parsed.data, options);
   if (errors.length) return { ok: false, errors: sortIssues(errors), warnings: sortIssues(warnings) };
   return { ok: true, spec: canonical(parsed.data), warnings: sortIssues(warnings) };
 }

@@ -63,8 +63,18 @@ export function cidrProblem(value: string, opts: { rfc1918?: boolean; minPrefix?
   return undefined;
 }
 
+/** Options of {@link checkRules} and `validateSpec`. */
+export interface RuleOptions {
+  /**
+   * The date the spec is judged against (YYYY-MM-DD): Kubernetes support windows, expired policy
+   * exceptions.
+   * @default evaluationDate() — `LOOM_TODAY`, else today in UTC
+   */
+  readonly today?: string;
+}
+
 /** Runs every cross-field rule. */
-export function checkRules(spec: PlatformSpec): RuleResult {
+export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleResult {
   const errors: SpecIssue[] = [];
   const warnings: SpecIssue[] = [];
   const err = (path: string, message: string) => errors.push({ path, message });
@@ -72,7 +82,7 @@ export function checkRules(spec: PlatformSpec): RuleResult {
   const cloud = spec.cloud;
   const regional = cloud === 'kubernetes' ? undefined : (cloud as RegionalCloud);
   const prod = spec.environment === 'prod';
-  const today = evaluationDate();
+  const today = options.today ?? evaluationDate();
 
   // Region and project.
   if (regional) {

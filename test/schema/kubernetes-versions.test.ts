@@ -3,7 +3,7 @@
  * the cloud calendars on the evaluation date (LOOM_TODAY=2026-11-30 in vitest.config.mts), the
  * default, EKS upgrade_policy.support_type, and the EKS add-on and cluster-autoscaler pins.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   gkeReleaseChannel,
   CATALOGUE_AS_OF,
@@ -34,27 +34,25 @@ const withVersion = (spec: Spec, version: string): Spec => {
   return spec;
 };
 const issuesAt = (issues: { path: string; message: string }[], path: string) => issues.filter((i) => i.path === path).map((i) => i.message);
-const errorsOf = (spec: Spec) => {
-  const r = validateSpec(spec);
+const errorsOf = (spec: Spec, today?: string) => {
+  const r = validateSpec(spec, today ? { today } : {});
   return r.ok ? [] : issuesAt(r.errors, 'clusters[0].kubernetesVersion');
 };
-const warningsOf = (spec: Spec) => issuesAt(validateSpec(spec).warnings, 'clusters[0].kubernetesVersion');
+const warningsOf = (spec: Spec, today?: string) => issuesAt(validateSpec(spec, today ? { today } : {}).warnings, 'clusters[0].kubernetesVersion');
 
 describe('the evaluation date', () => {
-  afterEach(() => vi.unstubAllEnvs());
-
   it('is LOOM_TODAY when set (the test run pins 2026-11-30)', () => {
     expect(evaluationDate()).toBe('2026-11-30');
+    expect(evaluationDate({ LOOM_TODAY: '2026-03-01' })).toBe('2026-03-01');
   });
 
   it("is today's UTC date without LOOM_TODAY", () => {
-    vi.stubEnv('LOOM_TODAY', '');
-    expect(evaluationDate()).toBe(new Date().toISOString().slice(0, 10));
+    expect(evaluationDate({ LOOM_TODAY: '' })).toBe(new Date().toISOString().slice(0, 10));
+    expect(evaluationDate({})).toBe(new Date().toISOString().slice(0, 10));
   });
 
   it('rejects a LOOM_TODAY that is not a date, naming the variable', () => {
-    vi.stubEnv('LOOM_TODAY', '2026-02-30');
-    expect(() => evaluationDate()).toThrow(/LOOM_TODAY must be a date as YYYY-MM-DD, got '2026-02-30'/);
+    expect(() => evaluationDate({ LOOM_TODAY: '2026-02-30' })).toThrow(/LOOM_TODAY must be a date as YYYY-MM-DD, got '2026-02-30'/);
   });
 });
 
@@ -127,13 +125,10 @@ describe('kubernetesVersion on EKS (2026-11-30)', () => {
   });
 
   describe('on another evaluation date', () => {
-    afterEach(() => vi.unstubAllEnvs());
-
-    it('judges against LOOM_TODAY: 1.31 was in extended support in March 2026, 1.36 not yet released', () => {
-      vi.stubEnv('LOOM_TODAY', '2026-03-01');
-      expect(errorsOf(withVersion(awsSpec(), '1.31'))).toEqual([]);
-      expect(warningsOf(withVersion(awsSpec(), '1.31'))[0]).toMatch(/^EKS 1\.31 left standard support on 2025-11-26 and is in extended support until 2026-11-26/);
-      expect(errorsOf(withVersion(awsSpec(), '1.36'))).toEqual(['EKS 1.36 is not available before 2026-06-02; use 1.35 (newest in standard support)']);
+    it('judges against the date given: 1.31 was in extended support in March 2026, 1.36 not yet released', () => {
+      expect(errorsOf(withVersion(awsSpec(), '1.31'), '2026-03-01')).toEqual([]);
+      expect(warningsOf(withVersion(awsSpec(), '1.31'), '2026-03-01')[0]).toMatch(/^EKS 1\.31 left standard support on 2025-11-26 and is in extended support until 2026-11-26/);
+      expect(errorsOf(withVersion(awsSpec(), '1.36'), '2026-03-01')).toEqual(['EKS 1.36 is not available before 2026-06-02; use 1.35 (newest in standard support)']);
     });
   });
 });
