@@ -6,53 +6,27 @@
  * cluster (values valid against the pinned chart, auth from an existing Secret). No synthesized
  * stack holds a literal token or password.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { App, TerraformOutput } from '../../constructs/core/cdk';
 import { LoomStack } from '../../constructs/core/stack';
 import { AwsNetwork } from '../../constructs/network/aws-network';
-import { GcpNetwork } from '../../constructs/network/gcp-network';
-import { EksCluster } from '../../constructs/cluster/eks-cluster';
-import { GkeCluster } from '../../constructs/cluster/gke-cluster';
-import { AddonsStack } from '../../stacks/addons-stack';
 import { ElastiCacheValkey, MemorystoreRedis, ValkeyInCluster, VALKEY_DEFAULT_USER_PERMISSIONS } from '../../constructs/stores/key-value';
 import type { IKeyValueStore } from '../../constructs/stores/contract';
 import { apiOfResourceType } from '../../constructs/gcp/project-services';
 import { CHARTS } from '../../catalog/charts';
 import { KEY_VALUE_PROFILES, KEY_VALUE_VERSIONS } from '../../catalog/key-value';
-import type { PlatformSettingsInput } from '../../schema/schema';
 import { readStacks, resources, type StackJson } from '../helpers/synth';
 import { unknownValuesKeys, valuesSchemaErrors } from '../helpers/charts';
 import { describeSkip, hasProvider, requiredProviders, terraformEnv, terraformValidate } from '../helpers/terraform';
 import { releases } from '../addons/fixtures';
+import { awsPlatform, cleanupApps, gcpPlatform, labAddons, literalSecrets, newApp, only, prefixed, single, type Environment } from './fixtures';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const newApp = () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'loom-key-value-'));
-  dirs.push(outdir);
-  return new App({ outdir });
-};
-type Environment = 'dev' | 'staging' | 'prod';
-const only = <T>(items: T[]): T => {
-  expect(items).toHaveLength(1);
-  return items[0]!;
-};
-const CPU = { name: 'cpu', machineTypes: ['c7i.xlarge'], minNodes: 1, maxNodes: 4 };
-const single = (stack: StackJson, type: string): Record<string, any> => only(Object.values(resources(stack, type))) as Record<string, any>;
+afterAll(cleanupApps);
 
-/** An AWS platform: a cluster stack (network, two EKS clusters) and a services stack with the store. */
+/** An AWS platform with the store in its services stack, allowed from the clusters named. */
 function awsApp(environment: Environment, opts: { allow?: ('gpu' | 'web')[]; nodes?: number } = {}) {
-  const app = newApp();
-  const platform: PlatformSettingsInput = { name: 'research', cloud: 'aws', region: 'us-west-2', environment };
-  const clusters = new LoomStack(app, 'research-clusters', { platform, cloudProvider: true });
-  const network = new AwsNetwork(clusters, 'Network', { zones: 3 });
-  const gpu = new EksCluster(clusters, 'Gpu', { network, name: 'gpu', flavour: 'batch', nodePools: [CPU] });
-  const web = new EksCluster(clusters, 'Web', { network, name: 'web', flavour: 'microservice', nodePools: [{ ...CPU, minNodes: 2 }] });
-  const services = new LoomStack(app, 'research-services', { platform, cloudProvider: true });
+  const { app, network, gpu, web, services } = awsPlatform(environment);
   const store = new ElastiCacheValkey(services, 'FeastOnline', { network, name: 'feast', ...(opts.nodes ? { nodes: opts.nodes } : {}) });
   if (store.authSecret.kind === 'aws-secrets-manager') new TerraformOutput(services, 'auth_secret_arn', { value: store.authSecret.arn });
   new TerraformOutput(services, 'host', { value: store.host });
@@ -63,14 +37,9 @@ function awsApp(environment: Environment, opts: { allow?: ('gpu' | 'web')[]; nod
   return { app, store, gpu, web, network, stacks, services: stacks['research-services']!, clusters: stacks['research-clusters']! };
 }
 
-/** A Google Cloud platform: network and GKE cluster, and the store in a services stack. */
+/** A Google Cloud platform with the store in its services stack. */
 function gcpApp(environment: Environment) {
-  const app = newApp();
-  const platform: PlatformSettingsInput = { name: 'research', cloud: 'gcp', region: 'us-central1', gcpProject: 'research-ml', gcpProjectNumber: '123456789012', environment };
-  const clusters = new LoomStack(app, 'research-clusters', { platform, cloudProvider: true });
-  const network = new GcpNetwork(clusters, 'Network', {});
-  const cluster = new GkeCluster(clusters, 'Train', { network, name: 'train', flavour: 'batch', nodePools: [{ name: 'cpu', machineTypes: ['c3-standard-8'], minNodes: 1, maxNodes: 4, spot: false }] });
-  const services = new LoomStack(app, 'research-services', { platform, cloudProvider: true });
+  const { app, network, cluster, services } = gcpPlatform(environment);
   const store = new MemorystoreRedis(services, 'FeastOnline', { network, name: 'feast' });
   new TerraformOutput(services, 'ca_certificate', { value: store.caCertificate });
   store.allowFrom(cluster);
@@ -81,15 +50,7 @@ function gcpApp(environment: Environment) {
 
 /** An existing cluster's add-ons stack with the valkey chart. */
 function clusterApp(environment: Environment, opts: { tlsSecret?: string; replicas?: number } = {}) {
-  const app = newApp();
-  const addons = new AddonsStack(app, 'lab-addons-gpu', {
-    platform: { name: 'lab', cloud: 'kubernetes', environment, state: { backend: 's3', bucket: 'lab-tfstate', endpoint: 'https://s3.lab.internal.example' } },
-    cluster: {
-      name: 'gpu',
-      flavour: 'batch',
-      existing: { kubeconfigContext: 'lab-gpu', capacity: [{ name: 'cpu', nodeLabels: { 'node.lab.example/group': 'cpu' }, nodes: 4, cpu: 32, memoryGiB: 128 }] },
-    },
-  });
+  const { app, addons } = labAddons(environment);
   const store = new ValkeyInCluster(addons, 'FeastOnline', {
     addons,
     name: 'feast-valkey',
@@ -104,40 +65,6 @@ function clusterApp(environment: Environment, opts: { tlsSecret?: string; replic
   return { addons, store, stacks, json, release };
 }
 
-/**
- * Every place of a synthesized stack where a key named like a secret value (password, auth
- * token, AUTH string) has a literal string value (anything but a Terraform reference), also inside
- * Helm values documents.
- */
-function literalSecrets(stack: StackJson): string[] {
-  const found: string[] = [];
-  const secretKey = /passw(or)?d$|passphrase|auth_?token$|auth_?string$|secret_string$|secret_data$/i;
-  const walk = (v: unknown, path: string): void => {
-    if (typeof v === 'string') {
-      if (path.endsWith('.values') || /\.values\.\d+$/.test(path)) {
-        try {
-          walk(parse(v), `${path}<yaml>`);
-        } catch {
-          /* not YAML */
-        }
-      }
-      return;
-    }
-    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}.${i}`));
-    if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        // A Terraform expression is no literal, unless it assigns a quoted string (`jsonencode({"password" = "…"})`).
-        if (secretKey.test(k) && typeof x === 'string' && (!/^\$\{[\s\S]+\}$/.test(x) || /=\s*"/.test(x))) found.push(`${path}.${k}`);
-        walk(x, `${path}.${k}`);
-      }
-    }
-  };
-  walk(stack.resource ?? {}, 'resource');
-  walk(stack.data ?? {}, 'data');
-  walk(stack.output ?? {}, 'output');
-  walk(stack.locals ?? {}, 'locals');
-  return found;
-}
 
 describe('ElastiCacheValkey', () => {
   it('is a Valkey replication group in the data tier, encrypted at rest with its own KMS key and TLS required', () => {
@@ -372,7 +299,3 @@ describe.skipIf(!env.available)('terraform validate', () => {
     expect(validated).toBeGreaterThanOrEqual(1);
   }, 300_000);
 });
-
-function prefixed(prefix: string, stacks: Record<string, StackJson>): Record<string, StackJson> {
-  return Object.fromEntries(Object.entries(stacks).map(([n, s]) => [`${prefix}/${n}`, s]));
-}

@@ -5,17 +5,12 @@
  * existing cluster (operator first, then a `Cluster` valid against its CRD). No synthesized stack
  * holds a literal password.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { App, TerraformOutput } from '../../constructs/core/cdk';
 import { LoomStack } from '../../constructs/core/stack';
 import { AwsNetwork } from '../../constructs/network/aws-network';
-import { GcpNetwork } from '../../constructs/network/gcp-network';
 import { EksCluster } from '../../constructs/cluster/eks-cluster';
-import { GkeCluster } from '../../constructs/cluster/gke-cluster';
 import { AddonsStack } from '../../stacks/addons-stack';
 import { CloudNativePg, CloudSqlPostgres, RdsPostgres, iamServiceAccountUser } from '../../constructs/stores/postgres';
 import type { IPostgres } from '../../constructs/stores/contract';
@@ -26,30 +21,14 @@ import { findResources, readStacks, resources, type StackJson } from '../helpers
 import { customResourceErrors, unknownValuesKeys, valuesSchemaErrors } from '../helpers/charts';
 import { describeSkip, hasProvider, requiredProviders, terraformEnv, terraformValidate } from '../helpers/terraform';
 import { customResources, releaseOf, releases } from '../addons/fixtures';
+import { awsPlatform, cleanupApps, gcpPlatform, labAddons, literalSecrets, newApp, only, prefixed, single, type Environment } from './fixtures';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const newApp = () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'loom-postgres-'));
-  dirs.push(outdir);
-  return new App({ outdir });
-};
-type Environment = 'dev' | 'staging' | 'prod';
-const only = <T>(items: T[]): T => {
-  expect(items).toHaveLength(1);
-  return items[0]!;
-};
+afterAll(cleanupApps);
 const CPU = { name: 'cpu', machineTypes: ['c7i.xlarge'], minNodes: 1, maxNodes: 4 };
 
-/** An AWS platform: a cluster stack (network, two EKS clusters) and a services stack with the database. */
+/** An AWS platform with the database in its services stack, allowed from the clusters named. */
 function awsApp(environment: Environment, opts: { allow?: ('gpu' | 'web')[]; instanceClass?: string; storageGb?: number } = {}) {
-  const app = newApp();
-  const platform: PlatformSettingsInput = { name: 'research', cloud: 'aws', region: 'us-west-2', environment };
-  const clusters = new LoomStack(app, 'research-clusters', { platform, cloudProvider: true });
-  const network = new AwsNetwork(clusters, 'Network', { zones: 3 });
-  const gpu = new EksCluster(clusters, 'Gpu', { network, name: 'gpu', flavour: 'batch', nodePools: [CPU] });
-  const web = new EksCluster(clusters, 'Web', { network, name: 'web', flavour: 'microservice', nodePools: [{ ...CPU, minNodes: 2 }] });
-  const services = new LoomStack(app, 'research-services', { platform, cloudProvider: true });
+  const { app, network, gpu, web, services } = awsPlatform(environment);
   const db = new RdsPostgres(services, 'MlflowDatabase', {
     network,
     name: 'mlflow',
@@ -66,14 +45,9 @@ function awsApp(environment: Environment, opts: { allow?: ('gpu' | 'web')[]; ins
   return { db, gpu, web, network, stacks, services: stacks['research-services']!, clusters: stacks['research-clusters']! };
 }
 
-/** A Google Cloud platform: network and GKE cluster, and the database in a services stack. */
+/** A Google Cloud platform with the database in its services stack. */
 function gcpApp(environment: Environment) {
-  const app = newApp();
-  const platform: PlatformSettingsInput = { name: 'research', cloud: 'gcp', region: 'us-central1', gcpProject: 'research-ml', gcpProjectNumber: '123456789012', environment };
-  const clusters = new LoomStack(app, 'research-clusters', { platform, cloudProvider: true });
-  const network = new GcpNetwork(clusters, 'Network', {});
-  const cluster = new GkeCluster(clusters, 'Train', { network, name: 'train', flavour: 'batch', nodePools: [{ name: 'cpu', machineTypes: ['c3-standard-8'], minNodes: 1, maxNodes: 4, spot: false }] });
-  const services = new LoomStack(app, 'research-services', { platform, cloudProvider: true });
+  const { app, network, cluster, services } = gcpPlatform(environment);
   const db = new CloudSqlPostgres(services, 'MlflowDatabase', { network, name: 'mlflow', databaseName: 'mlflow', serviceAccountEmail: 'research-mlflow@research-ml.iam.gserviceaccount.com' });
   db.allowFrom(cluster);
   app.synth();
@@ -83,15 +57,7 @@ function gcpApp(environment: Environment) {
 
 /** An existing cluster's add-ons stack with a CloudNativePG database (and a second one, sharing the operator). */
 function cnpgApp(environment: Environment) {
-  const app = newApp();
-  const addons = new AddonsStack(app, 'lab-addons-gpu', {
-    platform: { name: 'lab', cloud: 'kubernetes', environment, state: { backend: 's3', bucket: 'lab-tfstate', endpoint: 'https://s3.lab.internal.example' } },
-    cluster: {
-      name: 'gpu',
-      flavour: 'batch',
-      existing: { kubeconfigContext: 'lab-gpu', capacity: [{ name: 'cpu', nodeLabels: { 'node.lab.example/group': 'cpu' }, nodes: 4, cpu: 32, memoryGiB: 128 }] },
-    },
-  });
+  const { app, addons } = labAddons(environment);
   const mlflow = new CloudNativePg(addons, 'MlflowDatabase', { addons, name: 'mlflow-postgres', databaseName: 'mlflow', username: 'mlflow' });
   const feast = new CloudNativePg(addons, 'FeastDatabase', { addons, name: 'feast-postgres', databaseName: 'feast_registry', username: 'feast', storageGb: 5 });
   app.synth();
@@ -99,40 +65,6 @@ function cnpgApp(environment: Environment) {
   return { addons, mlflow, feast, stacks, json: stacks['lab-addons-gpu']! };
 }
 
-/** A stack's single resource of `type` (its attributes). */
-const single = (stack: StackJson, type: string): Record<string, any> => only(Object.values(resources(stack, type))) as Record<string, any>;
-
-/**
- * Every place of a synthesized stack where a key named like a password has a literal string value
- * (anything but a Terraform reference), also inside Helm values documents.
- */
-function literalPasswords(stack: StackJson): string[] {
-  const found: string[] = [];
-  const walk = (v: unknown, path: string): void => {
-    if (typeof v === 'string') {
-      // Helm values are YAML documents inside strings: look inside them too.
-      if (path.endsWith('.values') || /\.values\.\d+$/.test(path)) {
-        try {
-          walk(parse(v), `${path}<yaml>`);
-        } catch {
-          /* not YAML */
-        }
-      }
-      return;
-    }
-    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}.${i}`));
-    if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (/passw(or)?d|passphrase/i.test(k) && typeof x === 'string' && !/^\$\{[^}]+\}$/.test(x)) found.push(`${path}.${k}`);
-        walk(x, `${path}.${k}`);
-      }
-    }
-  };
-  walk(stack.resource ?? {}, 'resource');
-  walk(stack.output ?? {}, 'output');
-  walk(stack.locals ?? {}, 'locals');
-  return found;
-}
 
 describe('RdsPostgres', () => {
   it('puts the instance in the data tier, private, encrypted with its own KMS key, TLS required', () => {
@@ -392,13 +324,13 @@ describe('no literal password in any synthesized stack', () => {
   it('finds none in the RDS, Cloud SQL and CloudNativePG apps', () => {
     const all = { ...prefixed('aws', awsApp('prod', { allow: ['gpu', 'web'] }).stacks), ...prefixed('gcp', gcpApp('prod').stacks), ...prefixed('cnpg', cnpgApp('prod').stacks) };
     expect(Object.keys(all).length).toBeGreaterThanOrEqual(5);
-    for (const [name, stack] of Object.entries(all)) expect(literalPasswords(stack), name).toEqual([]);
+    for (const [name, stack] of Object.entries(all)) expect(literalSecrets(stack), name).toEqual([]);
   });
 
   it('would find one (the scan can fail)', () => {
     const stack: StackJson = { resource: { aws_db_instance: { x: { password: 'hunter2', manage_master_user_password: true } }, helm_release: { r: { values: ['auth:\n  password: s3cret\n'] } } } };
-    expect(literalPasswords(stack)).toEqual(['resource.aws_db_instance.x.password', 'resource.helm_release.r.values.0<yaml>.auth.password']);
-    expect(literalPasswords({ resource: { aws_db_instance: { x: { password: '${aws_secretsmanager_secret_version.p.secret_string}' } } } })).toEqual([]);
+    expect(literalSecrets(stack)).toEqual(['resource.aws_db_instance.x.password', 'resource.helm_release.r.values.0<yaml>.auth.password']);
+    expect(literalSecrets({ resource: { aws_db_instance: { x: { password: '${aws_secretsmanager_secret_version.p.secret_string}' } } } })).toEqual([]);
   });
 });
 
@@ -427,7 +359,3 @@ describe.skipIf(!env.available)('terraform validate', () => {
     expect(validated).toBeGreaterThanOrEqual(1);
   }, 300_000);
 });
-
-function prefixed(prefix: string, stacks: Record<string, StackJson>): Record<string, StackJson> {
-  return Object.fromEntries(Object.entries(stacks).map(([n, s]) => [`${prefix}/${n}`, s]));
-}
