@@ -29,9 +29,6 @@ export const NONCURRENT_VERSION_DAYS: Readonly<Record<Environment, number>> = {
   prod: 90,
 };
 
-/** Days after which S3 aborts an incomplete multipart upload (and deletes its parts). */
-export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
-
 /** A lowercase DNS label, as `purpose` must be. */
 const PURPOSE = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Key prefixes: `/`-separated segments of lowercase letters, digits, `.`, `_` and `-`. */

@@ -11,13 +11,8 @@
  * nobody can decrypt the objects with the key outside S3.
  */
 import { Construct } from 'constructs';
+import { privateBucket } from '../../aws/s3';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { PlatformValidationError } from '../../core/errors';
@@ -27,7 +22,7 @@ import { keyPolicy, KEY_USER_ACTIONS } from '../../aws/kms';
 import type { PolicyDocument, PolicyStatement } from '../../aws/addon-policies';
 import type { IObjectStore, StoreAccess, WorkloadIdentity } from '../contract';
 import type { CloudObjectStoreProps } from './props';
-import { ABORT_INCOMPLETE_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS, objectStoreNames, prefixProblem, purposeProblem, storeUri } from './names';
+import { NONCURRENT_VERSION_DAYS, objectStoreNames, prefixProblem, purposeProblem, storeUri } from './names';
 
 /** Props of {@link S3ObjectStore}. */
 export interface S3ObjectStoreProps extends CloudObjectStoreProps {}
@@ -97,55 +92,15 @@ export class S3ObjectStore extends Construct implements IObjectStore {
     this.bucketName = this.bucket.bucket;
     this.uri = storeUri('s3', this.bucketName, this.prefix);
 
-    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    const versioning = new S3BucketVersioningA(this, 'Versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
-      bucket: this.bucket.id,
-      rule: [
-        { id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: days }] },
-        {
-          id: 'abort-incomplete-multipart-uploads',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
-        },
-      ],
-      // A lifecycle with noncurrent-version rules is accepted only once versioning is on.
-      dependsOn: [versioning],
-    });
-    new S3BucketPolicy(this, 'Policy', {
-      bucket: this.bucket.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      } satisfies PolicyDocument),
-    });
+    privateBucket(this, this.bucket, { key: this.key, noncurrentVersionDays: days });
   }
 
   /**
    * Attaches an inline policy to `identity`'s role: list the prefix and get its objects (`read`),
    * and put, delete and abort uploads too (`write`), with the key actions they need. Granting the
-   * same access to the same role twice adds nothing.
+   * same access to the same identity twice adds nothing; each policy is numbered, so that grants to
+   * one role through different references (role names are Terraform references here) never
+   * collide on an inline policy name.
    */
   grant(identity: WorkloadIdentity, access: StoreAccess): void {
     if (identity.kind !== 'aws-iam-role') {
@@ -156,7 +111,7 @@ export class S3ObjectStore extends Construct implements IObjectStore {
     this.grants.add(key);
     new IamRolePolicy(this, `Grant${this.grants.size}`, {
       role: identity.roleName,
-      name: `${this.purpose}-${access}`,
+      name: `${this.purpose}-${access}-${this.grants.size}`,
       policy: JSON.stringify(this.grantPolicy(access)),
     });
   }
