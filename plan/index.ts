@@ -27,6 +27,7 @@ export * from './names';
 export * from './components';
 export * from './capacity';
 export * from './settings';
+export * from './stores';
 import { resolvePlatformContext, type PlatformContext } from './settings';
 export {
   GKE_CONTROL_PLANE_PREFIX,

@@ -496,8 +496,48 @@ export type MonitoringComponentSpec = z.infer<typeof monitoringComponentSchema>;
 /** SageMaker managed MLflow's tracking server sizes (up to about 25, 50 and 100 users). */
 export const SAGEMAKER_MLFLOW_SIZES = ['Small', 'Medium', 'Large'] as const;
 
+/**
+ * The PostgreSQL a built component keeps its metadata in (`components.<name>.database`): RDS on
+ * AWS, Cloud SQL on Google Cloud, a CloudNativePG cluster on existing clusters. Every size left out
+ * follows the environment (catalog/databases.ts `DATABASE_PROFILES`; `loom validate --explain`
+ * shows the values in effect); protection (Multi-AZ or REGIONAL, backups, deletion protection)
+ * always follows the environment.
+ */
+export const databaseSizeSchema = z.strictObject({
+  /**
+   * AWS: the RDS instance class (`db.<family>.<size>`); Google Cloud: the Cloud SQL tier
+   * (`db-custom-<vCPUs>-<MiB>`). Not used on existing clusters.
+   * @default the environment's (db.t4g.medium / db-custom-1-3840 in dev, db.m7g.large / db-custom-2-7680 in prod)
+   */
+  instanceClass: z
+    .string()
+    .regex(/^(db\.[a-z0-9]+\.[a-z0-9]+|db-(custom|perf-optimized)-[a-z0-9-]+)$/, {
+      error: 'must be an RDS instance class such as db.m7g.large (AWS) or a Cloud SQL tier such as db-custom-2-7680 (Google Cloud)',
+    })
+    .optional(),
+  /**
+   * Storage, GB: RDS allocated storage, Cloud SQL disk, or each CloudNativePG instance's volume.
+   * @default the environment's (20 in dev, 50 in staging, 100 in prod; 10/20/50 GiB on existing clusters)
+   */
+  storageGb: z.int().min(10, { error: 'must be at least 10 GB' }).max(16384, { error: 'must be at most 16384 GB' }).optional(),
+  /**
+   * Existing clusters only: PostgreSQL instances of the CloudNativePG cluster (one primary, the rest replicas).
+   * @default 3 in prod, 1 otherwise
+   */
+  instances: z.int().min(1, { error: 'must be at least 1' }).max(9, { error: 'must be at most 9' }).optional(),
+});
+/** A validated `components.<name>.database`. */
+export type DatabaseSizeSpec = z.infer<typeof databaseSizeSchema>;
+
 /** The experiment tracking component, which is also the platform's model registry. */
 export const experimentTrackingComponentSchema = componentSchema.extend({
+  /**
+   * build: MLflow server replicas (stateless: its state is in PostgreSQL and the object store).
+   * @default 2 in prod, 1 otherwise
+   */
+  replicas: z.int().min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' }).optional(),
+  /** build: the size of MLflow's backend store (PostgreSQL). */
+  database: databaseSizeSchema.optional(),
   /**
    * buy on AWS: the size of SageMaker managed MLflow's tracking server — `Small` for teams of up
    * to about 25 users, `Medium` 50, `Large` 100 (AWS's guidance); billed per hour by size.
@@ -516,12 +556,73 @@ export type ExperimentTrackingComponentSpec = z.infer<typeof experimentTrackingC
 /** `components.experimentTracking` as written. */
 export type ExperimentTrackingComponentSpecInput = z.input<typeof experimentTrackingComponentSchema>;
 
+/**
+ * The feature store's online store (`components.featureStore.onlineStore`, build): ElastiCache for
+ * Valkey on AWS, Memorystore on Google Cloud, the valkey chart on existing clusters. Sizes left out
+ * follow the environment (catalog/key-value.ts `KEY_VALUE_PROFILES`).
+ */
+export const onlineStoreSizeSchema = z.strictObject({
+  /**
+   * AWS: the ElastiCache node type (`cache.<family>.<size>`).
+   * @default the environment's (cache.t4g.small in dev, cache.m7g.large in prod)
+   */
+  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an ElastiCache node type such as cache.r7g.large' }).optional(),
+  /**
+   * Google Cloud: Memorystore's memory, GB.
+   * @default the environment's
+   */
+  memorySizeGb: z.int().min(1, { error: 'must be at least 1 GB' }).max(300, { error: 'must be at most 300 GB' }).optional(),
+  /**
+   * AWS: cache nodes (a primary and replicas); existing clusters: valkey pods.
+   * @default the environment's (2 or more in prod, with automatic failover on AWS)
+   */
+  replicas: z.int().min(1, { error: 'must be at least 1' }).max(6, { error: 'must be at most 6' }).optional(),
+});
+
+/** The feature store component: features for training (offline) and for inference (online). */
+export const featureStoreComponentSchema = componentSchema.extend({
+  /** build: the size of Feast's SQL registry (PostgreSQL). */
+  database: databaseSizeSchema.optional(),
+  /** build: the size of Feast's online store (Valkey/Redis). */
+  onlineStore: onlineStoreSizeSchema.optional(),
+  /**
+   * build: Feast feature server replicas.
+   * @default 2 in prod, 1 otherwise
+   */
+  replicas: z.int().min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' }).optional(),
+  /**
+   * buy on Google Cloud: how Vertex AI Feature Store serves online — `optimized` (low latency,
+   * autoscaled by Google) or `bigtable` (large feature sets, nodes autoscaled between
+   * `bigtableNodes.min` and `.max`).
+   * @default optimized
+   */
+  onlineServing: z.enum(['optimized', 'bigtable']).default('optimized'),
+  /**
+   * buy on Google Cloud with `onlineServing: bigtable`: the Bigtable nodes autoscaling keeps between.
+   * @default { min: 1, max: 3 }
+   */
+  bigtableNodes: z
+    .strictObject({
+      /** Fewest nodes. @default 1 */
+      min: z.int().min(1, { error: 'must be at least 1' }).default(1),
+      /** Most nodes; at least `min`. @default 3 */
+      max: z.int().min(1, { error: 'must be at least 1' }).max(1000).default(3),
+    })
+    .refine((n) => n.max >= n.min, { error: 'max must be at least min', path: ['max'] })
+    .default({ min: 1, max: 3 }),
+});
+/** A validated `components.featureStore`. */
+export type FeatureStoreComponentSpec = z.infer<typeof featureStoreComponentSchema>;
+/** `components.featureStore` as written. */
+export type FeatureStoreComponentSpecInput = z.input<typeof featureStoreComponentSchema>;
+
 /** Per-component schemas: the shared `mode`/`cluster`, plus each component's own options. */
 const COMPONENT_SCHEMAS = {
   ...(Object.fromEntries(COMPONENTS.map((c) => [c, componentSchema])) as Record<ComponentName, typeof componentSchema>),
   registry: registryComponentSchema,
   monitoring: monitoringComponentSchema,
   experimentTracking: experimentTrackingComponentSchema,
+  featureStore: featureStoreComponentSchema,
 };
 
 /**
