@@ -199,6 +199,18 @@ export const CHARTS = {
     /** The pinned chart version (Valkey 9.1.1). */
     version: '0.11.0',
   },
+  /**
+   * The External Secrets Operator (and its external-secrets.io/v1 CRDs): built components' database
+   * passwords from the cloud's secret manager into Kubernetes Secrets, through workload identity.
+   */
+  externalSecrets: {
+    /** The chart's name. */
+    chart: 'external-secrets',
+    /** Its Helm repository. */
+    repository: 'https://charts.external-secrets.io',
+    /** The pinned chart version (ESO v2.9.0). */
+    version: '2.9.0',
+  },
 } as const satisfies Record<string, PinnedChart>;
 
 /** The key of a chart in {@link CHARTS}. */

@@ -39,6 +39,10 @@ const CLOUD_SIDE: Readonly<Partial<Record<ComponentName, Readonly<Record<Impleme
   // build: in-cluster only; buy-aws: AMP workspace, scrapers, Managed Grafana; buy-gcp: a GKE
   // cluster setting (the cluster stack), nothing in the services stack.
   monitoring: { build: false, 'buy-aws': true, 'buy-gcp': false },
+  // build: the database, the artifact or offline bucket and the component's identity;
+  // buy: the managed service and its bucket, role or service account.
+  experimentTracking: { build: true, 'buy-aws': true, 'buy-gcp': true },
+  featureStore: { build: true, 'buy-aws': true, 'buy-gcp': true },
 };
 
 /**

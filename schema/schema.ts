@@ -858,6 +858,7 @@ export const platformSettingsSchema = platformSchema.pick({
   labels: true,
   state: true,
   machineTypes: true,
+  objectStorage: true,
 });
 /** Platform settings as written (defaults not yet applied). */
 export type PlatformSettingsInput = z.input<typeof platformSettingsSchema>;

@@ -21,7 +21,7 @@ import { NetworkStack } from './network-stack';
 import { ClusterStack } from './cluster-stack';
 import { AddonsStack } from './addons-stack';
 import { ServicesStack } from './services-stack';
-import type { IPlatformComponent } from '../constructs/components/contract';
+import { isScrapedComponent, type IPlatformComponent } from '../constructs/components/contract';
 import { PLATFORM_COMPONENTS, type ComponentDefinition } from '../constructs/components/table';
 import type { IMonitoring } from '../constructs/components/monitoring/contract';
 import type { IRegistry } from '../constructs/components/registry/contract';
@@ -182,6 +182,10 @@ export class MlPlatform extends Construct {
       ...(services ? { services } : {}),
     });
     this.components[definition.name] = component;
+    // Its metrics, scraped by the platform's monitoring (whatever its mode).
+    if (isScrapedComponent(component)) {
+      for (const { cluster, target } of component.scrapeTargets) this.monitoring?.scrape(cluster, target);
+    }
     // Its client environment, in every cluster's loom-platform ConfigMap.
     if (definition.clientEnvironment) {
       for (const stack of Object.values(this.addonsStacks)) {

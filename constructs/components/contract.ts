@@ -16,7 +16,7 @@
  */
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
-import type { IKubernetesCluster } from '../core/contracts';
+import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { TerraformOutput, type ITerraformDependable } from '../core/cdk';
 import type { z } from 'zod';
@@ -42,6 +42,28 @@ export interface IPlatformComponent extends IConstruct {
   readonly implementation: Implementation;
   /** The product behind it, e.g. `harbor`, `ecr`, `amazon-managed-prometheus`. */
   readonly product: string;
+}
+
+/** A metrics endpoint a component exposes on one of the platform's clusters. */
+export interface ComponentScrapeTarget {
+  /** The cluster the component's pods run on. */
+  readonly cluster: IKubernetesCluster;
+  /** The pods and port to scrape. */
+  readonly target: ScrapeTarget;
+}
+
+/**
+ * A component that exposes metrics (MLflow, Feast, …): the platform's monitoring scrapes each
+ * target, whichever mode monitoring is in (`MlPlatform` hands them over after building it).
+ */
+export interface IScrapedComponent {
+  /** What to scrape. */
+  readonly scrapeTargets: readonly ComponentScrapeTarget[];
+}
+
+/** Whether `component` declares scrape targets. */
+export function isScrapedComponent(component: object): component is IScrapedComponent {
+  return Array.isArray((component as Partial<IScrapedComponent>).scrapeTargets);
 }
 
 /**

@@ -14,6 +14,8 @@ import { monitoringFor } from './monitoring/select';
 import { registryFor } from './registry/select';
 import { monitoringEnvironment, type IMonitoring } from './monitoring/contract';
 import { registryEnvironment, type IRegistry } from './registry/contract';
+import { experimentTrackingFor } from './experiment-tracking/select';
+import { experimentTrackingEnvironment, type IExperimentTracking } from './experiment-tracking/contract';
 import type { IKubernetesCluster } from '../core/contracts';
 
 /** One row of the component table. */
@@ -52,5 +54,12 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
     hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'registry', mode),
     create: (props) => registryFor(props),
     clientEnvironment: (registry) => registryEnvironment(registry as IRegistry),
+  },
+  {
+    name: 'experimentTracking',
+    flavours: COMPONENT_FLAVOURS.experimentTracking,
+    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'experimentTracking', mode),
+    create: (props) => experimentTrackingFor(props),
+    clientEnvironment: (tracking, cluster) => experimentTrackingEnvironment(tracking as IExperimentTracking, cluster),
   },
 ];

@@ -21,7 +21,10 @@ export type SecretReference =
   | {
       /** Google Secret Manager. */
       readonly kind: 'gcp-secret-manager';
-      /** The secret's id, `projects/<p>/secrets/<s>`. @attribute */
+      /**
+       * The secret's name (its `secret_id`) in the platform's project; the value is a JSON document
+       * (`{"username", "password"}` for database users). @attribute
+       */
       readonly secretId: string;
     }
   | {

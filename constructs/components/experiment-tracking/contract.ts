@@ -53,17 +53,23 @@ export type ResolvedExperimentTrackingProps = ResolvedComponentProps<ExperimentT
 
 /**
  * Experiment tracking's client environment, in every cluster's `loom-platform` ConfigMap: the same
- * keys whichever mode provides it (the MLflow client reads its URI from `MLFLOW_TRACKING_URI`:
- * set it from `LOOM_TRACKING_URI` where `LOOM_TRACKING_PROTOCOL` is `mlflow`).
+ * keys whichever mode provides it. `MLFLOW_TRACKING_URI`, which the MLflow client reads, is the
+ * tracking URI where the protocol is `mlflow` and empty otherwise (Vertex AI).
  */
 export function experimentTrackingEnvironment(
-  tracking: Pick<IExperimentTracking, 'protocol' | 'trackingUri' | 'artifactUri' | 'modelRegistryUri'>,
-  _cluster?: IKubernetesCluster,
+  tracking: Pick<IExperimentTracking, 'protocol' | 'trackingUri' | 'artifactUri' | 'modelRegistryUri'> & {
+    /** Where clients on a given cluster reach it, when that differs by cluster (MLflow built on one of them). */
+    trackingUriFor?(cluster: IKubernetesCluster): string;
+  },
+  cluster?: IKubernetesCluster,
 ): Record<string, string> {
+  const uri = cluster && tracking.trackingUriFor ? tracking.trackingUriFor(cluster) : tracking.trackingUri;
   return {
     LOOM_ARTIFACT_URI: tracking.artifactUri,
-    LOOM_MODEL_REGISTRY_URI: tracking.modelRegistryUri,
+    LOOM_MODEL_REGISTRY_URI: tracking.modelRegistryUri === tracking.trackingUri ? uri : tracking.modelRegistryUri,
     LOOM_TRACKING_PROTOCOL: tracking.protocol,
-    LOOM_TRACKING_URI: tracking.trackingUri,
+    LOOM_TRACKING_URI: uri,
+    // The MLflow client's own variable, where the client is MLflow's (same key in every mode).
+    MLFLOW_TRACKING_URI: tracking.protocol === 'mlflow' ? uri : '',
   };
 }

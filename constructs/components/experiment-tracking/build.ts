@@ -1,0 +1,377 @@
+/**
+ * Experiment tracking, built: MLflow (chart `mlflow`, pinned in catalog/charts.ts; its values
+ * schema rejects unknown keys) on the component's cluster, on the platform's real backing stores:
+ *
+ * | | aws | gcp | kubernetes |
+ * |---|---|---|---|
+ * | runs and registered models | RDS for PostgreSQL (data tier) | Cloud SQL for PostgreSQL (private IP, built-in user) | a CloudNativePG cluster on the component's cluster |
+ * | database password to the pods | RDS-managed secret → External Secrets | generated, Secret Manager → External Secrets | CloudNativePG's `<cluster>-app` Secret |
+ * | artifacts | S3 (`mlflow-artifacts` bucket, `artifacts/`) | GCS (same) | `objectStorage:`'s bucket, `mlflow/artifacts/` |
+ * | identity | IRSA role | Workload Identity service account | the store's credentials Secret |
+ *
+ * The server proxies artifacts (`--serve-artifacts`, `mlflow-artifacts:/` URIs), so clients need
+ * no bucket credentials: only the server's identity may touch the bucket prefix, and it may read
+ * only its own database secret. It runs `replicas` pods (2 or more in prod), migrates its schema
+ * in an init container, and connects with TLS required (`PGSSLMODE=require`; every engine Loom
+ * creates refuses plain connections).
+ *
+ * Reach: inside the platform only. Pods on its own cluster use the Service's cluster DNS name; on
+ * aws and gcp the Service is also an internal load balancer (AWS Load Balancer Controller NLB,
+ * GKE internal passthrough load balancer) admitting the platform network's range only, which
+ * other clusters and CI runners in the network use — its address is read back after the release
+ * (a `kubernetes_service_v1` data source) and handed to the other clusters and the stack outputs.
+ * On existing clusters the Service is ClusterIP (whatever implements LoadBalancer there is not
+ * Loom's to assume), so MLflow serves its own cluster.
+ *
+ * Metrics: the server exposes Prometheus metrics (`--expose-prometheus`) on its HTTP port at
+ * `/metrics`, declared as a scrape target for the monitoring component.
+ */
+import { Construct } from 'constructs';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { DataKubernetesServiceV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from '../../core/cdk';
+import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
+import { PlatformValidationError } from '../../core/errors';
+import { CHARTS } from '../../../catalog/charts';
+import { COMPONENT_STORES, componentStoreNames, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
+import { componentRelease } from '../helm';
+import { internalLoadBalancerAnnotations } from '../registry/build';
+import type { IObjectStore, IPostgres, StoreAccess, WorkloadIdentity } from '../../stores/contract';
+import { ComponentIdentity } from '../../stores/workload-identity';
+import { grantSecretRead } from '../../stores/secret-access';
+import { SecretSync } from '../../stores/secret-sync';
+import type { IExperimentTracking, ResolvedExperimentTrackingProps } from './contract';
+
+/** MLflow's release, Service and Deployment name (`fullnameOverride`). */
+export const MLFLOW_SERVICE = 'mlflow';
+/** The Service's port (the chart's `service.port`). */
+export const MLFLOW_SERVICE_PORT = 80;
+/** The server's container port and its name (the chart's defaults, which the scrape target names). */
+export const MLFLOW_CONTAINER_PORT = { number: 5000, name: 'mlflow' } as const;
+/** Where the server keeps Prometheus' multiprocess files (an emptyDir: the root filesystem is read-only). */
+const METRICS_DIR = '/tmp/prometheus';
+
+/** MLflow server replicas in `environment` unless the spec says: two in prod, so that a node drain never stops tracking. */
+export const mlflowReplicas = (environment: PlatformContext['environment'], replicas?: number) => replicas ?? (environment === 'prod' ? 2 : 1);
+
+/** The in-cluster URL of MLflow. */
+export const mlflowClusterUrl = `http://${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}.svc.cluster.local`;
+
+/** What {@link mlflowValues} renders the chart values from. */
+export interface MlflowValuesProps {
+  /** The platform's settings. */
+  readonly platform: PlatformContext;
+  /** Server replicas. */
+  readonly replicas: number;
+  /** The backend store. */
+  readonly database: Pick<IPostgres, 'host' | 'port' | 'databaseName'>;
+  /** The Kubernetes Secret holding the database user's `username` and `password`. */
+  readonly databaseSecret: string;
+  /** The artifact store. */
+  readonly artifacts: Pick<IObjectStore, 'kind' | 'bucketName' | 'prefix' | 'endpoint' | 'credentialsSecret' | 'region'>;
+  /** The Kubernetes service account the server runs as (Loom creates it, with the identity's annotation). */
+  readonly serviceAccount: string;
+  /** The Service's type: an internal load balancer (aws, gcp) or ClusterIP. */
+  readonly service: { readonly type: 'LoadBalancer' | 'ClusterIP'; readonly annotations?: Readonly<Record<string, string>> };
+  /** Host names clients reach the server by (MLflow's DNS-rebinding protection refuses others). */
+  readonly allowedHosts: readonly string[];
+  /** The cluster (for placement and priority). */
+  readonly addons: Pick<IClusterAddons, 'priorityClasses'>;
+}
+
+/** MLflow's chart values (no secret among them: the password is read from a Secret by name). */
+export function mlflowValues(props: MlflowValuesProps): Record<string, unknown> {
+  const { artifacts } = props;
+  const s3Compatible = artifacts.kind === 's3-compatible';
+  const artifactRoot: Record<string, unknown> = {
+    proxiedArtifactStorage: true,
+    ...(artifacts.kind === 'gcs'
+      ? { gcs: { enabled: true, bucket: artifacts.bucketName, path: artifacts.prefix } }
+      : {
+          s3: {
+            enabled: true,
+            bucket: artifacts.bucketName,
+            path: artifacts.prefix,
+            // The data centre's store: the operator's credentials Secret (cloud stores: workload identity).
+            ...(s3Compatible ? { existingSecret: { name: artifacts.credentialsSecret, keyOfAccessKeyId: 'AWS_ACCESS_KEY_ID', keyOfSecretAccessKey: 'AWS_SECRET_ACCESS_KEY' } } : {}),
+          },
+        }),
+  };
+  return {
+    fullnameOverride: MLFLOW_SERVICE,
+    replicaCount: props.replicas,
+    serviceAccount: { create: false, name: props.serviceAccount, automount: true },
+    service: {
+      enabled: true,
+      type: props.service.type,
+      port: MLFLOW_SERVICE_PORT,
+      containerPort: MLFLOW_CONTAINER_PORT.number,
+      containerPortName: MLFLOW_CONTAINER_PORT.name,
+      annotations: { ...(props.service.annotations ?? {}) },
+    },
+    telemetry: { enabled: false },
+    backendStore: {
+      databaseMigration: true,
+      databaseConnectionCheck: true,
+      postgres: { enabled: true, host: props.database.host, port: props.database.port, database: props.database.databaseName, driver: 'psycopg2' },
+      existingDatabaseSecret: { name: props.databaseSecret, usernameKey: 'username', passwordKey: 'password' },
+    },
+    artifactRoot,
+    extraArgs: { exposePrometheus: METRICS_DIR },
+    extraEnvVars: {
+      // libpq reads it: every database Loom creates refuses plain connections.
+      PGSSLMODE: 'require',
+      ...(artifacts.kind === 's3' && artifacts.region ? { AWS_DEFAULT_REGION: artifacts.region } : {}),
+      ...(s3Compatible ? { MLFLOW_S3_ENDPOINT_URL: artifacts.endpoint!, AWS_DEFAULT_REGION: artifacts.region ?? 'us-east-1' } : {}),
+    },
+    serverAllowedHosts: [...props.allowedHosts],
+    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+    priorityClassName: props.addons.priorityClasses.nameOf('loom-critical'),
+    // Spread over nodes, so that one node's loss leaves a server running.
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': MLFLOW_SERVICE } } } },
+        ],
+      },
+    },
+  };
+}
+
+/** The scrape target of MLflow's server. */
+export const mlflowScrapeTarget = (): ScrapeTarget => ({
+  name: 'mlflow',
+  namespace: PLATFORM_NAMESPACES.system,
+  podSelector: { 'app.kubernetes.io/name': 'mlflow', 'app.kubernetes.io/instance': MLFLOW_SERVICE },
+  port: MLFLOW_CONTAINER_PORT.name,
+  path: '/metrics',
+});
+
+/** Props of {@link Mlflow}. */
+export interface MlflowProps extends ResolvedExperimentTrackingProps {
+  /** The add-ons stack of the cluster MLflow runs on. */
+  readonly addons: IClusterAddons;
+  /** The backend store. */
+  readonly database: IPostgres;
+  /** The artifact store. */
+  readonly artifacts: IObjectStore;
+  /**
+   * The server's cloud identity (aws, gcp).
+   * @default none (existing clusters)
+   */
+  readonly identity?: ComponentIdentity;
+}
+
+/** A cloud-side grant MLflow makes for its consumers: on the artifact store, through the services stack. */
+type ArtifactGrant = (identity: WorkloadIdentity, access: StoreAccess) => void;
+
+/** Experiment tracking, built: MLflow on the component's cluster (see the module comment). */
+export class Mlflow extends Construct implements IExperimentTracking {
+  readonly componentName = 'experimentTracking' as const;
+  readonly mode = 'build' as const;
+  readonly implementation = 'build' as const;
+  readonly product = 'mlflow' as const;
+  readonly protocol = 'mlflow' as const;
+  /** The tracking URI outside MLflow's cluster: the internal load balancer (aws, gcp), else the cluster URL. @attribute */
+  readonly trackingUri: string;
+  readonly artifactUri: string;
+  readonly modelRegistryUri: string;
+  /** The backend store. */
+  readonly database: IPostgres;
+  /** The artifact store. */
+  readonly artifacts: IObjectStore;
+  /** The chart's release. */
+  readonly release: Release;
+  /** The cluster MLflow runs on. */
+  readonly cluster: IKubernetesCluster;
+  /** What the monitoring component scrapes. */
+  readonly scrapeTargets: readonly { readonly cluster: IKubernetesCluster; readonly target: ScrapeTarget }[];
+  private readonly grantOnArtifacts: ArtifactGrant;
+
+  constructor(scope: Construct, id: string, props: MlflowProps) {
+    super(scope, id);
+    const { platform, addons } = props;
+    this.cluster = addons.cluster;
+    this.database = props.database;
+    this.artifacts = props.artifacts;
+    this.grantOnArtifacts = (identity, access) => props.artifacts.grant(identity, access);
+    const stores = COMPONENT_STORES.experimentTracking;
+    const namespace = addons.namespaces.system.name;
+    const labels = { ...componentTags('experimentTracking'), 'app.kubernetes.io/managed-by': 'loom' };
+
+    const serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
+      metadata: { name: stores.serviceAccount, namespace, labels, annotations: { ...(props.identity?.serviceAccountAnnotations ?? {}) } },
+      automountServiceAccountToken: true,
+    });
+    const dependsOn: ITerraformDependable[] = [serviceAccount];
+    let databaseSecret: string;
+    const password = props.database.passwordSecret;
+    if (!password) throw new PlatformValidationError(`MLflow needs a database user with a password; ${props.database.engine} gives none (use password authentication)`, this);
+    if (password.kind === 'kubernetes') {
+      databaseSecret = password.name;
+    } else {
+      const sync = new SecretSync(this, 'DatabaseSecret', {
+        addons,
+        name: `${stores.store}-database`,
+        serviceAccount: stores.serviceAccount,
+        source: password,
+        keys: { username: 'username', password: 'password' },
+        dependsOn: [serviceAccount],
+      });
+      databaseSecret = sync.secretName;
+      dependsOn.push(sync.resources.resource);
+    }
+    if (props.database.engine === 'cloudnative-pg') dependsOn.push(...databaseDependencies(props.database));
+
+    // The chart's Service has no source ranges: the load balancer is internal (the network's only).
+    const loadBalanced = platform.cloud !== 'kubernetes';
+    const allowedHosts = [
+      `${MLFLOW_SERVICE}`,
+      `${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}`,
+      `${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}.svc`,
+      `${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}.svc.cluster.local`,
+      // The internal NLB's name (private IPs, GKE's internal load balancer, are allowed by default).
+      ...(platform.cloud === 'aws' ? [`*.elb.${platform.region}.amazonaws.com`] : []),
+    ];
+    this.release = componentRelease(this, 'Release', {
+      name: MLFLOW_SERVICE,
+      chart: CHARTS.mlflow,
+      namespace,
+      values: mlflowValues({
+        platform,
+        replicas: mlflowReplicas(platform.environment, props.spec.replicas),
+        database: props.database,
+        databaseSecret,
+        artifacts: props.artifacts,
+        serviceAccount: stores.serviceAccount,
+        service: loadBalanced
+          ? { type: 'LoadBalancer', annotations: internalLoadBalancerAnnotations(platform.cloud) }
+          : { type: 'ClusterIP' },
+        allowedHosts,
+        addons,
+      }),
+      timeout: 900,
+      dependsOn,
+    });
+    if (loadBalanced) {
+      // The load balancer's address, once the release is ready (Helm waits for it).
+      const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: MLFLOW_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
+      const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
+      const address = platform.cloud === 'aws' ? ingress.hostname : ingress.ip;
+      this.trackingUri = `http://${address}`;
+    } else {
+      this.trackingUri = mlflowClusterUrl;
+    }
+    // Where the artifacts physically are (serving's storage initializer reads models from there);
+    // MLflow clients log through the proxy (`mlflow-artifacts:/`) and need no access to it.
+    this.artifactUri = props.artifacts.uri;
+    this.modelRegistryUri = this.trackingUri;
+    this.scrapeTargets = [{ cluster: addons.cluster, target: mlflowScrapeTarget() }];
+  }
+
+  /** The tracking URI for clients on `cluster`: the cluster URL on MLflow's own cluster, the load balancer elsewhere. */
+  trackingUriFor(cluster: IKubernetesCluster): string {
+    return cluster === this.cluster ? mlflowClusterUrl : this.trackingUri;
+  }
+
+  /**
+   * Clients go through MLflow's API and its artifact proxy, which has no authentication of its own
+   * (reach is the network's): a `read` grant needs nothing; `write` too, unless the client reads
+   * artifacts from the bucket directly (`mlflow.artifacts` with an `s3://`/`gs://` URI), which this
+   * grants on the artifact prefix.
+   */
+  grantAccess(identity: WorkloadIdentity, access: StoreAccess): void {
+    if (this.artifacts.kind !== 's3-compatible') this.grantOnArtifacts(identity, access);
+  }
+}
+
+/** What a CloudNativePG database's clients wait for: its `Cluster`'s release. */
+function databaseDependencies(database: IPostgres): ITerraformDependable[] {
+  const resources = (database as { resources?: { resource: ITerraformDependable } }).resources;
+  return resources ? [resources.resource] : [];
+}
+
+/**
+ * Experiment tracking, built (see the module comment): the database, artifact bucket and identity
+ * in the services stack (aws, gcp) or the component's cluster (existing clusters), MLflow in the
+ * add-ons stack of its cluster.
+ */
+export function buildExperimentTracking(props: ResolvedExperimentTrackingProps): Mlflow {
+  const addons = componentClusterAddons(props);
+  const { platform, spec } = props;
+  const stores = COMPONENT_STORES.experimentTracking;
+  const names = componentStoreNames(platform.name, stores);
+  const inCluster = componentScope(addons, 'experimentTracking');
+  let database: IPostgres;
+  let artifacts: IObjectStore;
+  let identity: ComponentIdentity | undefined;
+  const size = {
+    ...(spec.database?.instanceClass ? { instanceClass: spec.database.instanceClass } : {}),
+    ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
+  };
+  switch (platform.cloud) {
+    case 'aws':
+    case 'gcp': {
+      const services = servicesScope(props, 'build: MLflow\'s database, artifact bucket and identity');
+      const network = addons.cluster.network;
+      if (!network) throw new PlatformValidationError(`experimentTracking build: cluster '${addons.cluster.plan.name}' has no network for MLflow's database`);
+      identity = new ComponentIdentity(services, 'Identity', {
+        cluster: addons.cluster,
+        namespace: PLATFORM_NAMESPACES.system,
+        serviceAccount: stores.serviceAccount,
+        name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
+        description: `MLflow of platform ${platform.name}`,
+      });
+      const workload = identity.identity!;
+      if (platform.cloud === 'aws') {
+        const { S3ObjectStore } = require('../../stores/object-store/s3-object-store') as typeof import('../../stores/object-store/s3-object-store');
+        const { RdsPostgres } = require('../../stores/postgres/rds-postgres') as typeof import('../../stores/postgres/rds-postgres');
+        artifacts = new S3ObjectStore(services, 'Artifacts', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
+        database = new RdsPostgres(services, 'Database', { name: stores.store, databaseName: stores.database.name, username: stores.database.username, network, ...size });
+      } else {
+        const { GcsObjectStore } = require('../../stores/object-store/gcs-object-store') as typeof import('../../stores/object-store/gcs-object-store');
+        const { CloudSqlPostgres } = require('../../stores/postgres/cloud-sql-postgres') as typeof import('../../stores/postgres/cloud-sql-postgres');
+        if (workload.kind !== 'gcp-service-account') throw new PlatformValidationError('MLflow on Google Cloud runs as a Google service account');
+        artifacts = new GcsObjectStore(services, 'Artifacts', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
+        database = new CloudSqlPostgres(services, 'Database', {
+          name: stores.store,
+          databaseName: stores.database.name,
+          username: stores.database.username,
+          network,
+          serviceAccountEmail: workload.email,
+          // MLflow creates its tables: a built-in user (IAM users get no privilege on `public`).
+          authentication: 'password',
+          ...size,
+        });
+      }
+      database.allowFrom(addons.cluster);
+      artifacts.grant(workload, 'write');
+      grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, workload);
+      break;
+    }
+    case 'kubernetes': {
+      const { CloudNativePg } = require('../../stores/postgres/cloudnative-pg') as typeof import('../../stores/postgres/cloudnative-pg');
+      const { ExistingObjectStore } = require('../../stores/object-store/existing-object-store') as typeof import('../../stores/object-store/existing-object-store');
+      const objectStorage = platform.settings.objectStorage;
+      if (!objectStorage) {
+        throw new PlatformValidationError("experimentTracking build on cloud: kubernetes keeps MLflow's artifacts in the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
+      }
+      artifacts = new ExistingObjectStore(inCluster, 'Artifacts', { spec: objectStorage, prefix: `${stores.store}/${stores.objectStore.prefix}` });
+      database = new CloudNativePg(addons, 'MlflowDatabase', {
+        addons,
+        name: names.cloudNativePgCluster,
+        databaseName: stores.database.name,
+        username: stores.database.username,
+        ...(spec.database?.instances ? { instances: spec.database.instances } : {}),
+        ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
+      });
+      break;
+    }
+  }
+  const mlflow = new Mlflow(inCluster, 'Resource', { ...props, addons, database, artifacts, ...(identity ? { identity } : {}) });
+  componentOutput(mlflow, 'tracking_uri', mlflow.trackingUri, 'MLflow: the tracking URI (inside the platform network; also the model registry)');
+  componentOutput(mlflow, 'artifact_uri', mlflow.artifactUri, "Where run artifacts are kept (clients log them through MLflow's artifact proxy)");
+  return mlflow;
+}
