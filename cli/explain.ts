@@ -1,12 +1,26 @@
 /**
  * `loom validate --explain`: the spec with every default filled in — the schema's defaults and the
  * ones Loom derives (zones from the region, each component's cluster, spot per pool, Harbor's
- * hostname) — as plain YAML (no anchors or aliases) that validates as it is.
+ * hostname, the sizes of built components' backing stores for the cloud and environment) — as
+ * plain YAML (no anchors or aliases) that validates as it is.
  */
 import { stringify } from 'yaml';
 import { harborHostname } from '../plan/components';
+import { databaseSizesInEffect, defaultReplicas, onlineStoreSizesInEffect, type OnlineStoreSizes } from '../plan/stores';
 import type { PlatformPlan } from '../plan';
-import type { PlatformSpec } from '../schema/schema';
+import type { DatabaseSizeSpec, PlatformSpec } from '../schema/schema';
+
+/** A built experimentTracking or featureStore entry with its sizes in effect filled in. */
+function withSizes(name: string, entry: Record<string, unknown>, spec: PlatformSpec): Record<string, unknown> {
+  if ((name !== 'experimentTracking' && name !== 'featureStore') || entry.mode !== 'build') return entry;
+  const filled: Record<string, unknown> = {
+    ...entry,
+    replicas: entry.replicas ?? defaultReplicas(spec.environment),
+    database: databaseSizesInEffect(spec.cloud, spec.environment, entry.database as DatabaseSizeSpec | undefined),
+  };
+  if (name === 'featureStore') filled.onlineStore = onlineStoreSizesInEffect(spec.cloud, spec.environment, entry.onlineStore as OnlineStoreSizes | undefined);
+  return filled;
+}
 
 /** The spec as `loom validate --explain` prints it: derived defaults resolved from the plan. */
 export function explainedSpec(spec: PlatformSpec, plan: PlatformPlan): PlatformSpec {
@@ -33,6 +47,7 @@ export function explainedSpec(spec: PlatformSpec, plan: PlatformPlan): PlatformS
     if (comp.name === 'registry' && comp.mode === 'build' && entry.hostname === undefined) {
       components[comp.name] = { ...components[comp.name], hostname: harborHostname(plan.name) };
     }
+    components[comp.name] = withSizes(comp.name, components[comp.name]!, spec);
   }
   copy.components = components as PlatformSpec['components'];
   return copy;

@@ -4,6 +4,9 @@
  * names fit the clouds' limits before anything is synthesized. Pure (no cdktf).
  */
 import { fitName } from './names';
+import { DATABASE_PROFILES } from '../catalog/databases';
+import { KEY_VALUE_PROFILES } from '../catalog/key-value';
+import type { Cloud, DatabaseSizeSpec, Environment, PlatformSpec } from '../schema/schema';
 
 /** The backing stores of a built component, by kind. */
 export interface ComponentStores {
@@ -80,4 +83,43 @@ export function componentStoreNames(platform: string, stores: Pick<ComponentStor
     /** The Google service account id the component runs as (6–30, shortened if need be). */
     gcpServiceAccount: fitName(base, STORE_NAME_LIMITS.gcpServiceAccount),
   };
+}
+
+/** `replicas` of a built component's server when the spec gives none: 2 in prod, 1 otherwise. */
+export const defaultReplicas = (environment: Environment): number => (environment === 'prod' ? 2 : 1);
+
+/**
+ * `components.<name>.database` as it is in effect on `cloud` in `environment` (catalog/databases.ts
+ * `DATABASE_PROFILES`): the RDS instance class or Cloud SQL tier and storage on aws and gcp, the
+ * CloudNativePG instances and volume on existing clusters. What `given` says wins.
+ */
+export function databaseSizesInEffect(cloud: Cloud, environment: Environment, given: DatabaseSizeSpec = {}): DatabaseSizeSpec {
+  const profile = DATABASE_PROFILES[environment];
+  const defaults: DatabaseSizeSpec =
+    cloud === 'aws'
+      ? { instanceClass: profile.rds.instanceClass, storageGb: profile.rds.storageGb }
+      : cloud === 'gcp'
+        ? { instanceClass: profile.cloudSql.tier, storageGb: profile.cloudSql.diskGb }
+        : { instances: profile.cloudNativePg.instances, storageGb: profile.cloudNativePg.storageGi };
+  return { ...defaults, ...given };
+}
+
+/** `components.featureStore.onlineStore`, as written. */
+export type OnlineStoreSizes = NonNullable<NonNullable<PlatformSpec['components']['featureStore']>['onlineStore']>;
+
+/**
+ * `components.featureStore.onlineStore` as it is in effect on `cloud` in `environment`
+ * (catalog/key-value.ts `KEY_VALUE_PROFILES`): ElastiCache's node type and nodes on aws,
+ * Memorystore's memory on gcp, the valkey pods (the primary and its read replicas) on existing
+ * clusters. What `given` says wins.
+ */
+export function onlineStoreSizesInEffect(cloud: Cloud, environment: Environment, given: OnlineStoreSizes = {}): OnlineStoreSizes {
+  const profile = KEY_VALUE_PROFILES[environment];
+  const defaults: OnlineStoreSizes =
+    cloud === 'aws'
+      ? { nodeType: profile.elastiCache.nodeType, replicas: profile.elastiCache.nodes }
+      : cloud === 'gcp'
+        ? { memorySizeGb: profile.memorystore.memorySizeGb }
+        : { replicas: 1 + profile.inCluster.replicas };
+  return { ...defaults, ...given };
 }

@@ -35,6 +35,7 @@ import {
 } from '../plan';
 import { formatCidr, parseCidr } from '../plan/addresses';
 import { checkGcpRules } from './gcp-rules';
+import { checkComponentRules } from './component-rules';
 
 /** What the cross-field rules found in a spec. */
 export interface RuleResult {
@@ -372,6 +373,8 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
   }
 
   // Component options.
+  // Experiment tracking and the feature store: their backing stores' sizes and derived names.
+  checkComponentRules(spec, err, warn);
   const registry = spec.components.registry;
   if (registry) {
     const seen = new Map<string, number>();

@@ -511,7 +511,7 @@ export const databaseSizeSchema = z.strictObject({
    */
   instanceClass: z
     .string()
-    .regex(/^(db\.[a-z0-9]+\.[a-z0-9]+|db-(custom|perf-optimized)-[a-z0-9-]+)$/, {
+    .regex(/^(db\.[a-z0-9]+\.[a-z0-9]+|db-custom-[0-9]+-[0-9]+)$/, {
       error: 'must be an RDS instance class such as db.m7g.large (AWS) or a Cloud SQL tier such as db-custom-2-7680 (Google Cloud)',
     })
     .optional(),
