@@ -44,6 +44,7 @@ export const API_OF_RESOURCE_TYPE: readonly (readonly [prefix: string, api: stri
   ['google_sql_', 'sqladmin.googleapis.com'],
   ['google_redis_', 'redis.googleapis.com'],
   ['google_vertex_ai_', 'aiplatform.googleapis.com'],
+  ['google_bigquery_', 'bigquery.googleapis.com'],
 ];
 
 /** The API a Google resource type calls, if Loom knows it. */

@@ -1,0 +1,8 @@
+/**
+ * The feature store component: one contract (`IFeatureStore`), chosen by
+ * `components.featureStore.mode` and the platform's cloud.
+ */
+export * from './contract';
+export { featureStoreFor } from './select';
+export { SageMakerFeatureStore, buyAwsFeatureStore, FEATURE_STORE_RUNTIME_ACTIONS, FEATURE_GROUP_ACTIONS, ATHENA_BYTES_SCANNED_CUTOFF } from './buy-aws';
+export { VertexAiFeatureStore, buyGcpFeatureStore, VERTEX_FEATURE_STORE_ROLES, BIGQUERY_DATASET_ROLES } from './buy-gcp';
