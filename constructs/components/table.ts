@@ -16,6 +16,8 @@ import { monitoringEnvironment, type IMonitoring } from './monitoring/contract';
 import { registryEnvironment, type IRegistry } from './registry/contract';
 import { experimentTrackingFor } from './experiment-tracking/select';
 import { experimentTrackingEnvironment, type IExperimentTracking } from './experiment-tracking/contract';
+import { featureStoreFor } from './feature-store/select';
+import { featureStoreEnvironment, type IFeatureStore } from './feature-store/contract';
 import type { IKubernetesCluster } from '../core/contracts';
 
 /** One row of the component table. */
@@ -61,5 +63,12 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
     hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'experimentTracking', mode),
     create: (props) => experimentTrackingFor(props),
     clientEnvironment: (tracking, cluster) => experimentTrackingEnvironment(tracking as IExperimentTracking, cluster),
+  },
+  {
+    name: 'featureStore',
+    flavours: COMPONENT_FLAVOURS.featureStore,
+    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'featureStore', mode),
+    create: (props) => featureStoreFor(props),
+    clientEnvironment: (store, cluster) => featureStoreEnvironment(store as IFeatureStore, cluster),
   },
 ];

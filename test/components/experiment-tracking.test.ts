@@ -122,13 +122,13 @@ describe('one contract', () => {
     const aws = keys({ protocol: 'mlflow', trackingUri: 'arn:…', artifactUri: 's3://b/artifacts', modelRegistryUri: 'arn:…' });
     const gcp = keys({ protocol: 'vertex-ai', trackingUri: 'projects/p/locations/r', artifactUri: 'gs://b', modelRegistryUri: 'projects/p/locations/r/models' });
     expect(gcp).toEqual(aws);
-    expect(aws).toEqual(['LOOM_ARTIFACT_URI', 'LOOM_MODEL_REGISTRY_URI', 'LOOM_TRACKING_PROTOCOL', 'LOOM_TRACKING_URI']);
+    expect(aws).toEqual(['LOOM_ARTIFACT_URI', 'LOOM_MODEL_REGISTRY_URI', 'LOOM_TRACKING_PROTOCOL', 'LOOM_TRACKING_URI', 'MLFLOW_TRACKING_URI']);
+    // the MLflow client's variable is set where the client is MLflow's, empty for Vertex AI
+    expect(experimentTrackingEnvironment({ protocol: 'vertex-ai', trackingUri: 'projects/p/locations/r', artifactUri: 'gs://b', modelRegistryUri: 'm' }).MLFLOW_TRACKING_URI).toBe('');
+    expect(experimentTrackingEnvironment({ protocol: 'mlflow', trackingUri: 'arn:x', artifactUri: 's3://b', modelRegistryUri: 'arn:x' }).MLFLOW_TRACKING_URI).toBe('arn:x');
   });
 
-  it('refuses build (not synthesized yet) and buy where there is no cloud, with the spec’s message', () => {
-    synth(awsSpec(), (platform) => {
-      expect(() => experimentTrackingFor({ spec: { mode: 'build' }, clusters: clustersOf(platform), services: platform.servicesStack! })).toThrow(/experimentTracking build \(MLflow on the clusters\) is not synthesized yet/);
-    });
+  it('refuses buy where there is no cloud, with the spec’s message', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loom-tracking-'));
     dirs.push(dir);
     const { name, ...props } = onpremSpec();

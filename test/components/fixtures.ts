@@ -12,7 +12,12 @@ export type Cloud = 'aws' | 'gcp' | 'kubernetes';
 export interface Modes {
   readonly registry?: Mode;
   readonly monitoring?: Mode;
+  readonly experimentTracking?: Mode;
+  readonly featureStore?: Mode;
 }
+
+/** The data centre's object store of the on-premises platforms (built components keep files there). */
+export const ONPREM_OBJECT_STORAGE = { endpoint: 'https://s3.dc1.example.internal', bucket: 'ml-platform', credentialsSecret: 'object-storage-credentials' } as const;
 
 /** The platform of `cloud` (prod; a GPU pool on the batch cluster) with `modes` as its components. */
 export function platformSpec(cloud: Cloud, modes: Modes, extra: Record<string, any> = {}): Record<string, any> {
@@ -20,14 +25,17 @@ export function platformSpec(cloud: Cloud, modes: Modes, extra: Record<string, a
   const components: Record<string, any> = {};
   if (modes.registry) components.registry = { mode: modes.registry };
   if (modes.monitoring) components.monitoring = { mode: modes.monitoring };
-  return { ...base, components, ...extra };
+  if (modes.experimentTracking) components.experimentTracking = { mode: modes.experimentTracking };
+  if (modes.featureStore) components.featureStore = { mode: modes.featureStore };
+  const needsObjectStorage = cloud === 'kubernetes' && (modes.experimentTracking === 'build' || modes.featureStore === 'build');
+  return { ...base, components, ...(needsObjectStorage ? { objectStorage: { ...ONPREM_OBJECT_STORAGE } } : {}), ...extra };
 }
 
 const cache = new Map<string, Synthesized>();
 
 /** Synthesizes `platformSpec(cloud, modes)` once per process; cleaned up by {@link cleanupSynths}. */
 export function synthPlatform(cloud: Cloud, modes: Modes): Synthesized {
-  const key = `${cloud}:${modes.registry ?? '-'}:${modes.monitoring ?? '-'}`;
+  const key = `${cloud}:${modes.registry ?? '-'}:${modes.monitoring ?? '-'}:${modes.experimentTracking ?? '-'}:${modes.featureStore ?? '-'}`;
   let out = cache.get(key);
   if (!out) {
     out = synthSpec(platformSpec(cloud, modes));

@@ -28,6 +28,16 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/components/monitoring/buy-gcp.ts': () => import('../../constructs/components/monitoring/buy-gcp'),
   'constructs/components/experiment-tracking/buy-aws.ts': () => import('../../constructs/components/experiment-tracking/buy-aws'),
   'constructs/components/experiment-tracking/buy-gcp.ts': () => import('../../constructs/components/experiment-tracking/buy-gcp'),
+  'constructs/components/experiment-tracking/build.ts': () => import('../../constructs/components/experiment-tracking/build'),
+  'constructs/stores/object-store/s3-object-store.ts': () => import('../../constructs/stores/object-store/s3-object-store'),
+  'constructs/stores/object-store/gcs-object-store.ts': () => import('../../constructs/stores/object-store/gcs-object-store'),
+  'constructs/stores/object-store/existing-object-store.ts': () => import('../../constructs/stores/object-store/existing-object-store'),
+  'constructs/stores/postgres/rds-postgres.ts': () => import('../../constructs/stores/postgres/rds-postgres'),
+  'constructs/stores/postgres/cloud-sql-postgres.ts': () => import('../../constructs/stores/postgres/cloud-sql-postgres'),
+  'constructs/stores/postgres/cloudnative-pg.ts': () => import('../../constructs/stores/postgres/cloudnative-pg'),
+  'constructs/components/feature-store/build.ts': () => import('../../constructs/components/feature-store/build'),
+  'constructs/components/feature-store/buy-aws.ts': () => import('../../constructs/components/feature-store/buy-aws'),
+  'constructs/components/feature-store/buy-gcp.ts': () => import('../../constructs/components/feature-store/buy-gcp'),
 };
 
 type NodeModuleInternals = typeof Module & {

@@ -34,7 +34,7 @@ import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { COMPONENT_STORES, componentStoreNames, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations } from '../registry/build';
@@ -52,9 +52,6 @@ export const MLFLOW_SERVICE_PORT = 80;
 export const MLFLOW_CONTAINER_PORT = { number: 5000, name: 'mlflow' } as const;
 /** Where the server keeps Prometheus' multiprocess files (an emptyDir: the root filesystem is read-only). */
 const METRICS_DIR = '/tmp/prometheus';
-
-/** MLflow server replicas in `environment` unless the spec says: two in prod, so that a node drain never stops tracking. */
-export const mlflowReplicas = (environment: PlatformContext['environment'], replicas?: number) => replicas ?? (environment === 'prod' ? 2 : 1);
 
 /** The in-cluster URL of MLflow. */
 export const mlflowClusterUrl = `http://${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}.svc.cluster.local`;
@@ -241,7 +238,7 @@ export class Mlflow extends Construct implements IExperimentTracking {
       namespace,
       values: mlflowValues({
         platform,
-        replicas: mlflowReplicas(platform.environment, props.spec.replicas),
+        replicas: props.spec.replicas ?? defaultReplicas(platform.environment),
         database: props.database,
         databaseSecret,
         artifacts: props.artifacts,

@@ -202,7 +202,8 @@ export class CloudSqlPostgres extends Construct implements IPostgres {
       });
       new SecretManagerSecretVersion(this, 'SecretVersion', {
         secret: this.secret.id,
-        secretData: Fn.jsonencode({ username: this.username, password: password.result }),
+        // Both by reference: the synthesized JSON holds no literal inside the secret's payload.
+        secretData: Fn.jsonencode({ username: this.user.name, password: password.result }),
       });
       this.passwordSecret = { kind: 'gcp-secret-manager', secretId: this.secret.secretId };
     }
