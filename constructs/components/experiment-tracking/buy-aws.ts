@@ -15,7 +15,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SagemakerMlflowTrackingServer } from '@cdktf/provider-aws/lib/sagemaker-mlflow-tracking-server';
 import { PlatformValidationError } from '../../core/errors';
 import { awsAccount } from '../../aws/account';
-import { S3ObjectStore } from '../../stores/object-store';
+import { S3ObjectStore } from '../../stores/object-store/s3-object-store';
 import type { StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { componentOutput, componentTags, servicesScope } from '../contract';
 import type { IExperimentTracking, ResolvedExperimentTrackingProps } from './contract';

@@ -11,7 +11,7 @@ import { VertexAiTensorboard } from '@cdktf/provider-google/lib/vertex-ai-tensor
 import { PlatformValidationError } from '../../core/errors';
 import { serviceAccountMember } from '../../gcp/gcp';
 import { ProjectServices } from '../../gcp/project-services';
-import { GcsObjectStore } from '../../stores/object-store';
+import { GcsObjectStore } from '../../stores/object-store/gcs-object-store';
 import type { StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { componentLabels, componentOutput, servicesScope } from '../contract';
 import type { IExperimentTracking, ResolvedExperimentTrackingProps } from './contract';

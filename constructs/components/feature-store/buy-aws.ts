@@ -27,7 +27,7 @@ import { awsAccount, type AwsAccount } from '../../aws/account';
 import type { PolicyDocument, PolicyStatement } from '../../aws/addon-policies';
 import { COMPONENT_STORES } from '../../../plan/stores';
 import type { Environment } from '../../../schema/schema';
-import { S3ObjectStore } from '../../stores/object-store';
+import { S3ObjectStore } from '../../stores/object-store/s3-object-store';
 import type { StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { componentOutput, componentTags, servicesScope } from '../contract';
 import type { IFeatureStore, ResolvedFeatureStoreProps } from './contract';

@@ -37,6 +37,9 @@ import { CHARTS } from '../../../catalog/charts';
 import { harborAddresses, PLATFORM_NAMESPACES, REGISTRY_PROFILES, registryOptions, type HarborAddress, type PlatformContext } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
+import { internalLoadBalancerAnnotations } from '../load-balancer';
+
+export { internalLoadBalancerAnnotations } from '../load-balancer';
 import { repositoryUrlOf, type IRegistry } from './contract';
 import { HARBOR_IMAGE_STORE_SECRET, HARBOR_REGISTRY_SERVICE_ACCOUNT, type HarborImageStore } from './image-store';
 import { HarborDns } from './dns';
@@ -52,35 +55,6 @@ export const harborProject = (platform: string) => platform;
 
 /** Harbor's Service (`expose.loadBalancer.name`), which the setup Job calls from inside the cluster. */
 export const HARBOR_SERVICE = 'harbor';
-
-/**
- * Internal load balancer annotations per cloud (the AWS Load Balancer Controller's NLB on AWS).
- * With `addresses` (AWS), the NLB sits in those subnets at those fixed addresses — the ones the
- * private DNS record names — and balances across zones, since the record hands out every zone's
- * address whether or not Harbor has a pod there.
- */
-export function internalLoadBalancerAnnotations(cloud: PlatformContext['cloud'], addresses: readonly HarborAddress[] = []): Record<string, string> {
-  switch (cloud) {
-    case 'aws':
-      return {
-        'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
-        'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
-        ...(addresses.length
-          ? {
-              'service.beta.kubernetes.io/aws-load-balancer-subnets': addresses.map((a) => a.subnetName!).join(','),
-              'service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses': addresses.map((a) => a.address).join(','),
-              'service.beta.kubernetes.io/aws-load-balancer-attributes': 'load_balancing.cross_zone.enabled=true',
-            }
-          : {}),
-      };
-    case 'gcp':
-      return { 'networking.gke.io/load-balancer-type': 'Internal' };
-    case 'kubernetes':
-      // Whatever implements LoadBalancer services on the premises (MetalLB, kube-vip, …).
-      return {};
-  }
-}
 
 /** What {@link harborValues} renders Harbor's chart values from. */
 export interface HarborValuesProps {
