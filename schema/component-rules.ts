@@ -238,6 +238,12 @@ function checkBuiltSizes(spec: PlatformSpec, name: SizedComponent, at: string, e
         'has no meaning on gcp: Memorystore keeps one replica in another zone in prod (STANDARD_HA) and none otherwise, following the environment; remove it',
       );
     }
+    if (online.authSecret !== undefined && cloud !== 'kubernetes') {
+      err(
+        `${oat}.authSecret`,
+        `is only for cloud: kubernetes (a Secret you create for the in-cluster Valkey); on ${cloud} the online store's password is generated in the cloud's secret manager, so remove it`,
+      );
+    }
     if (online.replicas !== undefined && cloud === 'aws' && prod && online.replicas < 2) {
       err(
         `${oat}.replicas`,

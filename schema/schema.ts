@@ -577,6 +577,20 @@ export const onlineStoreSizeSchema = z.strictObject({
    * @default the environment's (2 or more in prod, with automatic failover on AWS)
    */
   replicas: z.int().min(1, { error: 'must be at least 1' }).max(6, { error: 'must be at most 6' }).optional(),
+  /**
+   * Existing clusters only: the Secret in `loom-system` holding the in-cluster Valkey's password
+   * under the key `password` (letters, digits, `-` and `_`), which you create — Loom has no secret
+   * generator on your premises and never handles the value. On aws and gcp the password is
+   * generated in the cloud's secret manager.
+   * @default feast-valkey-auth
+   */
+  authSecret: z
+    .string()
+    .max(253, { error: 'must be at most 253 characters (a Kubernetes Secret name)' })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+      error: 'must be a Kubernetes Secret name: lowercase letters, digits, - and ., starting and ending with a letter or digit',
+    })
+    .optional(),
 });
 
 /** The feature store component: features for training (offline) and for inference (online). */

@@ -152,6 +152,13 @@ describe('online store sizes', () => {
     valid(awsSpec({ components: { featureStore: { mode: 'build', onlineStore: { nodeType: 'cache.r7g.large', replicas: 3 } } } }));
   });
 
+  it('authSecret (the in-cluster Valkey password Secret) is for cloud: kubernetes only', () => {
+    expect(onlyError(awsSpec({ components: { featureStore: { mode: 'build', onlineStore: { authSecret: 'valkey-auth' } } } }))).toEqual(
+      issue('components.featureStore.onlineStore.authSecret', "on aws the online store's password is generated in the cloud's secret manager"),
+    );
+    valid(onprem({ components: { featureStore: { mode: 'build', onlineStore: { authSecret: 'valkey-auth' } } } }));
+  });
+
   it('memorySizeGb is for gcp only', () => {
     expect(onlyError(awsSpec({ components: { featureStore: { mode: 'build', onlineStore: { memorySizeGb: 4 } } } }))).toEqual({
       path: 'components.featureStore.onlineStore.memorySizeGb',

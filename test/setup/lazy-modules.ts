@@ -38,6 +38,9 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/components/feature-store/build.ts': () => import('../../constructs/components/feature-store/build'),
   'constructs/components/feature-store/buy-aws.ts': () => import('../../constructs/components/feature-store/buy-aws'),
   'constructs/components/feature-store/buy-gcp.ts': () => import('../../constructs/components/feature-store/buy-gcp'),
+  'constructs/stores/key-value/elasticache-valkey.ts': () => import('../../constructs/stores/key-value/elasticache-valkey'),
+  'constructs/stores/key-value/memorystore-redis.ts': () => import('../../constructs/stores/key-value/memorystore-redis'),
+  'constructs/stores/key-value/valkey-in-cluster.ts': () => import('../../constructs/stores/key-value/valkey-in-cluster'),
 };
 
 type NodeModuleInternals = typeof Module & {

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { App, TerraformOutput } from '../../constructs/core/cdk';
+import { App, TerraformOutput, Token } from '../../constructs/core/cdk';
 import { LoomStack } from '../../constructs/core/stack';
 import { AwsNetwork } from '../../constructs/network/aws-network';
 import { ElastiCacheValkey, MemorystoreRedis, ValkeyInCluster, VALKEY_DEFAULT_USER_PERMISSIONS } from '../../constructs/stores/key-value';
@@ -169,7 +169,9 @@ describe('MemorystoreRedis', () => {
     expect(String(instance.reserved_ip_range)).toMatch(/google_compute_global_address.*name/);
     expect(JSON.stringify(instance.depends_on ?? [])).toMatch(/terraform_remote_state|google_service_networking_connection/);
     expect(Object.keys(resources(clusters, 'google_service_networking_connection'))).toHaveLength(1);
-    expect(store).toMatchObject({ engine: 'memorystore', port: 6379, tls: true });
+    expect(store).toMatchObject({ engine: 'memorystore', tls: true });
+    // the instance's own port (its TLS port with in-transit encryption), not a fixed 6379
+    expect(Token.isUnresolved(store.port)).toBe(true);
     expect(services.output?.ca_certificate?.value).toMatch(/^\$\{google_redis_instance\.FeastOnline_Instance_[A-F0-9]+\.server_ca_certs\[0\]\.cert\}$/);
     // The Redis API is enabled by the stack that holds the instance.
     expect(apiOfResourceType('google_redis_instance')).toBe('redis.googleapis.com');
@@ -181,6 +183,8 @@ describe('MemorystoreRedis', () => {
     expect(version.secret_data).toMatch(/^\$\{google_redis_instance\.FeastOnline_Instance_[A-F0-9]+\.auth_string\}$/);
     expect(single(services, 'google_secret_manager_secret').secret_id).toBe('research-feast-auth');
     expect(store.authSecret).toMatchObject({ kind: 'gcp-secret-manager' });
+    // by the secret's name in the project, as External Secrets takes it
+    expect(Token.isUnresolved((store.authSecret as { secretId: string }).secretId)).toBe(true);
   });
 
   it('is STANDARD_HA in prod and BASIC in dev', () => {

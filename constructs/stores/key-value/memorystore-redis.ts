@@ -30,7 +30,7 @@ import { gkeClusterOf } from '../../components/clusters';
 import type { IKeyValueStore, SecretReference } from '../contract';
 import { checkSize, storeName } from '../postgres/common';
 import { KEY_VALUE_VERSIONS } from '../../../catalog/key-value';
-import { KEY_VALUE_PORT, keyValueProfile, type KeyValueStoreBaseProps } from './common';
+import { keyValueProfile, type KeyValueStoreBaseProps } from './common';
 
 /** Memorystore for Redis instance ids: at most 40 characters. */
 export const MEMORYSTORE_NAME_MAX_LENGTH = 40;
@@ -50,7 +50,11 @@ export interface MemorystoreRedisProps extends KeyValueStoreBaseProps {
 export class MemorystoreRedis extends Construct implements IKeyValueStore {
   readonly engine = 'memorystore' as const;
   readonly host: string;
-  readonly port = KEY_VALUE_PORT;
+  /**
+   * The instance's own port, as Memorystore reports it: with in-transit encryption it serves on its
+   * TLS port, not on 6379. @attribute
+   */
+  readonly port: number;
   readonly tls = true;
   readonly authSecret: SecretReference;
   /** The instance's name, `<platform>-<name>`. */
@@ -95,6 +99,7 @@ export class MemorystoreRedis extends Construct implements IKeyValueStore {
       dependsOn: [psa.connection],
     });
     this.host = this.instance.host;
+    this.port = this.instance.port;
     this.caCertificate = this.instance.serverCaCerts.get(0).cert;
 
     this.secret = new SecretManagerSecret(this, 'AuthString', {
@@ -107,7 +112,8 @@ export class MemorystoreRedis extends Construct implements IKeyValueStore {
       secret: this.secret.id,
       secretData: this.instance.authString,
     });
-    this.authSecret = { kind: 'gcp-secret-manager', secretId: this.secret.id };
+    // By the secret's name in the project, as the contract and External Secrets take it.
+    this.authSecret = { kind: 'gcp-secret-manager', secretId: this.secret.secretId };
   }
 
   /**
