@@ -18,15 +18,25 @@ export interface ComponentStores {
   /** The Kubernetes service account the component's pods run as (in `loom-system`). */
   readonly serviceAccount: string;
   /** The PostgreSQL database and the role that owns it. */
-  readonly database: { readonly name: string; readonly username: string };
-  /** The object store: its purpose (the bucket's name part) and the component's key prefix in it. */
-  readonly objectStore: { readonly purpose: string; readonly prefix: string };
+  readonly database: {
+    /** The database's name (a PostgreSQL identifier). */
+    readonly name: string;
+    /** The role that owns it and that the component connects as. */
+    readonly username: string;
+  };
+  /** The object store. */
+  readonly objectStore: {
+    /** The bucket's use, part of its name (`<platform>-<purpose>`). */
+    readonly purpose: string;
+    /** The component's key prefix in the bucket. */
+    readonly prefix: string;
+  };
   /** Whether the component also keeps an online key/value store (Feast's online store). */
   readonly keyValue: boolean;
 }
 
 /** The backing stores of the built components that have any. */
-export const COMPONENT_STORES = {
+export const COMPONENT_STORES: Readonly<Record<'experimentTracking' | 'featureStore', ComponentStores>> = {
   /** MLflow: runs and registered models in PostgreSQL, artifacts in the object store. */
   experimentTracking: {
     store: 'mlflow',
@@ -43,7 +53,7 @@ export const COMPONENT_STORES = {
     objectStore: { purpose: 'feast-offline', prefix: 'offline' },
     keyValue: true,
   },
-} as const satisfies Readonly<Record<string, ComponentStores>>;
+};
 
 /** The limits of the names a component's stores and identity derive, by the cloud that sets them. */
 export const STORE_NAME_LIMITS = {

@@ -33,6 +33,9 @@ const CRD_CHARTS: Record<string, string | null> = {
   'kueue.x-k8s.io/v1beta2 ClusterQueue': 'kueue',
   'kueue.x-k8s.io/v1beta2 LocalQueue': 'kueue',
   'monitoring.googleapis.com/v1 PodMonitoring': null,
+  'external-secrets.io/v1 SecretStore': 'external-secrets',
+  'external-secrets.io/v1 ExternalSecret': 'external-secrets',
+  'postgresql.cnpg.io/v1 Cluster': 'cloudnative-pg',
 };
 const exampleFiles = readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)).sort();
 

@@ -42,10 +42,11 @@ describe.skipIf(!built)('synth performance budget', () => {
     expect(generated.maxRssMb).toBeLessThan(BUDGET.maxRssMb);
   });
 
-  it("loads only the platform's own cloud provider (plus Kubernetes and Helm, and TLS where a built registry needs its CA)", () => {
-    // aws-platform buys its registry; the GCP and on-premises examples build Harbor.
+  it("loads only the platform's own cloud provider (plus Kubernetes and Helm, TLS where a built registry needs its CA, random where a Cloud SQL user's password is generated)", () => {
+    // aws-platform buys its registry; the GCP and on-premises examples build Harbor; the GCP
+    // example builds Feast, whose Cloud SQL built-in user's password Terraform generates.
     expect(measure(['spec', 'examples/aws-platform.yaml'], 1).providerPackages).toEqual(['provider-aws', 'provider-helm', 'provider-kubernetes']);
-    expect(measure(['spec', 'examples/gcp-platform.yaml'], 1).providerPackages).toEqual(['provider-google', 'provider-helm', 'provider-kubernetes', 'provider-tls']);
+    expect(measure(['spec', 'examples/gcp-platform.yaml'], 1).providerPackages).toEqual(['provider-google', 'provider-helm', 'provider-kubernetes', 'provider-random', 'provider-tls']);
     expect(measure(['spec', 'examples/onprem-sovereign.yaml'], 1).providerPackages).toEqual(['provider-helm', 'provider-kubernetes', 'provider-tls']);
   });
 });

@@ -2,6 +2,7 @@
  * Specs and lookups shared by the component tests: the three-flavour platform on each cloud with
  * the components given, synthesized once per combination (synth is the slow part).
  */
+import { parse } from 'yaml';
 import { awsSpec } from '../aws/fixtures';
 import { gcpPlatformSpec } from '../helpers/gcp';
 import { onpremSpec } from '../kubernetes/fixtures';
@@ -88,7 +89,8 @@ export function releases(stack: StackJson): Record<string, Record<string, any>> 
 export function valuesOf(release: Record<string, any>): Record<string, any> {
   const values = release.values as string[];
   if (!Array.isArray(values) || values.length !== 1) throw new Error(`expected one values document, got ${JSON.stringify(values)}`);
-  return JSON.parse(values[0]!) as Record<string, any>;
+  // Components' releases render JSON, add-on releases (the stores' operators) YAML: YAML reads both.
+  return parse(values[0]!) as Record<string, any>;
 }
 
 /** Resource types of a stack. */

@@ -32,12 +32,17 @@ interface Built {
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+type Flipped = 'registry' | 'monitoring' | 'experimentTracking' | 'featureStore';
+
 /** The example with `component`'s mode set to `mode`, synthesized through MlPlatform. */
-function build(example: string, component: 'registry' | 'monitoring', mode: 'build' | 'buy'): Built {
+function build(example: string, component: Flipped, mode: 'build' | 'buy'): Built {
   const spec = specFromFile(join(examples, example));
   const raw = JSON.parse(JSON.stringify(spec));
   raw.components[component] = { ...raw.components[component], mode };
-  if (mode === 'buy') delete raw.components[component].hostname;
+  if (mode === 'buy') {
+    // build-only keys stay out of buy (they would be warned about, not used)
+    for (const key of ['hostname', 'database', 'onlineStore', 'replicas']) delete raw.components[component][key];
+  }
   const dir = mkdtempSync(join(tmpdir(), 'loom-mode-switch-'));
   dirs.push(dir);
   const app = new App({ outdir: dir });
@@ -52,7 +57,7 @@ function build(example: string, component: 'registry' | 'monitoring', mode: 'bui
 }
 
 const keyOf = (r: FoundResource) => `${r.stack} ${r.type}.${r.name}`;
-const SCOPE = { registry: 'Registry', monitoring: 'Monitoring' } as const;
+const SCOPE = { registry: 'Registry', monitoring: 'Monitoring', experimentTracking: 'ExperimentTracking', featureStore: 'FeatureStore' } as const;
 
 /** Resources that differ between two syntheses (added, removed or changed), without metadata. */
 function differing(a: Record<string, StackJson>, b: Record<string, StackJson>, ignore: (r: FoundResource) => Record<string, unknown> = (r) => r.body) {
@@ -123,22 +128,57 @@ const withoutMonitoringOutside = (r: FoundResource) => withoutSystemPoolShape({ 
 const withConfigKeysOnly = (r: FoundResource) =>
   r.type === 'kubernetes_config_map_v1' && r.path.split('/')[1] === 'PlatformConfig' ? { ...r.body, data: Object.keys(r.body.data as Record<string, string>) } : r.body;
 const compose = (f: (r: FoundResource) => Record<string, unknown>) => (r: FoundResource) => withConfigKeysOnly({ ...r, body: f(r) });
-const outsideChanges = { registry: compose(withoutGkeRegistryTrust), monitoring: compose(withoutMonitoringOutside) } as const;
+const outsideChanges = {
+  registry: compose(withoutGkeRegistryTrust),
+  monitoring: compose(withoutMonitoringOutside),
+  experimentTracking: compose((r) => r.body),
+  featureStore: compose((r) => r.body),
+} as const;
+
+/**
+ * What a built component with backing stores brings outside its scope, shared by every such
+ * component and so outside any one's: the network's data tier (AWS data subnets, Google's private
+ * services access), created on first use — additions, never changes to a subnet that exists — and
+ * the operators its stores run under in an add-ons stack (External Secrets, CloudNativePG).
+ */
+const isSharedStoreInfrastructure = (c: { key: string; path: string; change: string }) => {
+  const [, top, second] = c.path.split('/');
+  const dataTier = top === 'Network' && (second === 'Data' || second === 'PrivateServiceAccess') && c.change !== 'changed';
+  const operator = top === 'ExternalSecretsOperator' || top === 'CloudNativePgOperator';
+  return dataTier || operator;
+};
+/**
+ * A built component's metrics are monitoring's to scrape (the table's contract): flipping the
+ * component changes monitoring's scrape configuration — never adds or removes its resources.
+ */
+const isScrapeOfBuiltComponent = (c: { path: string; change: string }) => c.path.split('/')[1] === 'Monitoring' && c.change === 'changed';
+const CONFIG_KEYS = {
+  registry: /^LOOM_REGISTRY_/,
+  monitoring: /^LOOM_(PROMETHEUS|DASHBOARDS)_/,
+  experimentTracking: /^(LOOM_(TRACKING|ARTIFACT|MODEL_REGISTRY)_|MLFLOW_TRACKING_URI$)/,
+  featureStore: /^LOOM_FEATURE_STORE_/,
+} as const;
+const OUTPUTS = { registry: ['registry_url'], monitoring: ['grafana_url'], experimentTracking: ['tracking_uri', 'artifact_uri'], featureStore: ['feature_store_endpoint', 'feature_store_offline_store'] } as const;
 const isPlatformConfig = (c: { path: string }) => c.path.split('/')[1] === 'PlatformConfig';
 
 describe.each([
   ['aws-platform.yaml', 'registry', 'buy', 'build'],
   ['aws-platform.yaml', 'monitoring', 'buy', 'build'],
+  ['aws-platform.yaml', 'experimentTracking', 'build', 'buy'],
+  ['aws-platform.yaml', 'featureStore', 'buy', 'build'],
   ['gcp-platform.yaml', 'registry', 'build', 'buy'],
   ['gcp-platform.yaml', 'monitoring', 'buy', 'build'],
+  ['gcp-platform.yaml', 'experimentTracking', 'buy', 'build'],
+  ['gcp-platform.yaml', 'featureStore', 'build', 'buy'],
 ] as const)('%s: %s %s → %s', (example, component, from, to) => {
+  const stores = component === 'experimentTracking' || component === 'featureStore';
   const a = build(example, component, from);
   const b = build(example, component, to);
 
   it(`changes only resources under ${SCOPE[component]}/ in any stack`, () => {
     const changes = differing(a.stacks, b.stacks, outsideChanges[component]);
     expect(changes.length).toBeGreaterThan(0);
-    const strays = changes.filter((c) => c.path.split('/')[1] !== SCOPE[component]);
+    const strays = changes.filter((c) => c.path.split('/')[1] !== SCOPE[component] && !(stores && (isSharedStoreInfrastructure(c) || isScrapeOfBuiltComponent(c))));
     expect(strays, JSON.stringify(strays, null, 2)).toEqual([]);
   });
 
@@ -149,7 +189,9 @@ describe.each([
   const exception =
     component === 'monitoring'
       ? `outside the component, changes the system pools' machine type${example.startsWith('gcp') ? " and the GKE clusters' monitoring_config" : ''} and nothing else`
-      : !example.startsWith('gcp')
+      : stores
+        ? 'outside the component, only adds or removes the shared data tier and store operators, never changes them'
+        : !example.startsWith('gcp')
         ? 'makes no exception outside the component'
         : "outside the component, changes the GKE node pools' containerd_config (trust in Harbor's CA) and nothing else";
   it("changes the loom-platform ConfigMap's values on every cluster, never its keys", () => {
@@ -161,7 +203,7 @@ describe.each([
     const cb = configs(b.stacks);
     expect(ca.map((c) => c.stack)).toEqual(Object.keys(a.stacks).filter((n) => n.includes('-addons-')));
     expect(cb.map((c) => ({ stack: c.stack, keys: c.keys }))).toEqual(ca.map((c) => ({ stack: c.stack, keys: c.keys })));
-    const prefix = component === 'registry' ? 'LOOM_REGISTRY_' : /LOOM_(PROMETHEUS|DASHBOARDS)_/;
+    const prefix = CONFIG_KEYS[component];
     const changedKeys = ca.flatMap((c, i) => c.keys.filter((k) => JSON.stringify((c.data as any)[k]) !== JSON.stringify((cb[i]!.data as any)[k])));
     expect(changedKeys.length).toBeGreaterThan(0);
     for (const k of changedKeys) expect(k).toMatch(prefix);
@@ -177,6 +219,9 @@ describe.each([
       // the system pools resize: at least one system pool exists in each example
       expect(outside.some((c) => /system/i.test(c.path))).toBe(true);
       expect(differing(a.stacks, b.stacks, compose(withoutMonitoringOutside)).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
+    } else if (stores) {
+      expect(outside.filter((c) => !isSharedStoreInfrastructure(c) && !isScrapeOfBuiltComponent(c))).toEqual([]);
+      expect(outside.filter((c) => c.change === 'changed' && c.path.split('/')[1] === 'Network')).toEqual([]);
     } else if (example.startsWith('gcp')) {
       expect(outside.length).toBeGreaterThan(0);
       expect(outside.map((c) => c.change)).toEqual(outside.map(() => 'changed'));
@@ -187,10 +232,13 @@ describe.each([
     }
   });
 
-  it('changes nothing that belongs to the other component', () => {
-    const other = component === 'registry' ? 'monitoring' : 'registry';
-    const changes = differing(a.stacks, b.stacks, withoutGkeMonitoring).filter((c) => c.path.split('/')[1] === SCOPE[other]);
-    expect(changes).toEqual([]);
+  it('changes nothing that belongs to another component (but monitoring scraping a built one)', () => {
+    for (const other of (Object.keys(SCOPE) as Flipped[]).filter((c) => c !== component)) {
+      const changes = differing(a.stacks, b.stacks, withoutGkeMonitoring).filter((c) => c.path.split('/')[1] === SCOPE[other]);
+      // A built component's metrics are monitoring's to scrape: its scrape configuration follows.
+      const scrapes = (c: { path: string; change: string }) => stores && isScrapeOfBuiltComponent(c);
+      expect(changes.filter((c) => !scrapes(c)), other).toEqual([]);
+    }
   });
 
   it("leaves the clusters' node groups and node pools untouched (but GKE node pools' trust in built Harbor's CA, and the system pools' size for built monitoring)", () => {
@@ -203,6 +251,12 @@ describe.each([
 
   it('keeps the contract its consumers read the same shape', () => {
     const shape = (p: MlPlatform) => {
+      if (component === 'experimentTracking' || component === 'featureStore') {
+        const c = p.components[component] as unknown as Record<string, unknown>;
+        const attributes = component === 'experimentTracking' ? ['protocol', 'trackingUri', 'artifactUri', 'modelRegistryUri'] : ['protocol', 'onlineEndpoint', 'offlineStore', 'registry'];
+        const grants = component === 'experimentTracking' ? ['grantAccess'] : ['grantRead', 'grantWrite'];
+        return { componentName: c.componentName, types: attributes.map((k) => typeof c[k]), grants: grants.map((g) => typeof c[g]) };
+      }
       const c = component === 'registry' ? p.registry! : p.monitoring!;
       const common = { componentName: c.componentName, clusters: Object.keys(p.clusters) };
       if (component === 'registry') {
@@ -224,20 +278,20 @@ describe.each([
       };
     };
     expect(shape(b.platform)).toEqual(shape(a.platform));
-    expect(a.platform.registry?.mode ?? a.platform.monitoring?.mode).not.toBe(undefined);
-    expect((component === 'registry' ? b.platform.registry! : b.platform.monitoring!).mode).toBe(to);
+    expect(a.platform.components[component]!.mode).toBe(from);
+    expect(b.platform.components[component]!.mode).toBe(to);
   });
 
   it("keeps the component's outputs by name (in whichever stack the implementation puts them)", () => {
     const named = (stacks: Record<string, StackJson>) =>
       new Set(Object.values(stacks).flatMap((j) => Object.keys(j.output ?? {}).filter((o) => !o.startsWith('cross-stack-output-'))));
-    const want = component === 'registry' ? ['registry_url'] : ['grafana_url'];
+    const want = OUTPUTS[component];
     for (const o of want) {
       expect(named(a.stacks).has(o), `${from}: ${o}`).toBe(true);
       expect(named(b.stacks).has(o), `${to}: ${o}`).toBe(true);
     }
     // Other outputs than the component's own do not come or go.
-    const foreign = differingOutputs(a.stacks, b.stacks).filter((o) => !/ (registry_url|grafana_url|prometheus_\w+)$/.test(o));
+    const foreign = differingOutputs(a.stacks, b.stacks).filter((o) => !/ (registry_url|grafana_url|prometheus_\w+|tracking_uri|artifact_uri|feature_store_\w+)$/.test(o));
     expect(foreign).toEqual([]);
   });
 
@@ -250,7 +304,11 @@ describe.each([
         const tls = Object.keys(stack.resource ?? {}).some((t) => t.startsWith('tls_'));
         const cloud = example.startsWith('aws') ? 'aws' : 'google';
         expect(tls && !name.includes('-addons-'), name).toBe(name.endsWith('-network') && example.startsWith('gcp') && tls);
-        expect(providers, name).toEqual(name.includes('-addons-') ? (tls ? ['helm', 'kubernetes', 'tls'] : ['helm', 'kubernetes']) : tls ? [cloud, 'tls'] : [cloud]);
+        // A Cloud SQL built-in user's password is generated by Terraform's random provider.
+        const random = Object.keys(stack.resource ?? {}).some((t) => t.startsWith('random_'));
+        expect(random && !(name.endsWith('-services') && example.startsWith('gcp')), name).toBe(false);
+        const expected = name.includes('-addons-') ? ['helm', 'kubernetes', ...(tls ? ['tls'] : [])] : [cloud, ...(random ? ['random'] : []), ...(tls ? ['tls'] : [])];
+        expect(providers, name).toEqual(expected.sort());
       }
     }
   });
@@ -259,7 +317,8 @@ describe.each([
 describe('the services stack comes and goes with cloud-side resources', () => {
   it('appears on Google Cloud only when some component keeps resources in the cloud', () => {
     const spec = JSON.parse(JSON.stringify(specFromFile(join(examples, 'gcp-platform.yaml'))));
-    delete spec.components.registry;
+    // Only monitoring left: the other components keep buckets, identities or databases in the cloud.
+    for (const component of Object.keys(spec.components)) if (component !== 'monitoring') delete spec.components[component];
     const dir = mkdtempSync(join(tmpdir(), 'loom-mode-switch-'));
     dirs.push(dir);
     const app = new App({ outdir: dir });

@@ -35,9 +35,9 @@ import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
 import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
-import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
-import { internalLoadBalancerAnnotations } from '../registry/build';
+import { internalLoadBalancerAnnotations } from '../load-balancer';
 import type { IObjectStore, IPostgres, StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
@@ -49,7 +49,12 @@ export const MLFLOW_SERVICE = 'mlflow';
 /** The Service's port (the chart's `service.port`). */
 export const MLFLOW_SERVICE_PORT = 80;
 /** The server's container port and its name (the chart's defaults, which the scrape target names). */
-export const MLFLOW_CONTAINER_PORT = { number: 5000, name: 'mlflow' } as const;
+export const MLFLOW_CONTAINER_PORT = {
+  /** The port's number. */
+  number: 5000,
+  /** The port's name (the scrape target selects it). */
+  name: 'mlflow',
+} as const;
 /** Where the server keeps Prometheus' multiprocess files (an emptyDir: the root filesystem is read-only). */
 const METRICS_DIR = '/tmp/prometheus';
 
@@ -71,7 +76,12 @@ export interface MlflowValuesProps {
   /** The Kubernetes service account the server runs as (Loom creates it, with the identity's annotation). */
   readonly serviceAccount: string;
   /** The Service's type: an internal load balancer (aws, gcp) or ClusterIP. */
-  readonly service: { readonly type: 'LoadBalancer' | 'ClusterIP'; readonly annotations?: Readonly<Record<string, string>> };
+  readonly service: {
+    /** `LoadBalancer` (an internal one, by its annotations) or `ClusterIP`. */
+    readonly type: 'LoadBalancer' | 'ClusterIP';
+    /** The Service's annotations. @default none */
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
   /** Host names clients reach the server by (MLflow's DNS-rebinding protection refuses others). */
   readonly allowedHosts: readonly string[];
   /** The cluster (for placement and priority). */
@@ -165,7 +175,7 @@ export interface MlflowProps extends ResolvedExperimentTrackingProps {
 type ArtifactGrant = (identity: WorkloadIdentity, access: StoreAccess) => void;
 
 /** Experiment tracking, built: MLflow on the component's cluster (see the module comment). */
-export class Mlflow extends Construct implements IExperimentTracking {
+export class Mlflow extends Construct implements IExperimentTracking, IScrapedComponent {
   readonly componentName = 'experimentTracking' as const;
   readonly mode = 'build' as const;
   readonly implementation = 'build' as const;
@@ -184,7 +194,7 @@ export class Mlflow extends Construct implements IExperimentTracking {
   /** The cluster MLflow runs on. */
   readonly cluster: IKubernetesCluster;
   /** What the monitoring component scrapes. */
-  readonly scrapeTargets: readonly { readonly cluster: IKubernetesCluster; readonly target: ScrapeTarget }[];
+  readonly scrapeTargets: readonly ComponentScrapeTarget[];
   private readonly grantOnArtifacts: ArtifactGrant;
 
   constructor(scope: Construct, id: string, props: MlflowProps) {
@@ -356,7 +366,7 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
         throw new PlatformValidationError("experimentTracking build on cloud: kubernetes keeps MLflow's artifacts in the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
       }
       artifacts = new ExistingObjectStore(inCluster, 'Artifacts', { spec: objectStorage, prefix: `${stores.store}/${stores.objectStore.prefix}` });
-      database = new CloudNativePg(addons, 'MlflowDatabase', {
+      database = new CloudNativePg(inCluster, 'Database', {
         addons,
         name: names.cloudNativePgCluster,
         databaseName: stores.database.name,
