@@ -3,6 +3,7 @@
  * file in `LOOM_SPEC` (default: the AWS example).
  */
 import { App } from './constructs/core/cdk';
+import { withoutCreationStacks } from './constructs/core/stack-traces';
 import { loadSpecFile } from './schema/load';
 import { MlPlatform } from './stacks/ml-platform';
 import { reportAndExit } from './cli/report';
@@ -11,9 +12,11 @@ const specFile = process.env.LOOM_SPEC ?? 'examples/aws-platform.yaml';
 try {
   const { spec, warnings } = loadSpecFile(specFile);
   for (const w of warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
-  const app = new App();
-  new MlPlatform(app, spec.name, spec);
-  app.synth();
+  withoutCreationStacks(() => {
+    const app = new App();
+    new MlPlatform(app, spec.name, spec);
+    app.synth();
+  });
 } catch (e) {
   reportAndExit(e);
 }

@@ -11,6 +11,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { App } from '../constructs/core/cdk';
+import { withoutCreationStacks } from '../constructs/core/stack-traces';
 import type { PlatformSpec } from '../schema/schema';
 import { SpecInputError } from '../schema/load';
 import { MlPlatform } from '../stacks/ml-platform';
@@ -52,9 +53,11 @@ export function synthToDirectory(spec: PlatformSpec, outDir: string): SynthResul
     throw new SpecInputError(`${outDir}: cannot create the output directory (${ioReason(e, parent)})`);
   }
   try {
-    const app = new App({ outdir: staging, skipValidation: false });
-    new MlPlatform(app, spec.name, spec);
-    app.synth();
+    withoutCreationStacks(() => {
+      const app = new App({ outdir: staging, skipValidation: false });
+      new MlPlatform(app, spec.name, spec);
+      app.synth();
+    });
     const stacks = existsSync(join(staging, 'stacks')) ? readdirSync(join(staging, 'stacks')).sort() : [];
     writeFileSync(join(staging, OUTPUT_MARKER), `${JSON.stringify({ writtenBy: 'loom', platform: spec.name, stacks }, null, 2)}\n`);
     swapInto(staging, target);
