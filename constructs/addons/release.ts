@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Construct, type IConstruct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { stringify } from 'yaml';
 import { AssetType, dependable as dependableRef, Lazy, TerraformAsset, TerraformResource, TerraformStack, type IAspect, type ITerraformDependable } from '../core/cdk';
 import { CHARTS, type ChartName } from '../../catalog/charts';
 
@@ -45,7 +44,7 @@ export interface AddonReleaseProps {
 }
 
 /**
- * A Helm release of a catalogued chart. Values are one YAML document rendered from a typed object
+ * A Helm release of a catalogued chart. Values are one document (JSON, which Helm reads as YAML) rendered from a typed object
  * (never `--set` strings), so that what Loom sets can be read back and checked against the chart's
  * defaults. Terraform references inside values (role ARNs, names) are interpolated by Terraform.
  *
@@ -103,9 +102,13 @@ export function addDependsOn(resource: TerraformResource, dependable: ITerraform
   resource.dependsOn = [...(resource.dependsOn ?? []), dependableRef(dependable)];
 }
 
-/** Values as the YAML document Helm receives; no line folding, so that long references stay intact. */
+/**
+ * Values as the document Helm receives: JSON, which is YAML — indented for the plan's diff, never
+ * folded (long references stay intact), and several times faster to render than a YAML emitter,
+ * which on a whole platform was a tenth of the synth.
+ */
 export function renderValues(values: HelmValues): string {
-  return stringify(values, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return JSON.stringify(values, null, 2);
 }
 
 /** A Kubernetes object with the fields a custom resource has. */
