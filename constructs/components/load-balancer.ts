@@ -4,6 +4,7 @@
  * other clusters (Harbor, MLflow, Feast), in a module of its own so that using it loads nothing
  * else of theirs.
  */
+import { Fn } from '../core/cdk';
 import type { HarborAddress, PlatformContext } from '../../plan';
 
 /**
@@ -35,3 +36,17 @@ export function internalLoadBalancerAnnotations(cloud: PlatformContext['cloud'],
   }
 }
 
+/**
+ * Where a load balancer Service answers: its name on AWS (an NLB's DNS name), its address on Google
+ * Cloud, either on existing clusters (MetalLB and kube-vip give addresses, others names).
+ */
+export function loadBalancerAddress(cloud: PlatformContext['cloud'], ingress: { readonly hostname: string; readonly ip: string }): string {
+  switch (cloud) {
+    case 'aws':
+      return ingress.hostname;
+    case 'gcp':
+      return ingress.ip;
+    case 'kubernetes':
+      return Fn.coalesce([ingress.hostname, ingress.ip]);
+  }
+}

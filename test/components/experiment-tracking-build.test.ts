@@ -176,7 +176,9 @@ describe('build on existing clusters: MLflow on CloudNativePG and the data centr
     const values = valuesOf(mlflowRelease(apps));
     expect(values.artifactRoot.s3).toMatchObject({ bucket: ONPREM_OBJECT_STORAGE.bucket, path: 'mlflow/artifacts', existingSecret: { name: ONPREM_OBJECT_STORAGE.credentialsSecret } });
     expect(values.extraEnvVars).toMatchObject({ MLFLOW_S3_ENDPOINT_URL: ONPREM_OBJECT_STORAGE.endpoint });
-    expect(values.service.type).toBe('ClusterIP');
+    // whatever implements LoadBalancer Services on the premises, as for Harbor
+    expect(values.service).toMatchObject({ type: 'LoadBalancer', annotations: {} });
+    expect(String(platformConfig(stackOf(out.stacks, '-addons-gpu')).data.LOOM_TRACKING_URI)).toMatch(/coalesce/);
     expect(valuesSchemaErrors('mlflow', CHARTS.mlflow.version, values)).toEqual([]);
   });
 });

@@ -369,14 +369,21 @@ describe('build on existing clusters: Feast on CloudNativePG, Valkey and the dat
     }
   });
 
-  it('keeps offline files under feast/offline of the named bucket, with the operator’s keys and the store’s endpoint; ClusterIP only', () => {
+  it('keeps offline files under feast/offline of the named bucket, with the operator’s keys and the store’s endpoint; a load balancer of the premises’ kind for the other clusters', () => {
     const env = envOf(apps);
     expect(env.AWS_ACCESS_KEY_ID.valueFrom.secretKeyRef).toEqual({ name: ONPREM_OBJECT_STORAGE.credentialsSecret, key: 'AWS_ACCESS_KEY_ID' });
     expect(env.AWS_SECRET_ACCESS_KEY.valueFrom.secretKeyRef).toEqual({ name: ONPREM_OBJECT_STORAGE.credentialsSecret, key: 'AWS_SECRET_ACCESS_KEY' });
     expect(env.AWS_ENDPOINT_URL_S3.value).toBe(ONPREM_OBJECT_STORAGE.endpoint);
     expect(String(apps.output!.feature_store_offline_store!.value)).toBe('s3://ml-platform/feast/offline');
-    expect(String(apps.output!.feature_store_endpoint!.value)).toBe(feastClusterUrl);
-    expect(resources(apps, 'kubernetes_service_v1')).toEqual({});
+    // whatever implements LoadBalancer Services there (MetalLB gives an address, others a name)
+    expect(String(apps.output!.feature_store_endpoint!.value)).toMatch(/^http:\/\/\$\{coalesce\(kubernetes_service_v1\.\w+\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname, kubernetes_service_v1\.\w+\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.ip\)\}$/);
+    const service = Object.values(resources(apps, 'kubernetes_service_v1'))[0] as any;
+    expect(service.spec.type).toBe('LoadBalancer');
+    expect(service.metadata.annotations).toEqual({});
+    expect(service.spec).not.toHaveProperty('load_balancer_source_ranges');
+    const other = platformConfig(stackOf(out.stacks, '-addons-gpu')).data;
+    expect(String(other.LOOM_FEATURE_STORE_ENDPOINT)).toMatch(/coalesce/);
+    expect(platformConfig(apps).data.LOOM_FEATURE_STORE_ENDPOINT).toBe(feastClusterUrl);
     expect(valuesOf(feastRelease(apps)).replicaCount).toBe(2); // the onprem fixture is prod
     expect(literalSecretEnv(apps)).toEqual([]);
     for (const [name, stack] of Object.entries(out.stacks)) expect(literalSecrets(stack), name).toEqual([]);

@@ -15,13 +15,12 @@
  * in an init container, and connects with TLS required (`PGSSLMODE=require`; every engine Loom
  * creates refuses plain connections).
  *
- * Reach: inside the platform only. Pods on its own cluster use the Service's cluster DNS name; on
- * aws and gcp the Service is also an internal load balancer (AWS Load Balancer Controller NLB,
- * GKE internal passthrough load balancer) admitting the platform network's range only, which
- * other clusters and CI runners in the network use — its address is read back after the release
- * (a `kubernetes_service_v1` data source) and handed to the other clusters and the stack outputs.
- * On existing clusters the Service is ClusterIP (whatever implements LoadBalancer there is not
- * Loom's to assume), so MLflow serves its own cluster.
+ * Reach: inside the platform only. Pods on its own cluster use the Service's cluster DNS name; the
+ * Service is also an internal load balancer (AWS Load Balancer Controller NLB, GKE internal
+ * passthrough load balancer; on existing clusters whatever implements LoadBalancer Services there,
+ * MetalLB or kube-vip, as for Harbor), which other clusters and CI runners in the network use —
+ * its address is read back after the release (a `kubernetes_service_v1` data source) and handed to
+ * the other clusters and the stack outputs.
  *
  * Metrics: the server exposes Prometheus metrics (`--expose-prometheus`) on its HTTP port at
  * `/metrics`, declared as a scrape target for the monitoring component.
@@ -37,7 +36,7 @@ import { CHARTS } from '../../../catalog/charts';
 import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
-import { internalLoadBalancerAnnotations } from '../load-balancer';
+import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
 import type { IObjectStore, IPostgres, StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
@@ -233,7 +232,6 @@ export class Mlflow extends Construct implements IExperimentTracking, IScrapedCo
     if (props.database.engine === 'cloudnative-pg') dependsOn.push(...databaseDependencies(props.database));
 
     // The chart's Service has no source ranges: the load balancer is internal (the network's only).
-    const loadBalanced = platform.cloud !== 'kubernetes';
     const allowedHosts = [
       `${MLFLOW_SERVICE}`,
       `${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}`,
@@ -253,24 +251,18 @@ export class Mlflow extends Construct implements IExperimentTracking, IScrapedCo
         databaseSecret,
         artifacts: props.artifacts,
         serviceAccount: stores.serviceAccount,
-        service: loadBalanced
-          ? { type: 'LoadBalancer', annotations: internalLoadBalancerAnnotations(platform.cloud) }
-          : { type: 'ClusterIP' },
+        service: { type: 'LoadBalancer', annotations: internalLoadBalancerAnnotations(platform.cloud) },
         allowedHosts,
         addons,
       }),
       timeout: 900,
       dependsOn,
     });
-    if (loadBalanced) {
-      // The load balancer's address, once the release is ready (Helm waits for it).
-      const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: MLFLOW_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
-      const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
-      const address = platform.cloud === 'aws' ? ingress.hostname : ingress.ip;
-      this.trackingUri = `http://${address}`;
-    } else {
-      this.trackingUri = mlflowClusterUrl;
-    }
+    // The load balancer's address, once the release is ready (Helm waits for it): a name (NLB),
+    // or an address (GKE, MetalLB).
+    const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: MLFLOW_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
+    const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
+    this.trackingUri = `http://${loadBalancerAddress(platform.cloud, ingress)}`;
     // Where the artifacts physically are (serving's storage initializer reads models from there);
     // MLflow clients log through the proxy (`mlflow-artifacts:/`) and need no access to it.
     this.artifactUri = props.artifacts.uri;

@@ -45,11 +45,11 @@
  * multiprocess files there). The chart has no `priorityClassName` value, so its pods run at the
  * cluster's default priority.
  *
- * Reach: inside the platform only. Pods on its own cluster use the chart's ClusterIP Service; on
- * aws and gcp a second Service, Loom's own (the chart's Service takes no annotations), is an
- * internal load balancer admitting the platform network's range only, for other clusters and CI
- * runners in the network; its address is read back once it has one. On existing clusters the
- * feature server serves its own cluster.
+ * Reach: inside the platform only. Pods on its own cluster use the chart's ClusterIP Service; a
+ * second Service, Loom's own (the chart's Service takes no annotations), is an internal load
+ * balancer (admitting the platform network's range only on aws and gcp; on existing clusters
+ * whatever implements LoadBalancer Services there, as for Harbor), for other clusters and CI
+ * runners in the network; its address is read back once it has one.
  *
  * Metrics: the server serves Prometheus metrics (`feast serve --metrics`, the chart's
  * `metrics.enabled`) on port 8000, which the chart's Service exposes as `metrics` but its pod does
@@ -68,7 +68,7 @@ import { CHARTS } from '../../../catalog/charts';
 import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
-import { internalLoadBalancerAnnotations } from '../load-balancer';
+import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
 import type { IKeyValueStore, IObjectStore, IPostgres, SecretReference, StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
@@ -374,9 +374,10 @@ export class FeastFeatureStore extends Construct implements IFeatureStore, IScra
     });
 
     const network = addons.cluster.network;
-    if (platform.cloud !== 'kubernetes') {
+    {
       // Loom's own Service (the chart's takes no annotations), after the release: on EKS the
-      // release waits for the load balancer controller, so this Service does too.
+      // release waits for the load balancer controller, so this Service does too. On existing
+      // clusters, whatever implements LoadBalancer Services there (as for Harbor).
       const service = new ServiceV1(this, 'LoadBalancer', {
         metadata: { name: FEAST_LOAD_BALANCER_SERVICE, namespace: PLATFORM_NAMESPACES.system, labels, annotations: internalLoadBalancerAnnotations(platform.cloud) },
         spec: {
@@ -389,9 +390,7 @@ export class FeastFeatureStore extends Construct implements IFeatureStore, IScra
         dependsOn: [this.release],
       });
       const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
-      this.onlineEndpoint = `http://${platform.cloud === 'aws' ? ingress.hostname : ingress.ip}`;
-    } else {
-      this.onlineEndpoint = feastClusterUrl;
+      this.onlineEndpoint = `http://${loadBalancerAddress(platform.cloud, ingress)}`;
     }
     this.offlineStore = props.offline.uri;
     this.registry = `postgresql://${props.database.host}:${props.database.port}/${props.database.databaseName}`;
