@@ -630,6 +630,109 @@ export type FeatureStoreComponentSpec = z.infer<typeof featureStoreComponentSche
 /** `components.featureStore` as written. */
 export type FeatureStoreComponentSpecInput = z.input<typeof featureStoreComponentSchema>;
 
+/** The model frameworks a serving endpoint may declare (KServe's runtimes, SageMaker's and Vertex AI's prebuilt containers). */
+export const SERVING_FRAMEWORKS = ['sklearn', 'xgboost', 'pytorch', 'huggingface', 'triton', 'custom'] as const;
+
+/** One model served behind an endpoint (`components.serving.endpoints[]`). */
+export const servingEndpointSchema = z
+  .strictObject({
+    /** The endpoint's name: a DNS label, unique among the endpoints; part of the derived cloud names. */
+    name: dnsLabel(40),
+    /**
+     * The model: a path inside the tracking component's artifact store (`ranker/v3`), or a full
+     * `s3://…` / `gs://…` URI.
+     */
+    model: z
+      .string()
+      .min(1)
+      .max(1024)
+      .regex(/^(s3:\/\/|gs:\/\/)?[A-Za-z0-9][A-Za-z0-9._\-/]*$/, { error: 'must be a path inside the artifact store (e.g. ranker/v3) or an s3:// or gs:// URI' }),
+    /** How the model is served: a framework's prebuilt runtime, or `custom` with your image. */
+    framework: z.enum(SERVING_FRAMEWORKS),
+    /** custom only: the image, a repository of the registry component (`images/ranker`), optionally `:tag`. */
+    image: z
+      .string()
+      .max(255)
+      .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$/, {
+        error: 'must be a repository of the registry component, optionally with a tag (e.g. images/ranker:1.4.2)',
+      })
+      .optional(),
+    /** GPUs per replica. @default none */
+    gpu: gpuSchema.optional(),
+    /**
+     * Replicas kept running (0 is refused: a cold start on a model server takes minutes).
+     * @default 1
+     */
+    minReplicas: z.int().min(1, { error: 'must be at least 1' }).max(100).default(1),
+    /**
+     * Replicas autoscaling may reach; at least `minReplicas`.
+     * @default 4
+     */
+    maxReplicas: z.int().min(1, { error: 'must be at least 1' }).max(100).default(4),
+  })
+  .refine((e) => e.maxReplicas >= e.minReplicas, { error: 'maxReplicas must be at least minReplicas', path: ['maxReplicas'] })
+  .refine((e) => (e.framework === 'custom') === (e.image !== undefined), {
+    error: 'give image exactly when framework is custom (a prebuilt runtime brings its own image)',
+    path: ['image'],
+  });
+/** A validated `components.serving.endpoints[]` entry. */
+export type ServingEndpointSpec = z.infer<typeof servingEndpointSchema>;
+
+/** The serving component: models behind endpoints, inside the platform. */
+export const servingComponentSchema = componentSchema.extend({
+  /**
+   * The models to serve; switching the mode re-creates the same endpoints on the other side.
+   * @default []
+   */
+  endpoints: z.array(servingEndpointSchema).max(50, { error: 'at most 50 endpoints' }).default([]),
+});
+/** A validated `components.serving`. */
+export type ServingComponentSpec = z.infer<typeof servingComponentSchema>;
+/** `components.serving` as written. */
+export type ServingComponentSpecInput = z.input<typeof servingComponentSchema>;
+
+/** The pipelines component: ML workflows (training, evaluation, batch scoring) as pipelines. */
+export const pipelinesComponentSchema = componentSchema.extend({});
+/** A validated `components.pipelines`. */
+export type PipelinesComponentSpec = z.infer<typeof pipelinesComponentSchema>;
+/** `components.pipelines` as written. */
+export type PipelinesComponentSpecInput = z.input<typeof pipelinesComponentSchema>;
+
+/** A Kafka topic the streaming component declares (`components.streaming.topics[]`): it exists in every mode. */
+export const streamingTopicSchema = z.strictObject({
+  /** The topic's name: letters, digits, `.`, `_` and `-` (Kafka's rule), at most 200 characters. */
+  name: z
+    .string()
+    .min(1)
+    .max(200, { error: 'must be at most 200 characters' })
+    .regex(/^[A-Za-z0-9._-]+$/, { error: "must be letters, digits, '.', '_' and '-' (Kafka topic names)" })
+    .refine((n) => n !== '.' && n !== '..', { error: "must not be '.' or '..'" }),
+  /** Partitions. @default 6 */
+  partitions: z.int().min(1, { error: 'must be at least 1' }).max(10000).default(6),
+  /** Copies of each partition; at most the broker count. @default 3 */
+  replicationFactor: z.int().min(1, { error: 'must be at least 1' }).max(10).default(3),
+  /** How long records are kept, hours (-1: forever). @default 168 (a week) */
+  retentionHours: z.int().min(-1).max(87600).refine((h) => h !== 0, { error: 'must be positive hours, or -1 to keep records forever' }).default(168),
+});
+/** A validated `components.streaming.topics[]` entry. */
+export type StreamingTopicSpec = z.infer<typeof streamingTopicSchema>;
+
+/** The streaming component: Kafka for events and features in motion. */
+export const streamingComponentSchema = componentSchema.extend({
+  /** Brokers (build: Strimzi brokers; buy on AWS: MSK brokers, a multiple of the zones). @default 3 */
+  brokers: z.int().min(1, { error: 'must be at least 1' }).max(30, { error: 'must be at most 30' }).default(3),
+  /** Each broker's storage, GB. @default 500 */
+  storageGb: z.int().min(10, { error: 'must be at least 10 GB' }).max(16384, { error: 'must be at most 16384 GB' }).default(500),
+  /** buy on AWS: MSK Serverless instead of provisioned brokers (`brokers` and `storageGb` then unused). @default false */
+  serverless: z.boolean().default(false),
+  /** The topics; they exist in every mode. @default [] */
+  topics: z.array(streamingTopicSchema).max(500, { error: 'at most 500 topics' }).default([]),
+});
+/** A validated `components.streaming`. */
+export type StreamingComponentSpec = z.infer<typeof streamingComponentSchema>;
+/** `components.streaming` as written. */
+export type StreamingComponentSpecInput = z.input<typeof streamingComponentSchema>;
+
 /** Per-component schemas: the shared `mode`/`cluster`, plus each component's own options. */
 const COMPONENT_SCHEMAS = {
   ...(Object.fromEntries(COMPONENTS.map((c) => [c, componentSchema])) as Record<ComponentName, typeof componentSchema>),
@@ -637,6 +740,9 @@ const COMPONENT_SCHEMAS = {
   monitoring: monitoringComponentSchema,
   experimentTracking: experimentTrackingComponentSchema,
   featureStore: featureStoreComponentSchema,
+  serving: servingComponentSchema,
+  pipelines: pipelinesComponentSchema,
+  streaming: streamingComponentSchema,
 };
 
 /**
