@@ -22,7 +22,7 @@ import { ClusterStack } from './cluster-stack';
 import { AddonsStack } from './addons-stack';
 import { ServicesStack } from './services-stack';
 import { isScrapedComponent, type IPlatformComponent } from '../constructs/components/contract';
-import { PLATFORM_COMPONENTS, type ComponentDefinition } from '../constructs/components/table';
+import { buildOrder, PLATFORM_COMPONENTS, type ComponentDefinition } from '../constructs/components/table';
 import type { IMonitoring } from '../constructs/components/monitoring/contract';
 import type { IRegistry } from '../constructs/components/registry/contract';
 import type { AddonDefinition, IAddon } from '../constructs/addons';
@@ -130,10 +130,8 @@ export class MlPlatform extends Construct {
 
     // Components from the table, in its order (monitoring first: the others may hand it scrape
     // targets): cloud-side resources in the services stack, in-cluster ones in the add-ons stacks.
-    for (const definition of PLATFORM_COMPONENTS) {
-      const componentSpec = spec.components[definition.name as ComponentName];
-      if (componentSpec) this.addComponent(definition, componentSpec);
-    }
+    const present = PLATFORM_COMPONENTS.filter((d) => spec.components[d.name as ComponentName]);
+    for (const definition of buildOrder(present)) this.addComponent(definition, spec.components[definition.name as ComponentName]!);
     // The add-ons declare their metrics whatever the mode; scraping them is monitoring's (its
     // resources, its form), so that switching the mode changes monitoring's resources only.
     for (const addons of Object.values(this.addonsStacks)) {
@@ -171,16 +169,21 @@ export class MlPlatform extends Construct {
   /**
    * Adds a component through its contract: one of Loom's (a row of `PLATFORM_COMPONENTS`) or one of
    * your own with the same shape. Its props are `spec` (validated by its schema), every cluster's
-   * add-ons stack and, when it keeps resources in the cloud, the services stack.
+   * add-ons stack and, when it keeps resources in the cloud, the services stack; the components
+   * of its `uses` already in the platform are handed to it (add those first).
    */
   addComponent<S extends ComponentSpecInput, C extends IPlatformComponent>(definition: ComponentDefinition<S, C>, spec: S): C {
     if (this.components[definition.name]) throw new PlatformValidationError(`component '${definition.name}' is already part of the platform`, this);
     const services = definition.hasCloudSideResources(spec.mode, this.spec.cloud) ? this.useServicesStack() : undefined;
-    const component = definition.create({
-      spec,
-      clusters: this.spec.clusters.map((c) => this.addonsStacks[c.name]!),
-      ...(services ? { services } : {}),
-    });
+    const used = Object.fromEntries((definition.uses ?? []).map((name) => [name, this.components[name]]));
+    const component = definition.create(
+      {
+        spec,
+        clusters: this.spec.clusters.map((c) => this.addonsStacks[c.name]!),
+        ...(services ? { services } : {}),
+      },
+      used,
+    );
     this.components[definition.name] = component;
     // Its metrics, scraped by the platform's monitoring (whatever its mode).
     if (isScrapedComponent(component)) {

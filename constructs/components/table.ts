@@ -20,6 +20,12 @@ import { featureStoreFor } from './feature-store/select';
 import { featureStoreEnvironment, type IFeatureStore } from './feature-store/contract';
 import type { IKubernetesCluster } from '../core/contracts';
 
+/**
+ * The components a component consumes, by name, through their contracts: those of its
+ * {@link ComponentDefinition.uses} the platform has (absent ones are undefined).
+ */
+export type UsedComponents = Readonly<Record<string, IPlatformComponent | undefined>>;
+
 /** One row of the component table. */
 export interface ComponentDefinition<S extends ComponentSpecInput = ComponentSpecInput, C extends IPlatformComponent = IPlatformComponent> {
   /** The component's name: its key under `components` (Loom's seven) or a custom component's own. */
@@ -31,8 +37,18 @@ export interface ComponentDefinition<S extends ComponentSpecInput = ComponentSpe
    * in `mode` on `cloud`: then the platform has a services stack for it.
    */
   hasCloudSideResources(mode: ComponentMode, cloud: Cloud): boolean;
-  /** Builds the component through its contract: validates `props.spec` and picks the implementation for its mode and the cloud. */
-  create(props: ComponentProps<S>): C;
+  /**
+   * The components this one consumes through their contracts (serving reads models from
+   * tracking's artifact store, …): built before it when the platform has them, and handed to
+   * {@link create}.
+   * @default none
+   */
+  readonly uses?: readonly string[];
+  /**
+   * Builds the component through its contract: validates `props.spec` and picks the implementation
+   * for its mode and the cloud; `used` holds the components of {@link uses} the platform has.
+   */
+  create(props: ComponentProps<S>, used: UsedComponents): C;
   /**
    * What a client on `cluster` needs to use the component, as environment variables in the
    * cluster's `loom-platform` ConfigMap: the same keys in every mode.
@@ -72,3 +88,29 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
     clientEnvironment: (store, cluster) => featureStoreEnvironment(store as IFeatureStore, cluster),
   },
 ];
+
+/**
+ * The order to build `definitions` in: each after the components it uses (among those given),
+ * otherwise in the given order — the table's, monitoring first so that the others may hand it
+ * scrape targets. A cycle is a programming error in the table and throws.
+ */
+export function buildOrder<D extends Pick<ComponentDefinition, 'name' | 'uses'>>(definitions: readonly D[]): D[] {
+  const byName = new Map(definitions.map((d) => [d.name, d]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const order: D[] = [];
+  const visit = (d: D): void => {
+    if (done.has(d.name)) return;
+    if (visiting.has(d.name)) throw new Error(`component table: ${d.name} uses itself through ${[...visiting].join(' → ')}`);
+    visiting.add(d.name);
+    for (const used of d.uses ?? []) {
+      const dependency = byName.get(used);
+      if (dependency) visit(dependency);
+    }
+    visiting.delete(d.name);
+    done.add(d.name);
+    order.push(d);
+  };
+  definitions.forEach(visit);
+  return order;
+}

@@ -111,6 +111,22 @@ describe('an eighth component through the component contract and table', () => {
     for (const [n, s] of Object.entries(stacks)) if (!n.endsWith('-addons-apps')) expect(releases(s).qdrant, n).toBeUndefined();
   });
 
+  it('is handed the components it uses, through their contracts', () => {
+    let seen: Record<string, unknown> | undefined;
+    const USES_MONITORING: ComponentDefinition<z.input<typeof vectorStoreSchema>, IVectorStore> = {
+      ...VECTOR_STORE,
+      uses: ['monitoring', 'registry'],
+      create(props, used) {
+        seen = used;
+        return VECTOR_STORE.create(props, used);
+      },
+    };
+    synth((platform) => platform.addComponent(USES_MONITORING, { mode: 'build' }));
+    expect(Object.keys(seen!)).toEqual(['monitoring', 'registry']);
+    expect((seen!.monitoring as { componentName: string }).componentName).toBe('monitoring');
+    expect(seen!.registry).toBeUndefined(); // the platform has no registry
+  });
+
   it('is ordered after the load balancer controller like every release of the stack', () => {
     const apps = Object.entries(stacks).find(([n]) => n.endsWith('-addons-apps'))![1];
     expect(JSON.stringify(releases(apps).qdrant!.depends_on)).toContain('LoadBalancerController');
