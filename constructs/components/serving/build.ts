@@ -1,0 +1,579 @@
+/**
+ * Serving, built: KServe v0.20 (charts `kserve-crd` and `kserve-resources`, pinned in
+ * catalog/charts.ts) on the component's cluster in Standard (raw deployment) mode — plain
+ * Deployments, Services and HorizontalPodAutoscalers: no Knative, no Istio, no Ingress objects
+ * (`disableIngressCreation`).
+ *
+ * Releases, in order: the CRDs; the controller and its webhooks (after cert-manager, which every
+ * cluster runs: the chart's `Certificate` for the webhook server, issued by its self-signed
+ * `Issuer` and injected into the webhook configurations by cert-manager's CA injector); the
+ * ClusterServingRuntimes; the endpoints' InferenceServices. Custom resources are Loom's
+ * resources-chart releases, each after the releases that bring their CRDs and webhooks.
+ *
+ * Runtimes: KServe 0.20 moved its ClusterServingRuntimes out of `kserve-resources` into a chart of
+ * their own (`kserve-runtime-configs`, off by default), so Loom declares the five it serves with —
+ * `kserve-sklearnserver`, `kserve-xgbserver`, `kserve-torchserve`, `kserve-huggingfaceserver`,
+ * `kserve-tritonserver`, as that chart defines them at v0.20.0 — adding the container ports, which
+ * upstream leaves undeclared (scrape targets select declared ports). Endpoints name their runtime
+ * explicitly and speak the Open Inference Protocol (`protocolVersion: v2`); a `custom` endpoint
+ * runs `<registryUrl>/<image>` as the predictor container, serving the same protocol on port 8080,
+ * as a non-root user, with the model downloaded for it (`STORAGE_URI`).
+ *
+ * Namespace: `loom-system`, with the platform's other built components. Any pod in a namespace may
+ * run as any service account there, and the serving identity reads the artifact store: in
+ * `loom-workloads` every team workload could; in `loom-system` only the platform does. Kueue never
+ * gates pods there (predictors on a batch cluster must not wait in a training queue), and on
+ * existing clusters the object store's credentials Secret is there — KServe reads S3 credentials
+ * from Secrets listed on the predictor's service account, which must share its namespace.
+ *
+ * Models: the storage initializer (an init container KServe injects) downloads `storageUri` to
+ * `/mnt/models` as the endpoints' service account `kserve-models`: through IRSA (S3, region from
+ * the controller's `storage.s3.region`) or GKE Workload Identity (Cloud Storage), the identity
+ * granted read on the artifact store's prefix (paths) or on the full URI's prefix or bucket; on
+ * existing clusters with the data centre store's keys (the service account lists the
+ * `objectStorage.credentialsSecret` Secret; endpoint and TLS from `storage.s3`). A model missing at
+ * apply time leaves the predictor retrying, not the apply failing: Helm does not wait for custom
+ * resources to become ready.
+ *
+ * Scaling: `minReplicas`/`maxReplicas` of the spec, HPA (`serving.kserve.io/autoscalerClass: hpa`)
+ * on 70% CPU utilisation of the requests (metrics-server, which Loom installs where the cluster
+ * lacks one). GPU endpoints request `nvidia.com/gpu`, tolerate the GPU taint and select nodes of
+ * that GPU (`loom.dev/gpu=<type>`; on existing clusters, GPU nodes as the GPU operator labels them).
+ *
+ * Reach: inside the platform only. On the serving cluster, KServe's predictor Service
+ * `http://<endpoint>-predictor.loom-system.svc.cluster.local` (port 80); for other clusters and CI
+ * runners, one internal load balancer Service per endpoint (`<endpoint>-lb`, Loom's own: the
+ * controller's Service takes no annotations) — the AWS Load Balancer Controller's internal NLB,
+ * GKE's internal passthrough load balancer, or whatever implements LoadBalancer Services on
+ * existing clusters — admitting the platform network's range, its address read back once it has
+ * one. No Gateway API implementation is involved.
+ *
+ * Metrics: the predictors' Prometheus endpoints (`/metrics` on the runtime's `http` port; TorchServe
+ * and Triton on a `metrics` port), selected by pod label, and the controller's, behind its
+ * kube-rbac-proxy (`https`, a token allowed `get` on `/metrics`).
+ */
+import { Construct } from 'constructs';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from '../../core/cdk';
+import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
+import { PlatformValidationError } from '../../core/errors';
+import { CHARTS } from '../../../catalog/charts';
+import { componentStoreNames, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import type { ServingEndpointSpec, SERVING_FRAMEWORKS } from '../../../schema/schema';
+import { servingNames } from '../../../schema/serving-rules';
+import { controllerPlacement, GPU_TOLERATION, placementValues } from '../../addons/context';
+import { CustomResources, type CustomResourceManifest } from '../../addons/release';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
+import { componentRelease } from '../helm';
+import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
+import type { WorkloadIdentity } from '../../stores/contract';
+import { ComponentIdentity } from '../../stores/workload-identity';
+import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps } from './contract';
+import { foreignModelUris, grantGcsModelRead, modelLocation, s3ModelReadPolicy, type ModelLocation } from './model-access';
+
+/** The KServe CRDs' release. */
+export const KSERVE_CRD_RELEASE = 'kserve-crd';
+/** The controller's release (chart `kserve-resources`). */
+export const KSERVE_RELEASE = 'kserve';
+/** The release of Loom's ClusterServingRuntimes. */
+export const KSERVE_RUNTIMES_RELEASE = 'loom-kserve-runtimes';
+/** The release of the endpoints' InferenceServices. */
+export const SERVING_RELEASE = 'loom-serving';
+/** The Kubernetes service account the predictors (and their storage initializer) run as. */
+export const SERVING_SERVICE_ACCOUNT = 'kserve-models';
+/** The component's store name: with the platform's it names the identity (`<platform>-serving`). */
+export const SERVING_STORE = 'serving';
+/** The namespace endpoints are served in (see the module comment). */
+export const SERVING_NAMESPACE = PLATFORM_NAMESPACES.system;
+/** The predictor's HTTP port and its name (KServe's convention: the runtime listens on 8080). */
+export const KSERVE_HTTP_PORT = {
+  /** The port's number. */
+  number: 8080,
+  /** The port's name (KServe's Service targets the first declared port). */
+  name: 'http',
+} as const;
+/** The port KServe's predictor Service and Loom's load balancer answer on. */
+export const SERVING_SERVICE_PORT = 80;
+/** The CPU utilisation, percent of requests, the HPA keeps predictors at. */
+export const SERVING_CPU_TARGET_PERCENT = 70;
+/** The pod label naming the port a predictor serves metrics on (Loom's, set through `predictor.labels`). */
+export const SERVING_METRICS_LABEL = 'loom.dev/serving-metrics';
+/** The KServe API version of InferenceServices. */
+export const INFERENCE_SERVICE_API_VERSION = 'serving.kserve.io/v1beta1';
+/** The KServe API version of ClusterServingRuntimes. */
+export const SERVING_RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';
+/** KServe's version: the runtimes' image tags. */
+export const KSERVE_VERSION = 'v0.20.0';
+
+/** A framework with a prebuilt runtime. */
+export type PrebuiltFramework = Exclude<(typeof SERVING_FRAMEWORKS)[number], 'custom'>;
+
+/** A ClusterServingRuntime Loom declares (as kserve-runtime-configs v0.20.0 defines it). */
+export interface KServeRuntime {
+  /** The runtime's name (`kserve-<server>`). */
+  readonly name: string;
+  /** The server type (`serving.kserve.io/server-type`). */
+  readonly serverType: string;
+  /** The model format it serves, and its version. */
+  readonly modelFormat: {
+    /** The format's name (`modelFormat.name` of InferenceServices). */
+    readonly name: string;
+    /** Its version. */
+    readonly version: string;
+  };
+  /** The server's image. */
+  readonly image: string;
+  /** Its command, when the image's entrypoint is not the server. @default the image's */
+  readonly command?: readonly string[];
+  /** Its arguments. */
+  readonly args: readonly string[];
+  /** Environment of the server. @default none */
+  readonly env?: readonly {
+    /** The variable's name. */
+    readonly name: string;
+    /** Its value (KServe expands `{{.Name}}`-style placeholders). */
+    readonly value: string;
+  }[];
+  /** The protocols it speaks. */
+  readonly protocolVersions: readonly string[];
+  /** The user it runs as, where the image defines none. @default the image's */
+  readonly runAsUser?: number;
+  /** Where it serves Prometheus metrics: the HTTP port, or a port of its own. */
+  readonly metricsPort: {
+    /** The port's number. */
+    readonly number: number;
+    /** The port's name, declared by the runtime's container. */
+    readonly name: string;
+  };
+  /** A memory-backed `/dev/shm` (Hugging Face's server). @default false */
+  readonly devShm?: boolean;
+}
+
+const kserveImage = (server: string) => `kserve/${server}:${KSERVE_VERSION}`;
+const HTTP_METRICS = { number: KSERVE_HTTP_PORT.number, name: KSERVE_HTTP_PORT.name } as const;
+
+/** The runtime of each prebuilt framework. */
+export const KSERVE_RUNTIMES: Readonly<Record<PrebuiltFramework, KServeRuntime>> = {
+  sklearn: {
+    name: 'kserve-sklearnserver',
+    serverType: 'sklearnserver',
+    modelFormat: { name: 'sklearn', version: '1' },
+    image: kserveImage('sklearnserver'),
+    args: ['--model_name={{.Name}}', '--model_dir=/mnt/models', '--http_port=8080'],
+    protocolVersions: ['v1', 'v2'],
+    metricsPort: HTTP_METRICS,
+  },
+  xgboost: {
+    name: 'kserve-xgbserver',
+    serverType: 'xgbserver',
+    modelFormat: { name: 'xgboost', version: '2' },
+    image: kserveImage('xgbserver'),
+    args: ['--model_name={{.Name}}', '--model_dir=/mnt/models', '--http_port=8080', '--nthread=1'],
+    protocolVersions: ['v1', 'v2'],
+    metricsPort: HTTP_METRICS,
+  },
+  pytorch: {
+    name: 'kserve-torchserve',
+    serverType: 'torchserve',
+    modelFormat: { name: 'pytorch', version: '1' },
+    image: 'pytorch/torchserve-kfs:0.9.0',
+    args: ['torchserve', '--start', '--model-store=/mnt/models/model-store', '--ts-config=/mnt/models/config/config.properties'],
+    env: [{ name: 'TS_SERVICE_ENVELOPE', value: '{{.Labels.serviceEnvelope}}' }],
+    protocolVersions: ['v1', 'v2', 'grpc-v2'],
+    runAsUser: 1000,
+    metricsPort: { number: 8082, name: 'metrics' },
+  },
+  huggingface: {
+    name: 'kserve-huggingfaceserver',
+    serverType: 'huggingfaceserver',
+    modelFormat: { name: 'huggingface', version: '1' },
+    image: kserveImage('huggingfaceserver'),
+    args: ['--model_name={{.Name}}'],
+    env: [{ name: 'LMCACHE_USE_EXPERIMENTAL', value: 'True' }],
+    protocolVersions: ['v2', 'v1'],
+    metricsPort: HTTP_METRICS,
+    devShm: true,
+  },
+  triton: {
+    name: 'kserve-tritonserver',
+    serverType: 'tritonserver',
+    modelFormat: { name: 'triton', version: '2' },
+    image: 'nvcr.io/nvidia/tritonserver:23.05-py3',
+    args: ['tritonserver', '--model-store=/mnt/models', '--grpc-port=9000', '--http-port=8080', '--allow-grpc=true', '--allow-http=true'],
+    protocolVersions: ['v2', 'grpc-v2'],
+    runAsUser: 1000,
+    metricsPort: { number: 8002, name: 'metrics' },
+  },
+};
+
+/** What the runtime container of every server declares and limits itself to. */
+const containerSecurity = (runAsUser?: number) => ({
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  runAsNonRoot: true,
+  ...(runAsUser !== undefined ? { runAsUser } : {}),
+  capabilities: { drop: ['ALL'] },
+});
+
+/** The ports a runtime's container declares: HTTP first (KServe's Service targets the first), then metrics where separate. */
+const runtimePorts = (metrics: KServeRuntime['metricsPort']) => [
+  { name: KSERVE_HTTP_PORT.name, containerPort: KSERVE_HTTP_PORT.number, protocol: 'TCP' },
+  ...(metrics.number !== KSERVE_HTTP_PORT.number ? [{ name: metrics.name, containerPort: metrics.number, protocol: 'TCP' }] : []),
+];
+
+/** A custom resource with annotations (ClusterServingRuntimes, InferenceServices). */
+export interface AnnotatedManifest extends CustomResourceManifest {
+  /** The object's name, labels and annotations. */
+  readonly metadata: CustomResourceManifest['metadata'] & {
+    /** The object's annotations. */
+    readonly annotations: Readonly<Record<string, string>>;
+  };
+}
+
+/** The ClusterServingRuntimes Loom declares (see the module comment). */
+export function clusterServingRuntimes(labels: Readonly<Record<string, string>> = {}): AnnotatedManifest[] {
+  return Object.values(KSERVE_RUNTIMES).map((r) => ({
+    apiVersion: SERVING_RUNTIME_API_VERSION,
+    kind: 'ClusterServingRuntime',
+    metadata: { name: r.name, labels: { ...labels }, annotations: { 'serving.kserve.io/server-type': r.serverType } },
+    spec: {
+      annotations: { 'prometheus.kserve.io/path': '/metrics', 'prometheus.kserve.io/port': String(r.metricsPort.number) },
+      containers: [
+        {
+          name: 'kserve-container',
+          image: r.image,
+          ...(r.command ? { command: [...r.command] } : {}),
+          args: [...r.args],
+          ...(r.env ? { env: r.env.map((e) => ({ ...e })) } : {}),
+          ports: runtimePorts(r.metricsPort),
+          resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+          securityContext: containerSecurity(r.runAsUser),
+          ...(r.devShm ? { volumeMounts: [{ name: 'devshm', mountPath: '/dev/shm' }] } : {}),
+        },
+      ],
+      ...(r.devShm ? { volumes: [{ name: 'devshm', emptyDir: { medium: 'Memory' } }] } : {}),
+      protocolVersions: [...r.protocolVersions],
+      supportedModelFormats: [{ name: r.modelFormat.name, version: r.modelFormat.version, autoSelect: true, priority: 1 }],
+    },
+  }));
+}
+
+/** The port an endpoint's predictor serves metrics on (the value of {@link SERVING_METRICS_LABEL}). */
+export const metricsPortOf = (framework: ServingEndpointSpec['framework']): string => (framework === 'custom' ? KSERVE_HTTP_PORT.name : KSERVE_RUNTIMES[framework].metricsPort.name);
+
+/** What {@link inferenceService} renders an endpoint from. */
+export interface InferenceServiceProps {
+  /** The endpoint, as the spec declares it. */
+  readonly endpoint: ServingEndpointSpec;
+  /** Where its model is (`s3://…`, `gs://…`). */
+  readonly storageUri: string;
+  /** The cloud of the serving cluster (GPU node selection). */
+  readonly cloud: PlatformContext['cloud'];
+  /** The registry's URL (custom endpoints). @default none */
+  readonly registryUrl?: string;
+  /** Labels of Loom's objects. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Environment of the model server (`ServingConsumes.environment`). @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** An endpoint's InferenceService (see the module comment). */
+export function inferenceService(props: InferenceServiceProps): AnnotatedManifest {
+  const { endpoint } = props;
+  const gpu = endpoint.gpu;
+  const resources = gpu
+    ? { requests: { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': String(gpu.count) }, limits: { memory: '8Gi', 'nvidia.com/gpu': String(gpu.count) } }
+    : { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } };
+  const env = Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value }));
+  let server: Record<string, unknown>;
+  if (endpoint.framework === 'custom') {
+    if (!props.registryUrl) throw new PlatformValidationError(`serving endpoint '${endpoint.name}': framework custom runs an image of the registry component; pass registryUrl`);
+    server = {
+      containers: [
+        {
+          name: 'kserve-container',
+          image: `${props.registryUrl}/${endpoint.image}`,
+          // KServe downloads the model for a custom container that names it here.
+          env: [{ name: 'STORAGE_URI', value: props.storageUri }, ...env],
+          ports: runtimePorts(HTTP_METRICS),
+          resources,
+          securityContext: containerSecurity(),
+        },
+      ],
+    };
+  } else {
+    const runtime = KSERVE_RUNTIMES[endpoint.framework];
+    server = {
+      model: {
+        modelFormat: { name: runtime.modelFormat.name },
+        runtime: runtime.name,
+        protocolVersion: 'v2',
+        storageUri: props.storageUri,
+        ...(env.length ? { env } : {}),
+        resources,
+      },
+    };
+  }
+  const placement = gpu
+    ? { nodeSelector: props.cloud === 'kubernetes' ? { 'nvidia.com/gpu.present': 'true' } : { 'loom.dev/gpu': gpu.type }, tolerations: [{ ...GPU_TOLERATION }] }
+    : {};
+  return {
+    apiVersion: INFERENCE_SERVICE_API_VERSION,
+    kind: 'InferenceService',
+    metadata: {
+      name: endpoint.name,
+      namespace: SERVING_NAMESPACE,
+      labels: { ...(props.labels ?? {}) },
+      annotations: { 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'hpa' },
+    },
+    spec: {
+      predictor: {
+        serviceAccountName: SERVING_SERVICE_ACCOUNT,
+        minReplicas: endpoint.minReplicas,
+        maxReplicas: endpoint.maxReplicas,
+        autoScaling: { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: SERVING_CPU_TARGET_PERCENT } } }] },
+        // On the predictor's pods: the scrape targets select them by these.
+        labels: { ...componentTags('serving'), [SERVING_METRICS_LABEL]: metricsPortOf(endpoint.framework) },
+        securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+        ...placement,
+        ...server,
+      },
+    },
+  };
+}
+
+/** What {@link kserveValues} renders the controller chart's values from. */
+export interface KServeValuesProps {
+  /** The serving cluster's plan (the controller's placement). */
+  readonly cluster: IKubernetesCluster;
+  /** The platform's settings (region, the data centre's object store). */
+  readonly platform: Pick<PlatformContext, 'cloud' | 'region' | 'settings'>;
+}
+
+/** The S3 settings the storage initializer reads (`kserve.storage.s3`): the region on AWS, the data centre store's endpoint on existing clusters. */
+function storageS3(platform: KServeValuesProps['platform']): Record<string, string> {
+  if (platform.cloud === 'aws') return { region: platform.region ?? '' };
+  const store = platform.settings.objectStorage;
+  if (platform.cloud === 'kubernetes' && store) {
+    const url = new URL(store.endpoint);
+    return { endpoint: url.host, useHttps: url.protocol === 'https:' ? '1' : '0', region: store.region, useVirtualBucket: 'false' };
+  }
+  return {};
+}
+
+/** The controller chart's values (`kserve-resources`; every key is under `kserve`). */
+export function kserveValues(props: KServeValuesProps): Record<string, unknown> {
+  const placement = placementValues(controllerPlacement(props.cluster.plan));
+  return {
+    kserve: {
+      controller: {
+        deploymentMode: 'Standard',
+        gateway: { disableIngressCreation: true, disableIstioVirtualHost: true },
+        ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
+        ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
+      },
+      storage: { s3: storageS3(props.platform) },
+    },
+  };
+}
+
+/** The scrape targets of the endpoints' predictors (one per metrics port in use) and of the controller. */
+export function servingScrapeTargets(endpoints: readonly Pick<ServingEndpointSpec, 'framework'>[]): ScrapeTarget[] {
+  const ports = [...new Set(endpoints.map((e) => metricsPortOf(e.framework)))].sort();
+  return [
+    {
+      name: 'kserve-controller',
+      namespace: SERVING_NAMESPACE,
+      podSelector: { 'control-plane': 'kserve-controller-manager' },
+      port: 'https',
+      scheme: 'https',
+      insecureSkipVerify: true,
+      auth: 'service-account-token',
+    },
+    ...ports.map((port) => ({ name: `kserve-predictors-${port}`, namespace: SERVING_NAMESPACE, podSelector: { ...componentTags('serving'), [SERVING_METRICS_LABEL]: port }, port, path: '/metrics' })),
+  ];
+}
+
+/** The in-cluster URL of an endpoint (KServe's predictor Service). */
+export const predictorClusterUrl = (endpoint: string): string => `http://${servingNames('', endpoint).predictorService}.${SERVING_NAMESPACE}.svc.cluster.local`;
+
+/** Props of {@link KServeServing}. */
+export interface KServeServingProps extends ResolvedServingProps {
+  /** The add-ons stack of the cluster KServe runs on. */
+  readonly addons: IClusterAddons;
+  /** Where each endpoint's model is, in the spec's order. */
+  readonly models: readonly ModelLocation[];
+  /**
+   * The predictors' cloud identity (aws, gcp).
+   * @default none (existing clusters)
+   */
+  readonly identity?: ComponentIdentity;
+  /**
+   * The cert-manager release the controller's webhook certificate needs.
+   * @default the add-ons stack's own cert-manager
+   */
+  readonly certManager?: ITerraformDependable;
+}
+
+/** The cert-manager release of a Loom add-ons stack, found without loading the add-ons. */
+function certManagerOf(addons: IClusterAddons): ITerraformDependable | undefined {
+  return (addons as unknown as { addons?: { certManager?: { release?: { resource?: ITerraformDependable } } } }).addons?.certManager?.release?.resource;
+}
+
+/** Serving, built: KServe on the component's cluster (see the module comment). */
+export class KServeServing extends Construct implements IServing, IScrapedComponent {
+  readonly componentName = 'serving' as const;
+  readonly mode = 'build' as const;
+  readonly implementation = 'build' as const;
+  readonly product = 'kserve' as const;
+  readonly protocol = 'open-inference' as const;
+  readonly endpoints: readonly string[];
+  /** The cluster KServe runs on. */
+  readonly cluster: IKubernetesCluster;
+  /** The CRDs' release. */
+  readonly crdRelease: Release;
+  /** The controller's release. */
+  readonly release: Release;
+  /** The ClusterServingRuntimes' release. */
+  readonly runtimes: CustomResources;
+  /** The InferenceServices' release (none without endpoints). */
+  readonly inferenceServices?: CustomResources;
+  /** What the monitoring component scrapes. */
+  readonly scrapeTargets: readonly ComponentScrapeTarget[];
+  private readonly urls = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: KServeServingProps) {
+    super(scope, id);
+    const { platform, addons, spec } = props;
+    this.cluster = addons.cluster;
+    this.endpoints = spec.endpoints.map((e) => e.name);
+    const namespace = addons.namespaces.system.name;
+    const namespaceResource = addons.namespaces.system.resource;
+    const labels = { ...componentTags('serving'), 'app.kubernetes.io/managed-by': 'loom' };
+    const certManager = props.certManager ?? certManagerOf(addons);
+    if (!certManager) {
+      throw new PlatformValidationError("KServe's webhook certificate is issued by cert-manager: give the cert-manager release (certManager), or an add-ons stack that installs it", this);
+    }
+
+    this.crdRelease = componentRelease(this, 'Crds', { name: KSERVE_CRD_RELEASE, chart: CHARTS.kserveCrd, namespace, values: {} });
+    this.release = componentRelease(this, 'Release', {
+      name: KSERVE_RELEASE,
+      chart: CHARTS.kserveResources,
+      namespace,
+      values: kserveValues({ cluster: addons.cluster, platform }),
+      dependsOn: [this.crdRelease, certManager],
+    });
+    this.runtimes = new CustomResources(this, 'Runtimes', {
+      releaseName: KSERVE_RUNTIMES_RELEASE,
+      namespace,
+      manifests: clusterServingRuntimes(labels),
+      // The runtimes' validating webhook is the controller's.
+      dependsOn: [this.crdRelease, this.release],
+    });
+
+    // The predictors' service account: the cloud identity's annotation, or the data centre store's keys.
+    const credentialsSecret = platform.cloud === 'kubernetes' ? platform.settings.objectStorage?.credentialsSecret : undefined;
+    const serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
+      metadata: { name: SERVING_SERVICE_ACCOUNT, namespace, labels, annotations: { ...(props.identity?.serviceAccountAnnotations ?? {}) } },
+      ...(credentialsSecret ? { secret: [{ name: credentialsSecret }] } : {}),
+      automountServiceAccountToken: true,
+    });
+
+    if (spec.endpoints.length) {
+      this.inferenceServices = new CustomResources(this, 'InferenceServices', {
+        releaseName: SERVING_RELEASE,
+        namespace,
+        manifests: spec.endpoints.map((endpoint, i) =>
+          inferenceService({
+            endpoint,
+            storageUri: props.models[i]!.uri,
+            cloud: platform.cloud,
+            labels,
+            ...(props.registryUrl ? { registryUrl: props.registryUrl } : {}),
+            ...(props.environment ? { environment: props.environment } : {}),
+          }),
+        ),
+        dependsOn: [this.crdRelease, this.release, this.runtimes.resource, serviceAccount, ...(namespaceResource ? [namespaceResource] : [])],
+      });
+    }
+
+    const network = addons.cluster.network;
+    for (const endpoint of spec.endpoints) {
+      const names = servingNames(platform.name, endpoint.name);
+      // Loom's own Service, after the InferenceService: on EKS every release waits for the load
+      // balancer controller, so this Service does too.
+      const service = new ServiceV1(this, `LoadBalancer-${endpoint.name}`, {
+        metadata: { name: names.loadBalancerService, namespace: SERVING_NAMESPACE, labels, annotations: internalLoadBalancerAnnotations(platform.cloud) },
+        spec: {
+          type: 'LoadBalancer',
+          // KServe's selector of a Standard-mode predictor's pods.
+          selector: { app: `isvc.${names.predictorService}` },
+          port: [{ name: 'http', port: SERVING_SERVICE_PORT, targetPort: KSERVE_HTTP_PORT.name, protocol: 'TCP' }],
+          ...(network ? { loadBalancerSourceRanges: [network.cidr] } : {}),
+        },
+        waitForLoadBalancer: true,
+        dependsOn: [this.inferenceServices!.resource],
+      });
+      const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
+      this.urls.set(endpoint.name, `http://${loadBalancerAddress(platform.cloud, ingress)}`);
+    }
+    this.scrapeTargets = servingScrapeTargets(spec.endpoints).map((target) => ({ cluster: addons.cluster, target }));
+  }
+
+  /** Endpoint `name` from anywhere in the platform: its internal load balancer. */
+  endpointUrl(name: string): string {
+    const url = this.urls.get(name);
+    if (url === undefined) throw unknownEndpoint(name, this.endpoints);
+    return url;
+  }
+
+  /** Endpoint `name` for clients on `cluster`: the predictor Service on KServe's own cluster, the load balancer elsewhere. */
+  endpointUrlFor(name: string, cluster: IKubernetesCluster): string {
+    const url = this.endpointUrl(name);
+    return cluster === this.cluster ? predictorClusterUrl(name) : url;
+  }
+
+  /** Nothing to grant: KServe's endpoints are reached through the network (see the module comment). */
+  grantInvoke(_identity: WorkloadIdentity): void {
+    // Intentionally empty: reach is the network's, as for MLflow and Feast.
+  }
+}
+
+/**
+ * Serving, built (see the module comment): the predictors' identity and its grants in the services
+ * stack (aws, gcp), KServe and the endpoints in the add-ons stack of the serving cluster.
+ */
+export function buildServing(props: ResolvedServingProps): KServeServing {
+  const addons = componentClusterAddons(props);
+  const { platform, spec } = props;
+  const models = spec.endpoints.map((e) => modelLocation(e, props));
+  let identity: ComponentIdentity | undefined;
+  if (platform.cloud === 'aws' || platform.cloud === 'gcp') {
+    const services = servicesScope(props, "build: the identity KServe's storage initializer reads models as");
+    const names = componentStoreNames(platform.name, { store: SERVING_STORE });
+    identity = new ComponentIdentity(services, 'Identity', {
+      cluster: addons.cluster,
+      namespace: SERVING_NAMESPACE,
+      serviceAccount: SERVING_SERVICE_ACCOUNT,
+      name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
+      description: `KServe models of platform ${platform.name}`,
+    });
+    const workload = identity.identity!;
+    if (models.some((m) => m.inArtifactStore)) props.modelStore?.grant(workload, 'read');
+    const foreign = foreignModelUris(models);
+    if (foreign.length && workload.kind === 'aws-iam-role') {
+      const { IamRolePolicy } = require('@cdktf/provider-aws/lib/iam-role-policy') as typeof import('@cdktf/provider-aws/lib/iam-role-policy');
+      const { awsAccount } = require('../../aws/account') as typeof import('../../aws/account');
+      new IamRolePolicy(services, 'ModelAccess', { role: workload.roleName, name: 'serving-models-read', policy: JSON.stringify(s3ModelReadPolicy(awsAccount(services).partition, foreign)) });
+    } else if (foreign.length && workload.kind === 'gcp-service-account') {
+      grantGcsModelRead(services, workload.email, foreign);
+    }
+  } else if (models.length && !platform.settings.objectStorage) {
+    throw new PlatformValidationError("serving build on cloud: kubernetes reads models from the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
+  }
+  const serving = new KServeServing(componentScope(addons, 'serving'), 'Resource', { ...props, addons, models, ...(identity ? { identity } : {}) });
+  componentOutput(serving, 'serving_endpoints', servingEndpointsJson(serving.endpoints, (n) => serving.endpointUrl(n)), 'KServe: the endpoints (name → URL, inside the platform network; Open Inference Protocol)');
+  return serving;
+}
