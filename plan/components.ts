@@ -43,6 +43,15 @@ const CLOUD_SIDE: Readonly<Partial<Record<ComponentName, Readonly<Record<Impleme
   // buy: the managed service and its bucket, role or service account.
   experimentTracking: { build: true, 'buy-aws': true, 'buy-gcp': true },
   featureStore: { build: true, 'buy-aws': true, 'buy-gcp': true },
+  // build: Strimzi in the streaming cluster only; buy-aws: MSK (and its topics' identity); buy-gcp:
+  // Managed Service for Apache Kafka.
+  streaming: { build: false, 'buy-aws': true, 'buy-gcp': true },
+  // build: Argo's archive database, artifact bucket and identities; buy: SageMaker Pipelines' role
+  // and bucket / Vertex AI Pipelines' bucket, service account and KFP repository.
+  pipelines: { build: true, 'buy-aws': true, 'buy-gcp': true },
+  // build: the model servers' identity and its grants; buy: SageMaker models and endpoints /
+  // Vertex AI endpoints and their service account.
+  serving: { build: true, 'buy-aws': true, 'buy-gcp': true },
 };
 
 /**

@@ -36,7 +36,7 @@ export interface ComponentStores {
 }
 
 /** The backing stores of the built components that have any. */
-export const COMPONENT_STORES: Readonly<Record<'experimentTracking' | 'featureStore', ComponentStores>> = {
+export const COMPONENT_STORES: Readonly<Record<'experimentTracking' | 'featureStore' | 'pipelines', ComponentStores>> = {
   /** MLflow: runs and registered models in PostgreSQL, artifacts in the object store. */
   experimentTracking: {
     store: 'mlflow',
@@ -52,6 +52,14 @@ export const COMPONENT_STORES: Readonly<Record<'experimentTracking' | 'featureSt
     database: { name: 'feast', username: 'feast' },
     objectStore: { purpose: 'feast-offline', prefix: 'offline' },
     keyValue: true,
+  },
+  /** Argo Workflows: the workflow archive in PostgreSQL, artifacts in the object store. */
+  pipelines: {
+    store: 'argo',
+    serviceAccount: 'argo-workflows-controller',
+    database: { name: 'argo', username: 'argo' },
+    objectStore: { purpose: 'argo-artifacts', prefix: 'artifacts' },
+    keyValue: false,
   },
 };
 

@@ -63,7 +63,7 @@ export function validateSettings(input: unknown): PartValidation<PlatformSetting
  * part sits at `path`; `schema` is the part's own schema, which gives the part its defaults.
  */
 export function validatePart<S extends z.ZodType>(spec: Record<string, unknown>, path: string, schema: S, part: unknown): PartValidation<z.infer<S>> {
-  const result = validateSpec(spec);
+  const result = validateSpec(spec, { part: true });
   const errors = result.ok ? [] : under(result.errors, path);
   const warnings = under(result.warnings, path);
   if (errors.length) return { errors, warnings };

@@ -36,6 +36,9 @@ import {
 import { formatCidr, parseCidr } from '../plan/addresses';
 import { checkGcpRules } from './gcp-rules';
 import { checkComponentRules } from './component-rules';
+import { checkStreamingRules } from './streaming-rules';
+import { checkPipelinesRules } from './pipelines-rules';
+import { checkServingRules } from './serving-rules';
 
 /** What the cross-field rules found in a spec. */
 export interface RuleResult {
@@ -72,6 +75,14 @@ export interface RuleOptions {
    * @default evaluationDate() — `LOOM_TODAY`, else today in UTC
    */
   readonly today?: string;
+  /**
+   * Validating one part of a platform — a construct's props placed in a stand-in spec (`validatePart`)
+   * — rather than a whole platform: rules relating that part to components the stand-in cannot
+   * hold (serving's models in tracking's store, its images in the registry) stay silent, since the
+   * construct takes those as props and refuses what is missing.
+   * @default false: a whole platform's spec, every rule applies
+   */
+  readonly part?: boolean;
 }
 
 /** Runs every cross-field rule. */
@@ -375,6 +386,9 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
   // Component options.
   // Experiment tracking and the feature store: their backing stores' sizes and derived names.
   checkComponentRules(spec, err, warn);
+  checkStreamingRules(spec, err, warn);
+  checkPipelinesRules(spec, err, warn);
+  checkServingRules(spec, err, warn, { whole: !options.part });
   const registry = spec.components.registry;
   if (registry) {
     const seen = new Map<string, number>();

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { registryOptions, resolvePlan, resolvePlatformContext, stackNames, type PlatformContext, type PlatformPlan } from '../plan';
 import { settingsOf, type ComponentName, type ComponentSpecInput, type PlatformSpec, type PlatformSpecInput } from '../schema/schema';
 import { validateSpec } from '../schema/load';
-import { InvalidPropsError, PlatformValidationError, SynthRefusal } from '../constructs/core/errors';
+import { InvalidPropsError, PlatformValidationError } from '../constructs/core/errors';
 import { LoomStack } from '../constructs/core/stack';
 import { Annotations } from '../constructs/core/cdk';
 import type { IKubernetesCluster } from '../constructs/core/contracts';
@@ -28,7 +28,7 @@ import type { IRegistry } from '../constructs/components/registry/contract';
 import type { AddonDefinition, IAddon } from '../constructs/addons';
 import type { GcpNetwork } from '../constructs/network/gcp-network';
 
-/** Components Loom synthesizes today (the rows of the component table); the others are validated but refused at synth. */
+/** The components Loom synthesizes: the rows of the component table (all seven of platform.yaml). */
 export const SYNTHESIZED_COMPONENTS: readonly string[] = PLATFORM_COMPONENTS.map((c) => c.name);
 
 /**
@@ -90,13 +90,6 @@ export class MlPlatform extends Construct {
     for (const w of result.warnings) Annotations.of(this).addWarning(`${this.node.path}: ${w.path}: ${w.message}`);
     const spec = result.spec;
     this.spec = spec;
-    const refused = (Object.keys(spec.components) as ComponentName[]).filter((c) => spec.components[c] && !SYNTHESIZED_COMPONENTS.includes(c));
-    if (refused.length) {
-      throw new SynthRefusal(
-        `components.${refused[0]}`,
-        `Loom does not synthesize ${refused.join(', ')} yet; remove ${refused.length > 1 ? 'them' : 'it'} from components to synthesize the rest (loom validate still checks ${refused.length > 1 ? 'them' : 'it'})`,
-      );
-    }
     this.plan = resolvePlan(spec);
     this.platform = resolvePlatformContext(settingsOf(spec));
     const platform = this.platform;

@@ -18,6 +18,12 @@ import { experimentTrackingFor } from './experiment-tracking/select';
 import { experimentTrackingEnvironment, type IExperimentTracking } from './experiment-tracking/contract';
 import { featureStoreFor } from './feature-store/select';
 import { featureStoreEnvironment, type IFeatureStore } from './feature-store/contract';
+import { streamingFor } from './streaming/select';
+import { pipelinesFor } from './pipelines/select';
+import { servingFor } from './serving/select';
+import { servingEnvironment, type IServing } from './serving/contract';
+import { pipelinesEnvironment, type IPipelines } from './pipelines/contract';
+import { streamingEnvironment, type IStreaming } from './streaming/contract';
 import type { IKubernetesCluster } from '../core/contracts';
 
 /**
@@ -86,6 +92,51 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
     hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'featureStore', mode),
     create: (props) => featureStoreFor(props),
     clientEnvironment: (store, cluster) => featureStoreEnvironment(store as IFeatureStore, cluster),
+  },
+  {
+    name: 'serving',
+    flavours: COMPONENT_FLAVOURS.serving,
+    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'serving', mode),
+    // Models from tracking's artifact store, custom images from the registry, online features
+    // from the feature store.
+    uses: ['experimentTracking', 'registry', 'featureStore'],
+    create: (props, used) => {
+      const tracking = used.experimentTracking as IExperimentTracking | undefined;
+      const registry = used.registry as IRegistry | undefined;
+      const featureStore = used.featureStore as IFeatureStore | undefined;
+      return servingFor({
+        ...props,
+        ...(tracking ? { modelStoreUri: tracking.artifactUri, modelStore: { uri: tracking.artifactUri, grant: (identity) => tracking.grantAccess(identity, 'read') } } : {}),
+        ...(registry ? { registryUrl: registry.registryUrl } : {}),
+        ...(featureStore ? { environment: featureStoreEnvironment(featureStore) } : {}),
+      });
+    },
+    clientEnvironment: (serving, cluster) => servingEnvironment(serving as IServing, cluster),
+  },
+  {
+    name: 'pipelines',
+    flavours: COMPONENT_FLAVOURS.pipelines,
+    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'pipelines', mode),
+    // Runs log to tracking and read the feature store's offline store (the batch queue is Kueue's,
+    // on the pipelines' cluster).
+    uses: ['experimentTracking', 'featureStore'],
+    create: (props, used) => {
+      const pipelines = pipelinesFor(props);
+      const runs = pipelines.runWorkloadIdentity;
+      if (runs) {
+        (used.experimentTracking as IExperimentTracking | undefined)?.grantAccess(runs, 'write');
+        (used.featureStore as IFeatureStore | undefined)?.grantRead(runs);
+      }
+      return pipelines;
+    },
+    clientEnvironment: (pipelines, cluster) => pipelinesEnvironment(pipelines as IPipelines, cluster),
+  },
+  {
+    name: 'streaming',
+    flavours: COMPONENT_FLAVOURS.streaming,
+    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'streaming', mode),
+    create: (props) => streamingFor(props),
+    clientEnvironment: (streaming, cluster) => streamingEnvironment(streaming as IStreaming, cluster),
   },
 ];
 

@@ -36,6 +36,13 @@ const CRD_CHARTS: Record<string, string | null> = {
   'external-secrets.io/v1 SecretStore': 'external-secrets',
   'external-secrets.io/v1 ExternalSecret': 'external-secrets',
   'postgresql.cnpg.io/v1 Cluster': 'cloudnative-pg',
+  'serving.kserve.io/v1beta1 InferenceService': 'kserve-crd',
+  'serving.kserve.io/v1alpha1 ClusterServingRuntime': 'kserve-crd',
+  'kafka.strimzi.io/v1 Kafka': 'strimzi-kafka-operator',
+  'kafka.strimzi.io/v1 KafkaNodePool': 'strimzi-kafka-operator',
+  'kafka.strimzi.io/v1 KafkaTopic': 'strimzi-kafka-operator',
+  'kafka.strimzi.io/v1 KafkaUser': 'strimzi-kafka-operator',
+  'argoproj.io/v1alpha1 WorkflowTemplate': 'argo-workflows',
 };
 const exampleFiles = readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)).sort();
 

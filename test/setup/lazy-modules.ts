@@ -41,6 +41,16 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/stores/key-value/elasticache-valkey.ts': () => import('../../constructs/stores/key-value/elasticache-valkey'),
   'constructs/stores/key-value/memorystore-redis.ts': () => import('../../constructs/stores/key-value/memorystore-redis'),
   'constructs/stores/key-value/valkey-in-cluster.ts': () => import('../../constructs/stores/key-value/valkey-in-cluster'),
+  'constructs/components/pipelines/build.ts': () => import('../../constructs/components/pipelines/build'),
+  'constructs/components/pipelines/buy-aws.ts': () => import('../../constructs/components/pipelines/buy-aws'),
+  'constructs/components/pipelines/buy-gcp.ts': () => import('../../constructs/components/pipelines/buy-gcp'),
+  'constructs/components/streaming/build.ts': () => import('../../constructs/components/streaming/build'),
+  'constructs/components/streaming/buy-aws.ts': () => import('../../constructs/components/streaming/buy-aws'),
+  'constructs/components/streaming/buy-gcp.ts': () => import('../../constructs/components/streaming/buy-gcp'),
+  'constructs/components/serving/build.ts': () => import('../../constructs/components/serving/build'),
+  'constructs/components/serving/buy-aws.ts': () => import('../../constructs/components/serving/buy-aws'),
+  'constructs/components/serving/buy-gcp.ts': () => import('../../constructs/components/serving/buy-gcp'),
+  'constructs/aws/account.ts': () => import('../../constructs/aws/account'),
 };
 
 type NodeModuleInternals = typeof Module & {
