@@ -59,3 +59,4 @@ export {
   VERTEX_CPU_MACHINE,
 } from './buy-gcp';
 export type { VertexDeployProps } from './buy-gcp';
+export type { VertexGpu } from '../../../schema/serving-rules';
