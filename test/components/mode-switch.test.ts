@@ -32,7 +32,7 @@ interface Built {
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-type Flipped = 'registry' | 'monitoring' | 'experimentTracking' | 'featureStore';
+type Flipped = 'registry' | 'monitoring' | 'experimentTracking' | 'featureStore' | 'serving' | 'pipelines' | 'streaming';
 
 /** The example with `component`'s mode set to `mode`, synthesized through MlPlatform. */
 function build(example: string, component: Flipped, mode: 'build' | 'buy'): Built {
@@ -57,7 +57,15 @@ function build(example: string, component: Flipped, mode: 'build' | 'buy'): Buil
 }
 
 const keyOf = (r: FoundResource) => `${r.stack} ${r.type}.${r.name}`;
-const SCOPE = { registry: 'Registry', monitoring: 'Monitoring', experimentTracking: 'ExperimentTracking', featureStore: 'FeatureStore' } as const;
+const SCOPE = {
+  registry: 'Registry',
+  monitoring: 'Monitoring',
+  experimentTracking: 'ExperimentTracking',
+  featureStore: 'FeatureStore',
+  serving: 'Serving',
+  pipelines: 'Pipelines',
+  streaming: 'Streaming',
+} as const;
 
 /** Resources that differ between two syntheses (added, removed or changed), without metadata. */
 function differing(a: Record<string, StackJson>, b: Record<string, StackJson>, ignore: (r: FoundResource) => Record<string, unknown> = (r) => r.body) {
@@ -133,6 +141,9 @@ const outsideChanges = {
   monitoring: compose(withoutMonitoringOutside),
   experimentTracking: compose((r) => r.body),
   featureStore: compose((r) => r.body),
+  serving: compose((r) => r.body),
+  pipelines: compose((r) => r.body),
+  streaming: compose((r) => r.body),
 } as const;
 
 /**
@@ -149,16 +160,29 @@ const isSharedStoreInfrastructure = (c: { key: string; path: string; change: str
 };
 /**
  * A built component's metrics are monitoring's to scrape (the table's contract): flipping the
- * component changes monitoring's scrape configuration — never adds or removes its resources.
+ * component changes monitoring's scrape configuration, and where a target authenticates with a
+ * service-account token (KServe's controller) monitoring's token for that namespace comes or goes.
  */
-const isScrapeOfBuiltComponent = (c: { path: string; change: string }) => c.path.split('/')[1] === 'Monitoring' && c.change === 'changed';
+const isScrapeOfBuiltComponent = (c: { path: string; change: string }) =>
+  c.path.split('/')[1] === 'Monitoring' && (c.change === 'changed' || c.path.split('/')[2] === 'ScraperToken');
 const CONFIG_KEYS = {
   registry: /^LOOM_REGISTRY_/,
   monitoring: /^LOOM_(PROMETHEUS|DASHBOARDS)_/,
   experimentTracking: /^(LOOM_(TRACKING|ARTIFACT|MODEL_REGISTRY)_|MLFLOW_TRACKING_URI$)/,
   featureStore: /^LOOM_FEATURE_STORE_/,
+  serving: /^LOOM_SERVING_/,
+  pipelines: /^(LOOM_PIPELINES_|ARGO_)/,
+  streaming: /^LOOM_KAFKA_/,
 } as const;
-const OUTPUTS = { registry: ['registry_url'], monitoring: ['grafana_url'], experimentTracking: ['tracking_uri', 'artifact_uri'], featureStore: ['feature_store_endpoint', 'feature_store_offline_store'] } as const;
+const OUTPUTS = {
+  registry: ['registry_url'],
+  monitoring: ['grafana_url'],
+  experimentTracking: ['tracking_uri', 'artifact_uri'],
+  featureStore: ['feature_store_endpoint', 'feature_store_offline_store'],
+  serving: ['serving_endpoints'],
+  pipelines: ['pipelines_submit_url', 'pipelines_artifact_root'],
+  streaming: ['kafka_bootstrap_servers'],
+} as const;
 const isPlatformConfig = (c: { path: string }) => c.path.split('/')[1] === 'PlatformConfig';
 
 describe.each([
@@ -170,8 +194,13 @@ describe.each([
   ['gcp-platform.yaml', 'monitoring', 'buy', 'build'],
   ['gcp-platform.yaml', 'experimentTracking', 'buy', 'build'],
   ['gcp-platform.yaml', 'featureStore', 'build', 'buy'],
+  // Not in the examples yet: added to them with the mode given. (Pipelines and streaming built on
+  // their own clusters beside MLflow or Feast built on apps make the add-ons stacks read each
+  // other's load balancer addresses — a cycle; issue 11 replaces the read-back with fixed names.)
+  ['aws-platform.yaml', 'serving', 'build', 'buy'],
+  ['gcp-platform.yaml', 'serving', 'buy', 'build'],
 ] as const)('%s: %s %s → %s', (example, component, from, to) => {
-  const stores = component === 'experimentTracking' || component === 'featureStore';
+  const stores = component !== 'registry' && component !== 'monitoring';
   const a = build(example, component, from);
   const b = build(example, component, to);
 
@@ -251,10 +280,18 @@ describe.each([
 
   it('keeps the contract its consumers read the same shape', () => {
     const shape = (p: MlPlatform) => {
-      if (component === 'experimentTracking' || component === 'featureStore') {
+      if (component !== 'registry' && component !== 'monitoring') {
         const c = p.components[component] as unknown as Record<string, unknown>;
-        const attributes = component === 'experimentTracking' ? ['protocol', 'trackingUri', 'artifactUri', 'modelRegistryUri'] : ['protocol', 'onlineEndpoint', 'offlineStore', 'registry'];
-        const grants = component === 'experimentTracking' ? ['grantAccess'] : ['grantRead', 'grantWrite'];
+        const ATTRIBUTES = {
+          experimentTracking: ['protocol', 'trackingUri', 'artifactUri', 'modelRegistryUri'],
+          featureStore: ['protocol', 'onlineEndpoint', 'offlineStore', 'registry'],
+          serving: ['protocol', 'endpoints', 'endpointUrl'],
+          pipelines: ['protocol', 'submitUrl', 'artifactRoot', 'runIdentity'],
+          streaming: ['protocol', 'bootstrapServers', 'authentication', 'topics'],
+        } as const;
+        const GRANTS = { experimentTracking: ['grantAccess'], featureStore: ['grantRead', 'grantWrite'], serving: ['grantInvoke'], pipelines: ['grantSubmit'], streaming: ['grantProduce', 'grantConsume'] } as const;
+        const attributes = ATTRIBUTES[component];
+        const grants = GRANTS[component];
         return { componentName: c.componentName, types: attributes.map((k) => typeof c[k]), grants: grants.map((g) => typeof c[g]) };
       }
       const c = component === 'registry' ? p.registry! : p.monitoring!;
@@ -291,7 +328,7 @@ describe.each([
       expect(named(b.stacks).has(o), `${to}: ${o}`).toBe(true);
     }
     // Other outputs than the component's own do not come or go.
-    const foreign = differingOutputs(a.stacks, b.stacks).filter((o) => !/ (registry_url|grafana_url|prometheus_\w+|tracking_uri|artifact_uri|feature_store_\w+)$/.test(o));
+    const foreign = differingOutputs(a.stacks, b.stacks).filter((o) => !/ (registry_url|grafana_url|prometheus_\w+|tracking_uri|artifact_uri|feature_store_\w+|serving_\w+|pipelines_\w+|kafka_\w+)$/.test(o));
     expect(foreign).toEqual([]);
   });
 
