@@ -21,7 +21,9 @@ export default defineConfig({
       // minutes of parallel test files and terraform plans leave the machine slower (on a shared
       // host, sustained load is throttled, which stretches the longer synth more than the bare app).
       { extends: true, test: { name: 'budget', include: ['test/bench/**/*.test.ts'], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/bench/**'], sequence: { groupOrder: 1 } } },
+      // Two test files at a time: most are one synth each (CPU, one thread), so two workers keep both
+      // cores busy where the default (cores − 1) leaves one idle on a 2-core runner.
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/bench/**'], sequence: { groupOrder: 1 }, maxWorkers: 2 } },
     ],
   },
 });
