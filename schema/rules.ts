@@ -39,6 +39,7 @@ import { checkComponentRules } from './component-rules';
 import { checkStreamingRules } from './streaming-rules';
 import { checkPipelinesRules } from './pipelines-rules';
 import { checkServingRules } from './serving-rules';
+import { checkReachRules } from './reach-rules';
 
 /** What the cross-field rules found in a spec. */
 export interface RuleResult {
@@ -389,6 +390,8 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
   checkStreamingRules(spec, err, warn);
   checkPipelinesRules(spec, err, warn);
   checkServingRules(spec, err, warn, { whole: !options.part });
+  // A part validated on its own cannot meet the platform's other components.
+  if (!options.part) checkReachRules(spec, err);
   const registry = spec.components.registry;
   if (registry) {
     const seen = new Map<string, number>();

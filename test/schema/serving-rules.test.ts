@@ -17,6 +17,9 @@ function servingErrors(spec: Spec): SpecIssue[] {
   return errors;
 }
 
+/** Tracking and registry bought: serving built on another cluster than apps is then the only built component other clusters reach. */
+const BOUGHT_TRACKING = { experimentTracking: { mode: 'buy' }, registry: { mode: 'buy' } };
+
 /** `components.serving` with `endpoints`, beside the other components given. */
 const withServing = (serving: Record<string, unknown>, others: Record<string, unknown> = { experimentTracking: { mode: 'build' }, registry: { mode: 'buy' } }) => ({
   components: { ...others, serving },
@@ -135,7 +138,8 @@ describe('serving: GPUs', () => {
     expect(servingErrors(spec)).toEqual([
       { path: 'components.serving.endpoints[0].gpu', message: "serving runs on cluster 'apps', which has no node pool with nvidia-a10g; training has one (components.serving.cluster)" },
     ]);
-    fine(awsSpec(withServing({ mode: 'build', cluster: 'training', endpoints: [gpuEndpoint('nvidia-a10g')] })));
+    // tracking bought: built components other clusters reach run on one cluster (schema/reach-rules.ts)
+    fine(awsSpec(withServing({ mode: 'build', cluster: 'training', endpoints: [gpuEndpoint('nvidia-a10g')] }, BOUGHT_TRACKING)));
   });
 
   it('refuses a built GPU endpoint whose GPU no cluster has', () => {
@@ -182,11 +186,11 @@ describe('serving: specs that are fine', () => {
   const endpoints = [endpoint(), endpoint({ name: 'embedder', framework: 'huggingface', model: 'embedder/v1' }), endpoint({ name: 'reranker', framework: 'custom', image: 'images/reranker' })];
 
   it('builds on aws, with a GPU endpoint on the batch cluster', () => {
-    fine(awsSpec(withServing({ mode: 'build', cluster: 'training', endpoints: [...endpoints, gpuEndpointOf('nvidia-a10g')] })));
+    fine(awsSpec(withServing({ mode: 'build', cluster: 'training', endpoints: [...endpoints, gpuEndpointOf('nvidia-a10g')] }, BOUGHT_TRACKING)));
   });
 
   it('builds on gcp, with a GPU endpoint on the batch cluster', () => {
-    fine(gcpSpec(withServing({ mode: 'build', cluster: 'training', endpoints: [...endpoints, gpuEndpointOf('nvidia-l4')] })));
+    fine(gcpSpec(withServing({ mode: 'build', cluster: 'training', endpoints: [...endpoints, gpuEndpointOf('nvidia-l4')] }, BOUGHT_TRACKING)));
   });
 
   it('builds on existing clusters, models in the data centre store', () => {
