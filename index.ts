@@ -30,6 +30,8 @@ export * from './stacks/ml-platform';
 export type { CaPem } from './constructs/tls/ca';
 export type { PolicyDocument, PolicyStatement } from './constructs/aws/addon-policies';
 export type { HarborDnsProps } from './constructs/components/registry/dns';
+export { InternalDns, INTERNAL_DNS_TTL, fixedComponentEndpoint, type InternalDnsProps, type InternalDnsRecord, type FixedComponentEndpointProps } from './constructs/components/dns';
+export { fixedEndpoint, type FixedEndpoint, type FixedEndpointProps } from './constructs/components/load-balancer';
 export type { HarborProps, HarborValuesProps } from './constructs/components/registry/build';
 export type { HarborSetupProps, PullSecretProps } from './constructs/components/registry/pull-access';
 export type { NodeTrustProps } from './constructs/components/registry/trust';

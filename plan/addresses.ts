@@ -116,27 +116,30 @@ export class SequentialAllocator {
 
 /** A fixed internal load balancer address in a subnet, and the block reserved around it. */
 export interface ReservedAddress {
-  /** The /28 set aside for it: the subnet's second-highest (clear of the addresses clouds keep). */
+  /** The /28 set aside for internal load balancers: the subnet's second-highest (clear of the addresses clouds keep). */
   readonly reservation: string;
-  /** The address: the first of that /28. */
+  /** The address: the `slot`-th of that /28. */
   readonly address: string;
 }
 
 export const LOAD_BALANCER_RESERVATION_PREFIX = 28;
+/** How many fixed load balancer addresses one reservation holds. */
+export const LOAD_BALANCER_SLOT_COUNT = 2 ** (32 - LOAD_BALANCER_RESERVATION_PREFIX);
 
 /**
- * The fixed address of an internal load balancer in `subnet` (e.g. Harbor's, which DNS points
- * at): derived from the subnet alone, so DNS records know it at plan time and nothing calls a
- * cloud. The top of the subnet keeps it away from the low addresses clouds hand out first and
- * from the ones they keep (AWS the first four and the last, Google Cloud the last two).
+ * The `slot`-th fixed address of an internal load balancer in `subnet` (Harbor's, MLflow's, …,
+ * which DNS points at): derived from the subnet alone, so DNS records know it at plan time and
+ * nothing calls a cloud. The top of the subnet keeps it away from the low addresses clouds hand
+ * out first and from the ones they keep (AWS the first four and the last, Google Cloud the last two).
  */
-export function reservedLoadBalancerAddress(subnet: string): ReservedAddress {
+export function reservedLoadBalancerAddress(subnet: string, slot = 0): ReservedAddress {
   const range = parseCidr(subnet);
   if (range.prefix > LOAD_BALANCER_RESERVATION_PREFIX - 2) {
     throw new PlanError('network.cidr', `subnet ${subnet} is too small to set a load balancer address aside (needs at least a /${LOAD_BALANCER_RESERVATION_PREFIX - 2})`);
   }
+  if (!Number.isInteger(slot) || slot < 0 || slot >= LOAD_BALANCER_SLOT_COUNT) throw new RangeError(`load balancer slot ${slot} is outside 0–${LOAD_BALANCER_SLOT_COUNT - 1}`);
   const block = sizeOf(LOAD_BALANCER_RESERVATION_PREFIX);
   const base = range.base + sizeOf(range.prefix) - 2 * block;
   const reservation: Cidr = { base, prefix: LOAD_BALANCER_RESERVATION_PREFIX };
-  return { reservation: formatCidr(reservation), address: formatCidr({ base, prefix: 32 }).replace(/\/32$/, '') };
+  return { reservation: formatCidr(reservation), address: formatCidr({ base: base + slot, prefix: 32 }).replace(/\/32$/, '') };
 }

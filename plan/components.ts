@@ -6,8 +6,8 @@
 import type { Cloud, ComponentName, Environment, PlatformSpec } from '../schema/schema';
 import { grafanaSchema, registryComponentSchema, type GrafanaSpec } from '../schema/schema';
 import type { ClusterPlan } from './index';
-import { reservedLoadBalancerAddress, type ReservedAddress } from './addresses';
-import { awsNodeSubnetName } from './names';
+import { LOAD_BALANCER_SLOT_COUNT, reservedLoadBalancerAddress, type ReservedAddress } from './addresses';
+import { awsNodeSubnetName, fitName, GCP_NAME_LIMITS } from './names';
 
 /** How a component is provided. */
 export type ComponentMode = 'build' | 'buy';
@@ -39,13 +39,14 @@ const CLOUD_SIDE: Readonly<Partial<Record<ComponentName, Readonly<Record<Impleme
   // build: in-cluster only; buy-aws: AMP workspace, scrapers, Managed Grafana; buy-gcp: a GKE
   // cluster setting (the cluster stack), nothing in the services stack.
   monitoring: { build: false, 'buy-aws': true, 'buy-gcp': false },
-  // build: the database, the artifact or offline bucket and the component's identity;
+  // build: the database, the artifact or offline bucket, the component's identity and its private
+  // DNS zone (every built component other clusters reach has one, see LOAD_BALANCER_SLOTS);
   // buy: the managed service and its bucket, role or service account.
   experimentTracking: { build: true, 'buy-aws': true, 'buy-gcp': true },
   featureStore: { build: true, 'buy-aws': true, 'buy-gcp': true },
-  // build: Strimzi in the streaming cluster only; buy-aws: MSK (and its topics' identity); buy-gcp:
-  // Managed Service for Apache Kafka.
-  streaming: { build: false, 'buy-aws': true, 'buy-gcp': true },
+  // build: the bootstrap's private DNS zone (and reserved address on Google Cloud), Strimzi in the
+  // streaming cluster; buy-aws: MSK (and its topics' identity); buy-gcp: Managed Service for Apache Kafka.
+  streaming: { build: true, 'buy-aws': true, 'buy-gcp': true },
   // build: Argo's archive database, artifact bucket and identities; buy: SageMaker Pipelines' role
   // and bucket / Vertex AI Pipelines' bucket, service account and KFP repository.
   pipelines: { build: true, 'buy-aws': true, 'buy-gcp': true },
@@ -141,9 +142,36 @@ export function registryOptions(spec: Pick<PlatformSpec, 'name' | 'components'>)
   return { repositories: registry.repositories, hostname: registry.hostname ?? harborHostname(spec.name) };
 }
 
-/** A fixed address of Harbor's internal load balancer, set aside in the subnet it sits in. */
-export interface HarborAddress extends ReservedAddress {
-  /** The cluster Harbor runs on. */
+/**
+ * Which address of each subnet's load balancer reservation a built component's internal load
+ * balancer takes: one per component other clusters reach, serving one per endpoint from its slot
+ * up (in the order of `endpoints`: append new ones, as clusters). Fixed, so that a component's
+ * address never depends on which others are built.
+ */
+export const LOAD_BALANCER_SLOTS = {
+  /** Harbor. */
+  registry: 0,
+  /** MLflow. */
+  experimentTracking: 1,
+  /** Feast's feature server. */
+  featureStore: 2,
+  /** Argo Workflows' server. */
+  pipelines: 3,
+  /** Kafka's bootstrap. */
+  streaming: 4,
+  /** The first serving endpoint; the others follow. */
+  serving: 5,
+} as const;
+
+/** The components that take fixed load balancer addresses when built. */
+export type FixedAddressComponent = keyof typeof LOAD_BALANCER_SLOTS;
+
+/** How many serving endpoints one serving cluster can give fixed addresses (the slots left). */
+export const MAX_SERVING_LOAD_BALANCERS = LOAD_BALANCER_SLOT_COUNT - LOAD_BALANCER_SLOTS.serving;
+
+/** A fixed address of a component's internal load balancer, set aside in the subnet it sits in. */
+export interface LoadBalancerAddress extends ReservedAddress {
+  /** The cluster the component runs on. */
   readonly cluster: string;
   /** AWS: the zone of the node subnet. */
   readonly zone?: string;
@@ -154,27 +182,71 @@ export interface HarborAddress extends ReservedAddress {
 }
 
 /**
- * The fixed addresses of a built registry's internal load balancer, from the plan alone, so that
- * its DNS record is known before the load balancer exists: AWS one per node subnet (zone) of the
- * registry's cluster — set aside by the network stack (`INetwork.reserveLoadBalancerAddresses`), before any node or pod could take them —
- * Google Cloud one in the cluster's block. None on existing clusters.
+ * The fixed addresses of a built component's internal load balancer (its `slot`), from the plan
+ * alone, so that its DNS record is known before the load balancer exists: AWS one per node subnet
+ * (zone) of the component's cluster — inside the block the network stack sets aside in every
+ * cluster's node subnets (`INetwork.placeCluster`) before any node or pod could take them —
+ * Google Cloud one in the cluster's block (reserved by the component's DNS). None on existing clusters.
  */
-export function harborAddresses(cloud: Cloud, cluster: Pick<ClusterPlan, 'name' | 'resourceName' | 'nodeSubnets' | 'block'>): HarborAddress[] {
+export function loadBalancerAddresses(cloud: Cloud, cluster: Pick<ClusterPlan, 'name' | 'resourceName' | 'nodeSubnets' | 'block'>, slot: number): LoadBalancerAddress[] {
   if (cloud === 'aws') {
     return cluster.nodeSubnets.map((s) => ({
-      ...reservedLoadBalancerAddress(s.cidr),
+      ...reservedLoadBalancerAddress(s.cidr, slot),
       cluster: cluster.name,
       zone: s.zone,
       subnet: s.cidr,
       subnetName: awsNodeSubnetName(cluster.resourceName, s.zone),
     }));
   }
-  if (cloud === 'gcp') return cluster.block ? [{ ...reservedLoadBalancerAddress(cluster.block), cluster: cluster.name, subnet: cluster.block }] : [];
+  if (cloud === 'gcp') return cluster.block ? [{ ...reservedLoadBalancerAddress(cluster.block, slot), cluster: cluster.name, subnet: cluster.block }] : [];
   return [];
 }
 
+/** Harbor's fixed addresses (registry, build). */
+export const harborAddresses = (cloud: Cloud, cluster: Pick<ClusterPlan, 'name' | 'resourceName' | 'nodeSubnets' | 'block'>) => loadBalancerAddresses(cloud, cluster, LOAD_BALANCER_SLOTS.registry);
+
 /** Harbor's default DNS name: under `.internal`, the top-level domain reserved for private use. */
 export const harborHostname = (platform: string) => `harbor.${platform}.internal`;
+
+/**
+ * The DNS names of built components other clusters reach (aws, gcp: private zones Loom keeps; on
+ * existing clusters the in-cluster names and load balancer addresses serve instead), under
+ * `.internal` as Harbor's, and the short names their cloud resources carry.
+ */
+export function componentHostnames(platform: string) {
+  return {
+    /** MLflow. */
+    experimentTracking: `mlflow.${platform}.internal`,
+    /** Feast's feature server. */
+    featureStore: `feast.${platform}.internal`,
+    /** Argo Workflows' server. */
+    pipelines: `argo.${platform}.internal`,
+    /** Kafka's bootstrap. */
+    streaming: `kafka.${platform}.internal`,
+    /** Serving's zone: one name per endpoint below it. */
+    serving: `serving.${platform}.internal`,
+    /** A serving endpoint's name. */
+    servingEndpoint: (endpoint: string) => `${endpoint}.serving.${platform}.internal`,
+  };
+}
+
+/** The Google Cloud names of a component's private zone and one of its fixed addresses. */
+export interface InternalDnsNames {
+  /** The reserved internal address. */
+  readonly address: string;
+  /** The Cloud DNS managed zone. */
+  readonly zone: string;
+}
+
+/**
+ * Names of the Google Cloud resources of a component's private zone and fixed addresses (≤ 63
+ * each): `<platform>-<label>`; the address of a record with a key `<platform>-<label>-<key>`,
+ * shortened with a hash when longer (a 20-character platform and a 40-character endpoint).
+ */
+export function internalDnsNames(platform: string, label: string, key?: string): InternalDnsNames {
+  const zone = `${platform}-${label}`;
+  return { address: key ? fitName(`${zone}-${key}`, GCP_NAME_LIMITS.resource) : zone, zone };
+}
 
 /** Names derived for the registry's cloud-side resources. */
 export function registryNames(platform: string) {

@@ -22,7 +22,7 @@ import { clusterResourceName, stackNames } from './names';
 import { planGcpRanges, type GcpClusterRanges } from './gcp';
 
 export { FLAVOUR_PROFILES, GPU_TAINT, type FlavourProfile } from './flavours';
-export { PlanError } from './addresses';
+export { PlanError, reservedLoadBalancerAddress, LOAD_BALANCER_SLOT_COUNT, type ReservedAddress } from './addresses';
 export * from './names';
 export * from './components';
 export * from './capacity';

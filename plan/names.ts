@@ -166,6 +166,8 @@ export const GCP_NAME_LIMITS = {
   nodeServiceAccountMax: 30,
   /** GKE node pool names (at most). */
   nodePool: 40,
+  /** Compute Engine resource names (addresses, …) and Cloud DNS zone names (at most). */
+  resource: 63,
 } as const;
 
 /** Names derived for the platform's Google Cloud network (all ≤ 63 characters: name ≤ 20). */

@@ -1,14 +1,14 @@
 /**
- * Built components every cluster reaches must run on one cluster — for now.
+ * On existing clusters, built components every cluster reaches must run on one cluster.
  *
- * Each cluster's `loom-platform` ConfigMap (and Harbor's pull secret) carries what clients need to
- * reach the platform's built components from that cluster: for a component on another cluster,
- * its load balancer's address (or Harbor's robot credentials), read back from the add-ons stack of
- * the cluster it runs on. With such components on two different clusters, those two add-ons
- * stacks would each read the other's state — a dependency cycle no apply order can satisfy (cdktf
- * refuses it at synth). Until components get fixed names (addresses reserved in the plan and a
- * private DNS record, as Harbor's hostname has), validation says so, naming the components and
- * the way out.
+ * Each cluster's `loom-platform` ConfigMap carries what clients need to reach the platform's built
+ * components from that cluster. On aws and gcp a component on another cluster is reached by its
+ * fixed name (a private DNS zone answering with addresses of the address plan), known at plan
+ * time. On existing clusters Loom keeps no DNS: the load balancer's address is read back from the
+ * add-ons stack of the cluster the component runs on — so with such components on two different
+ * clusters, those two add-ons stacks would each read the other's state, a dependency cycle no
+ * apply order can satisfy (cdktf refuses it at synth). Validation says so there, naming the
+ * components and the way out.
  */
 import { componentCluster } from '../plan';
 import type { ComponentName, PlatformSpec } from './schema';
@@ -31,14 +31,14 @@ export function reachedBuiltComponents(spec: PlatformSpec): { readonly name: Com
 
 /** Refuses built components reached from every cluster on more than one cluster (see the module comment). */
 export function checkReachRules(spec: PlatformSpec, err: (path: string, message: string) => void): void {
-  if (spec.clusters.length < 2) return;
+  if (spec.cloud !== 'kubernetes' || spec.clusters.length < 2) return;
   const reached = reachedBuiltComponents(spec);
   const first = reached[0];
   if (!first) return;
   for (const other of reached.filter((r) => r.cluster !== first.cluster)) {
     err(
       `components.${other.name}`,
-      `is built on cluster '${other.cluster}', and ${first.name} is built on '${first.cluster}': every cluster reaches both through the add-ons stack of the cluster each runs on, so those two stacks would read each other's state, a cycle Loom cannot apply yet; run the built components other clusters reach on one cluster (cluster: ${first.cluster}, where its flavour allows), or buy ${other.name} or ${first.name}`,
+      `is built on cluster '${other.cluster}', and ${first.name} is built on '${first.cluster}': every cluster reaches both through the add-ons stack of the cluster each runs on, so those two stacks would read each other's state, a cycle Loom cannot apply on existing clusters (it keeps no DNS there); run the built components other clusters reach on one cluster (cluster: ${first.cluster}, where its flavour allows), or buy ${other.name} or ${first.name}`,
     );
   }
 }

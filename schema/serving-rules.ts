@@ -5,7 +5,8 @@
  * read from. Called from `checkRules`; pure (no cdktf).
  *
  * - endpoint names are unique, and the names derived from them fit each cloud's limits
- *   ({@link servingNames}, {@link SERVING_NAME_LIMITS});
+ *   ({@link servingNames}, {@link SERVING_NAME_LIMITS}); built on aws or gcp, at most
+ *   `MAX_SERVING_LOAD_BALANCERS` endpoints (each takes a fixed load balancer address);
  * - (on a whole platform's spec, see {@link checkServingRules}) `framework: custom` needs the registry component (its image is `<registry>/<image>`), and
  *   bought serving pulls it from the cloud's registry (ECR, Artifact Registry), never Harbor;
  * - (whole spec) a model path inside the artifact store needs experiment tracking (its artifact
@@ -16,7 +17,7 @@
  */
 import type { Cloud, PlatformSpec, ServingEndpointSpec } from './schema';
 import type { GpuType } from '../catalog/machine-types';
-import { componentCluster } from '../plan';
+import { componentCluster, internalDnsNames, MAX_SERVING_LOAD_BALANCERS } from '../plan';
 
 /** The limits of the names serving derives from an endpoint's, by who sets them. */
 export const SERVING_NAME_LIMITS = {
@@ -42,6 +43,8 @@ export interface ServingNames {
   readonly predictorService: string;
   /** Loom's internal load balancer Service in front of the predictor (build): `<endpoint>-lb`. */
   readonly loadBalancerService: string;
+  /** The reserved internal address of that load balancer (build on Google Cloud): `<platform>-serving-<endpoint>`, hashed to fit 63. */
+  readonly gcpAddress: string;
 }
 
 /** The names endpoint `endpoint` of platform `platform` derives (see {@link ServingNames}). */
@@ -52,6 +55,7 @@ export function servingNames(platform: string, endpoint: string): ServingNames {
     vertexDisplayName: `${platform}-${endpoint}`,
     predictorService: `${endpoint}-predictor`,
     loadBalancerService: `${endpoint}-lb`,
+    gcpAddress: internalDnsNames(platform, 'serving', endpoint).address,
   };
 }
 
@@ -194,6 +198,12 @@ export function checkServingRules(
   const whole = options.whole ?? true;
   const seen = new Map<string, number>();
 
+  if (serving.mode === 'build' && cloud !== 'kubernetes' && serving.endpoints.length > MAX_SERVING_LOAD_BALANCERS) {
+    err(
+      `${at}.endpoints`,
+      `has ${serving.endpoints.length} endpoints; built serving gives each a fixed internal load balancer address from the ${MAX_SERVING_LOAD_BALANCERS} its cluster sets aside; serve at most ${MAX_SERVING_LOAD_BALANCERS} endpoints per platform, or buy serving`,
+    );
+  }
   serving.endpoints.forEach((e, i) => {
     const here = `${at}.endpoints[${i}]`;
     if (seen.has(e.name)) err(`${here}.name`, `'${e.name}' is already the name of endpoints[${seen.get(e.name)}]; give each endpoint its own name`);

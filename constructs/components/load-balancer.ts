@@ -5,15 +5,17 @@
  * else of theirs.
  */
 import { Fn } from '../core/cdk';
-import type { HarborAddress, PlatformContext } from '../../plan';
+import type { IKubernetesCluster } from '../core/contracts';
+import { internalDnsNames, loadBalancerAddresses, type LoadBalancerAddress, type PlatformContext } from '../../plan';
 
 /**
  * Internal load balancer annotations per cloud (the AWS Load Balancer Controller's NLB on AWS).
  * With `addresses` (AWS), the NLB sits in those subnets at those fixed addresses — the ones the
  * private DNS record names — and balances across zones, since the record hands out every zone's
- * address whether or not Harbor has a pod there.
+ * address whether or not the component has a pod there. With `addressName` (Google Cloud), GKE's
+ * internal load balancer takes that reserved address.
  */
-export function internalLoadBalancerAnnotations(cloud: PlatformContext['cloud'], addresses: readonly HarborAddress[] = []): Record<string, string> {
+export function internalLoadBalancerAnnotations(cloud: PlatformContext['cloud'], addresses: readonly LoadBalancerAddress[] = [], addressName?: string): Record<string, string> {
   switch (cloud) {
     case 'aws':
       return {
@@ -29,7 +31,7 @@ export function internalLoadBalancerAnnotations(cloud: PlatformContext['cloud'],
           : {}),
       };
     case 'gcp':
-      return { 'networking.gke.io/load-balancer-type': 'Internal' };
+      return { 'networking.gke.io/load-balancer-type': 'Internal', ...(addressName ? { 'networking.gke.io/load-balancer-ip-addresses': addressName } : {}) };
     case 'kubernetes':
       // Whatever implements LoadBalancer services on the premises (MetalLB, kube-vip, …).
       return {};
@@ -49,4 +51,44 @@ export function loadBalancerAddress(cloud: PlatformContext['cloud'], ingress: { 
     case 'kubernetes':
       return Fn.coalesce([ingress.hostname, ingress.ip]);
   }
+}
+
+/** A built component's fixed internal endpoint (aws, gcp): its DNS name and its load balancer's place. */
+export interface FixedEndpoint {
+  /** The DNS name clients on other clusters use (a record of the component's private zone). */
+  readonly hostname: string;
+  /** The load balancer's fixed addresses (the record's). */
+  readonly addresses: readonly LoadBalancerAddress[];
+  /** The annotations that put the Service's load balancer at those addresses. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Google Cloud: the reserved address, for Services whose spec Loom writes (`loadBalancerIP`). */
+  readonly loadBalancerIp?: string;
+}
+
+/** Where a fixed endpoint goes: the component's slot, name and zone label (see `LOAD_BALANCER_SLOTS`). */
+export interface FixedEndpointProps {
+  /** The slot of the reservation the load balancer takes. */
+  readonly slot: number;
+  /** The DNS name. */
+  readonly hostname: string;
+  /** The zone's label (`<platform>-<label>` on Google Cloud). */
+  readonly label: string;
+  /** The record's key within a zone of several (serving's endpoints). @default the zone's own record */
+  readonly key?: string;
+}
+
+/**
+ * The fixed endpoint of a built component's load balancer on `cluster`, or undefined on existing
+ * clusters (their DNS is the premises' own; the load balancer's address is read back there).
+ */
+export function fixedEndpoint(platform: PlatformContext, cluster: IKubernetesCluster, props: FixedEndpointProps): FixedEndpoint | undefined {
+  if (platform.cloud === 'kubernetes') return undefined;
+  const addresses = loadBalancerAddresses(platform.cloud, cluster.plan, props.slot);
+  const addressName = platform.cloud === 'gcp' ? internalDnsNames(platform.name, props.label, props.key).address : undefined;
+  return {
+    hostname: props.hostname,
+    addresses,
+    annotations: internalLoadBalancerAnnotations(platform.cloud, platform.cloud === 'aws' ? addresses : [], addressName),
+    ...(platform.cloud === 'gcp' && addresses[0] ? { loadBalancerIp: addresses[0].address } : {}),
+  };
 }

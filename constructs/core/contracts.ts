@@ -5,7 +5,7 @@
  */
 import type { IConstruct } from 'constructs';
 import type { ITerraformDependable } from './cdk';
-import type { ClusterPlan, GcpClusterRanges, HarborAddress } from '../../plan';
+import type { ClusterPlan, GcpClusterRanges } from '../../plan';
 import type { Cloud, Flavour, NetworkSpec } from '../../schema/schema';
 
 /** The subnets a cluster's nodes (and, on Google Cloud, pods and services) live in. */
@@ -88,12 +88,6 @@ export interface INetwork extends IConstruct {
   placeCluster(cluster: NetworkClusterRequest): PlacedCluster;
   /** Where `cluster` was placed. Throws when it was not. */
   subnetsFor(cluster: string): PlacedCluster;
-  /**
-   * AWS: sets aside addresses of a placed cluster's node subnets for a load balancer (explicit
-   * subnet CIDR reservations, which EC2 and the VPC CNI never hand out), before any node exists.
-   * Google Cloud reserves such addresses as internal addresses instead, and has no such method.
-   */
-  reserveLoadBalancerAddresses?(addresses: readonly HarborAddress[]): void;
   /**
    * AWS: the data tier — one private subnet per zone, from the fixed block of the address plan
    * right below the public subnets (so that neither clusters nor the data tier ever renumber the

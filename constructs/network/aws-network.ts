@@ -23,10 +23,8 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import type { DataSubnets, INetwork, NetworkClusterRequest, PlacedCluster } from '../core/contracts';
 import { PlatformValidationError, validProps } from '../core/errors';
-import { TerraformStack } from '../core/cdk';
-import { componentScope } from '../core/component-scope';
 import { platformOf } from '../core/stack';
-import { AddressPlanner, awsNodeSubnetName, PlanError, platformZones, type HarborAddress } from '../../plan';
+import { AddressPlanner, awsNodeSubnetName, PlanError, platformZones, reservedLoadBalancerAddress } from '../../plan';
 import { networkSchema, type NetworkSpec, type NetworkSpecInput } from '../../schema/schema';
 import { standInClusters, validatePart } from '../../schema/props';
 
@@ -231,6 +229,17 @@ export class AwsNetwork extends Construct implements INetwork {
         },
       });
       new RouteTableAssociation(clusterScope, `${s.zone}-association`, { subnetId: subnet.id, routeTableId: this.privateTables.get(s.zone)!.id });
+      // The block internal load balancers of built components take fixed addresses from (see
+      // LOAD_BALANCER_SLOTS), set aside before any node or pod exists: EC2 and the VPC CNI never
+      // hand out an `explicit` reservation on their own. Every cluster has it, whatever is built,
+      // so that switching a component's mode never touches the network.
+      const reserved = reservedLoadBalancerAddress(s.cidr);
+      new Ec2SubnetCidrReservation(clusterScope, `${s.zone}-load-balancers`, {
+        subnetId: subnet.id,
+        cidrBlock: reserved.reservation,
+        reservationType: 'explicit',
+        description: 'Loom: fixed addresses of internal load balancers',
+      });
       return subnet;
     });
     const placed: PlacedCluster = {
@@ -242,28 +251,6 @@ export class AwsNetwork extends Construct implements INetwork {
     this.clusters.set(cluster.name, placed);
     if (this.clusters.size === 1 && this.spec.interfaceEndpoints) this.addInterfaceEndpoints(placed);
     return placed;
-  }
-
-  /**
-   * Sets aside addresses of a cluster's node subnets that a load balancer will claim (a built
-   * registry's), before any node or pod exists: EC2 and the VPC CNI never hand out an `explicit`
-   * reservation on their own. Under the stack's Registry scope, like every resource of the
-   * component, so that flipping the registry between build and buy changes only what is under
-   * Registry/.
-   */
-  reserveLoadBalancerAddresses(addresses: readonly HarborAddress[]): void {
-    for (const r of addresses) {
-      const subnet = r.zone ? this.subnetById.get(r.cluster)?.get(r.zone) : undefined;
-      if (!subnet) throw new PlatformValidationError(`no node subnet of cluster '${r.cluster}' in zone ${r.zone ?? '(none)'} to reserve ${r.address} in; place the cluster first`, this);
-      const registry = componentScope(TerraformStack.of(this), 'registry');
-      const scope = (registry.node.tryFindChild('LoadBalancerAddresses') as Construct | undefined) ?? new Construct(registry, 'LoadBalancerAddresses');
-      new Ec2SubnetCidrReservation(scope, r.zone!, {
-        subnetId: subnet.id,
-        cidrBlock: r.reservation,
-        reservationType: 'explicit',
-        description: `Loom: internal load balancer address ${r.address}`,
-      });
-    }
   }
 
   /**

@@ -180,9 +180,11 @@ describe('build on AWS: Argo Workflows on the batch cluster', () => {
       loadBalancerSourceRanges: ['10.0.0.0/16'],
       serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' },
     });
+    // at the fixed addresses (slot 3 of each zone's reservation) its private DNS name answers with
+    expect(values.server.serviceAnnotations['service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses']).toMatch(/^(10\.0\.\d+\.227,){2}10\.0\.\d+\.227$/);
     expect(values.server.authModes).not.toContain('server');
     expect(values.server.authMode).toBeUndefined();
-    expect(String(addons.output!.pipelines_submit_url!.value)).toMatch(/^https:\/\/\$\{data\.kubernetes_service_v1\.\w+\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname\}:2746$/);
+    expect(addons.output!.pipelines_submit_url!.value).toBe('https://argo.acme.internal:2746');
   });
 
   it('declares the controller’s metrics port on its pod and hands it to monitoring as a scrape target', () => {
@@ -247,7 +249,8 @@ describe('build on Google Cloud', () => {
     expect(values.useStaticCredentials).toBe(false);
     const members = findResources(services, 'google_service_account_iam_member').map((m) => String(m.member));
     expect(members).toEqual(expect.arrayContaining([expect.stringContaining('[loom-workloads/argo-workflow]'), expect.stringContaining('[loom-system/argo-workflows-controller]'), expect.stringContaining('[loom-system/argo-workflows-server]')]));
-    expect(values.server.serviceAnnotations).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal' });
+    expect(values.server.serviceAnnotations).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal', 'networking.gke.io/load-balancer-ip-addresses': 'acme-argo' });
+    expect(values.server.loadBalancerIP).toMatch(/^10\.\d+\.\d+\.\d+$/);
     expect(unknownValuesKeys('argo-workflows', CHARTS.argoWorkflows.version, values)).toEqual([]);
   });
 
@@ -421,7 +424,7 @@ describe('one contract', () => {
     for (const { outputs } of Object.values(found)) expect(outputs).toEqual(['pipelines_artifact_root', 'pipelines_run_identity', 'pipelines_submit_url']);
   });
 
-  it('gives Argo’s own cluster the in-cluster server, other clusters the load balancer', () => {
+  it('gives Argo’s own cluster the in-cluster server, other clusters its fixed name', () => {
     const argo = found['aws build']!.pipelines() as ArgoWorkflows;
     expect(pipelinesEnvironment(argo, argo.cluster)).toMatchObject({
       ARGO_SERVER: 'argo-workflows-server.loom-system.svc.cluster.local:2746',
@@ -430,7 +433,7 @@ describe('one contract', () => {
       ARGO_SECURE: 'true',
       LOOM_PIPELINES_RUN_IDENTITY: 'argo-workflow',
     });
-    expect(pipelinesEnvironment(argo).ARGO_SERVER).toMatch(/^\$\{.*\}:2746$/);
+    expect(pipelinesEnvironment(argo).ARGO_SERVER).toBe('argo.acme.internal:2746');
   });
 });
 

@@ -173,7 +173,7 @@ describe('build on AWS: KServe in Standard mode on the batch cluster', () => {
     expect(Object.keys(sa.metadata.annotations)).toEqual(['eks.amazonaws.com/role-arn']);
   });
 
-  it('exposes each endpoint inside the platform: its predictor Service on the cluster, an internal NLB elsewhere', () => {
+  it('exposes each endpoint inside the platform: its predictor Service on the cluster, an internal NLB at its fixed name elsewhere', () => {
     const lb = findResources(training, 'kubernetes_service_v1').find((s: any) => s.metadata[0]?.name === 'ranker-lb' || s.metadata?.name === 'ranker-lb') as any;
     const meta = Array.isArray(lb.metadata) ? lb.metadata[0] : lb.metadata;
     const spec = Array.isArray(lb.spec) ? lb.spec[0] : lb.spec;
@@ -182,8 +182,12 @@ describe('build on AWS: KServe in Standard mode on the batch cluster', () => {
     const serving = out.serving as KServeServing;
     expect(serving.protocol).toBe('open-inference');
     expect(serving.endpointUrlFor('ranker', out.platform.clusters.training!)).toBe('http://ranker-predictor.loom-system.svc.cluster.local');
-    const endpoints = JSON.parse(String(training.output!.serving_endpoints!.value).replace(/\$\{[^}]*\}/g, 'REF'));
-    expect(endpoints).toEqual({ ranker: 'http://REF', vision: 'http://REF', reranker: 'http://REF' });
+    // each endpoint's slot of the reservation (5, 6, 7 in endpoint order), under its own name
+    expect(meta.annotations['service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses']).toMatch(/^(10\.0\.\d+\.229,){2}10\.0\.\d+\.229$/);
+    const endpoints = JSON.parse(String(training.output!.serving_endpoints!.value));
+    expect(endpoints).toEqual({ ranker: 'http://ranker.serving.acme.internal', vision: 'http://vision.serving.acme.internal', reranker: 'http://reranker.serving.acme.internal' });
+    const records = findResources(out.stacks['acme-services']!, 'aws_route53_record') as any[];
+    expect(records.map((r) => r.name).sort()).toEqual(['ranker.serving.acme.internal', 'reranker.serving.acme.internal', 'vision.serving.acme.internal']);
     expect(() => serving.endpointUrl('nope')).toThrow(/serving has no endpoint 'nope'; the spec declares ranker, vision, reranker/);
   });
 

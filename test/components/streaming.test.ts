@@ -102,7 +102,8 @@ describe('build: Strimzi on the streaming cluster', () => {
     for (const l of spec.listeners) expect(l).toMatchObject({ tls: true, authentication: { type: 'scram-sha-512' } });
     expect(spec.listeners[0]).toMatchObject({ name: 'tls', port: 9093, type: 'internal' });
     expect(spec.listeners[1]).toMatchObject({ name: 'external', port: 9094, type: 'loadbalancer', configuration: { createBootstrapService: false, loadBalancerSourceRanges: ['10.0.0.0/16'] } });
-    expect(spec.listeners[1].configuration.bootstrap.alternativeNames).toEqual([expect.stringMatching(/kubernetes_service_v1\.\w+\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname/)]);
+    // the bootstrap's fixed name is in the brokers' certificates
+    expect(spec.listeners[1].configuration.bootstrap.alternativeNames).toEqual(['kafka.acme.internal']);
     expect(spec.authorization).toEqual({ type: 'simple' });
     expect(spec.rack).toEqual({ topologyKey: 'topology.kubernetes.io/zone' });
     expect(spec.config).toMatchObject({ 'auto.create.topics.enable': false, 'default.replication.factor': 3, 'min.insync.replicas': 2 });
@@ -154,7 +155,7 @@ describe('build: Strimzi on the streaming cluster', () => {
     expect(crRelease.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^helm_release\.Streaming_Operator_/), expect.stringMatching(/^kubernetes_service_v1\.Streaming_Bootstrap_/)]));
   });
 
-  it('reaches other clusters through its own internal load balancer, its own cluster through the Service', () => {
+  it('reaches other clusters through its own internal load balancer at its fixed name, its own cluster through the Service', () => {
     const bootstrap = findResource(events, 'kubernetes_service_v1', { metadata: { name: 'loom-kafka-external-bootstrap' } }) as any;
     expect(bootstrap.spec).toMatchObject({ type: 'LoadBalancer', selector: { 'strimzi.io/cluster': 'loom', 'strimzi.io/broker-role': 'true' }, load_balancer_source_ranges: ['10.0.0.0/16'] });
     expect(bootstrap.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internal');
@@ -162,8 +163,15 @@ describe('build: Strimzi on the streaming cluster', () => {
     const streaming = kafka as StrimziKafka;
     expect(streaming.bootstrapServersFor(platformRef!.clusters.events!)).toBe(kafkaClusterBootstrap);
     expect(kafkaClusterBootstrap).toBe('loom-kafka-bootstrap.loom-system.svc:9093');
-    expect(streaming.bootstrapServersFor(platformRef!.clusters.apps!)).toMatch(/:9094$/);
-    expect(String(events.output?.kafka_bootstrap_servers?.value)).toMatch(/\.hostname\}:9094$/);
+    expect(streaming.bootstrapServersFor(platformRef!.clusters.apps!)).toBe('kafka.acme.internal:9094');
+    expect(events.output?.kafka_bootstrap_servers?.value).toBe('kafka.acme.internal:9094');
+    // slot 4 of each zone's reservation; the brokers' own load balancers take the cloud's addresses
+    const addresses = 'service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses';
+    expect(bootstrap.metadata.annotations[addresses]).toMatch(/^(10\.0\.\d+\.228,){2}10\.0\.\d+\.228$/);
+    const kafkaListener = customResource(events, 'Kafka', KAFKA_CLUSTER).spec.kafka.listeners[1];
+    expect(JSON.stringify(kafkaListener)).not.toContain(addresses);
+    const record = findResource(stacks['acme-services']!, 'aws_route53_record', { name: 'kafka.acme.internal' }) as any;
+    expect(bootstrap.metadata.annotations[addresses]).toBe(record.records.join(','));
   });
 
   it('refuses a cloud identity (Strimzi authorizes Kafka users) and an undeclared topic', () => {

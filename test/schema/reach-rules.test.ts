@@ -1,6 +1,7 @@
 /**
- * Built components every cluster reaches run on one cluster (until they get fixed names): two of
- * them on different clusters would make those clusters' add-ons stacks read each other's state.
+ * On existing clusters (no DNS of Loom's), built components every cluster reaches run on one
+ * cluster: two of them on different clusters would make those clusters' add-ons stacks read each
+ * other's load balancer addresses. On aws and gcp they have fixed names and may run anywhere.
  */
 import { describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdk';
@@ -8,15 +9,22 @@ import { MlPlatform } from '../../stacks/ml-platform';
 import { validateSpec } from '../../schema/load';
 import { reachedBuiltComponents } from '../../schema/reach-rules';
 import { platformSchema } from '../../schema/schema';
-import { awsSpec, errorsAt, valid } from './fixtures';
+import { ONPREM_OBJECT_STORAGE } from '../components/fixtures';
+import { awsSpec, errorsAt, gcpSpec, valid } from './fixtures';
+import { onpremSpec } from '../kubernetes/fixtures';
 
-const mlflowAndArgo = () => awsSpec({ components: { experimentTracking: { mode: 'build' }, pipelines: { mode: 'build' } } });
+/** MLflow on apps and Argo on the batch cluster gpu (its capacity described, for Kueue's queue). */
+function mlflowAndArgo(): Record<string, any> {
+  const spec = onpremSpec({ objectStorage: { ...ONPREM_OBJECT_STORAGE }, components: { experimentTracking: { mode: 'build' }, pipelines: { mode: 'build' } } });
+  const gpu = spec.clusters.find((c: { name: string }) => c.name === 'gpu');
+  gpu.existing = { ...gpu.existing, capacity: [{ name: 'cpu', nodeLabels: { 'node.lab.example/group': 'cpu' }, nodes: 4, cpu: 32, memoryGiB: 128 }] };
+  return spec;
+}
 
 describe('reach rules', () => {
-  it('refuses built components other clusters reach on two clusters, naming both and the way out', () => {
-    const spec = mlflowAndArgo();
-    expect(errorsAt(spec, 'components.pipelines')).toEqual([
-      expect.stringMatching(/^is built on cluster '\w+', and experimentTracking is built on '\w+': .*a cycle Loom cannot apply yet; .*or buy pipelines or experimentTracking$/),
+  it('refuses, on existing clusters, built components other clusters reach on two clusters, naming both and the way out', () => {
+    expect(errorsAt(mlflowAndArgo(), 'components.pipelines')).toEqual([
+      expect.stringMatching(/^is built on cluster 'gpu', and experimentTracking is built on 'apps': .*a cycle Loom cannot apply on existing clusters \(it keeps no DNS there\); .*or buy pipelines or experimentTracking$/),
     ]);
   });
 
@@ -29,9 +37,10 @@ describe('reach rules', () => {
     expect(validateSpec(spec, { part: true }).errors?.filter((e) => e.path === 'components.pipelines') ?? []).toEqual([]);
   });
 
-  it('accepts them on one cluster, or one of them bought', () => {
-    valid(awsSpec({ components: { experimentTracking: { mode: 'build' }, featureStore: { mode: 'build' }, registry: { mode: 'build' } } }));
-    valid(awsSpec({ components: { experimentTracking: { mode: 'build' }, pipelines: { mode: 'buy' } } }));
+  it('accepts them on one cluster there; anywhere on aws and gcp, where they have fixed names', () => {
+    valid(onpremSpec({ objectStorage: { ...ONPREM_OBJECT_STORAGE }, components: { experimentTracking: { mode: 'build' }, featureStore: { mode: 'build' }, registry: { mode: 'build', hostname: 'harbor.lab.example.internal' } } }));
+    valid(awsSpec({ components: { experimentTracking: { mode: 'build' }, pipelines: { mode: 'build' }, streaming: { mode: 'build' } } }));
+    valid(gcpSpec({ components: { experimentTracking: { mode: 'build' }, pipelines: { mode: 'build' } } }));
   });
 
   it('counts serving only with endpoints, and only built components', () => {

@@ -62,6 +62,25 @@ describe('serving: names', () => {
     expect(servingNameProblems('gcp', 'buy', 'p'.repeat(30), longEndpoint)).toEqual([expect.stringMatching(/^derived Vertex AI model id '.{71}' is 71 characters, over the limit of 63/)]);
   });
 
+  it("shortens the reserved address's name of a built endpoint on gcp to 63 with a hash, distinct per endpoint", () => {
+    const a = servingNames(longPlatform, longEndpoint).gcpAddress;
+    const b = servingNames(longPlatform, `${longEndpoint.slice(0, -1)}x`).gcpAddress;
+    expect(a).toHaveLength(63);
+    expect(a.startsWith(`${longPlatform}-serving-`)).toBe(true);
+    expect(b).not.toBe(a);
+    expect(servingNames('acme', 'ranker').gcpAddress).toBe('acme-serving-ranker');
+  });
+
+  it('refuses more built endpoints than the load balancer slots a serving cluster sets aside (aws, gcp), not on existing clusters nor bought', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => endpoint({ name: `model-${i}` }));
+    expect(servingErrors(awsSpec(withServing({ mode: 'build', endpoints: many(12) })))).toEqual([
+      { path: 'components.serving.endpoints', message: expect.stringMatching(/^has 12 endpoints; built serving gives each a fixed internal load balancer address from the 11 its cluster sets aside; .*or buy serving$/) },
+    ]);
+    expect(servingErrors(awsSpec(withServing({ mode: 'build', endpoints: many(11) })))).toEqual([]);
+    expect(servingErrors(awsSpec(withServing({ mode: 'buy', endpoints: many(12) }, BOUGHT_TRACKING)))).toEqual([]);
+    expect(servingErrors(k8sSpec({ objectStorage: STORE, ...withServing({ mode: 'build', endpoints: many(12) }) })).filter((e) => e.path === 'components.serving.endpoints')).toEqual([]);
+  });
+
   it('refuses Kubernetes Service names over 63 characters (build), should the schema ever allow one', () => {
     expect(servingNameProblems('kubernetes', 'build', 'acme', 'x'.repeat(61))).toEqual([
       expect.stringContaining("derived predictor Service name 'xxxx"),

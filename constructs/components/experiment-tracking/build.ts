@@ -18,9 +18,11 @@
  * Reach: inside the platform only. Pods on its own cluster use the Service's cluster DNS name; the
  * Service is also an internal load balancer (AWS Load Balancer Controller NLB, GKE internal
  * passthrough load balancer; on existing clusters whatever implements LoadBalancer Services there,
- * MetalLB or kube-vip, as for Harbor), which other clusters and CI runners in the network use —
- * its address is read back after the release (a `kubernetes_service_v1` data source) and handed to
- * the other clusters and the stack outputs.
+ * MetalLB or kube-vip, as for Harbor), which other clusters and CI runners in the network use.
+ * On aws and gcp it has a fixed name, `mlflow.<platform>.internal`, in a private zone answering
+ * with fixed addresses from the address plan (`InternalDns`), so no cluster reads another's state
+ * to find it; on existing clusters its address is read back after the release (a
+ * `kubernetes_service_v1` data source).
  *
  * Metrics: the server exposes Prometheus metrics (`--expose-prometheus`) on its HTTP port at
  * `/metrics`, declared as a scrape target for the monitoring component.
@@ -33,10 +35,11 @@ import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { COMPONENT_STORES, componentHostnames, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
-import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
+import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
+import { fixedComponentEndpoint } from '../dns';
 import type { IObjectStore, IPostgres, StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
@@ -168,6 +171,11 @@ export interface MlflowProps extends ResolvedExperimentTrackingProps {
    * @default none (existing clusters)
    */
   readonly identity?: ComponentIdentity;
+  /**
+   * The fixed name and addresses of MLflow's load balancer (aws, gcp).
+   * @default none: the load balancer's address is read back after the release (existing clusters)
+   */
+  readonly endpoint?: FixedEndpoint;
 }
 
 /** A cloud-side grant MLflow makes for its consumers: on the artifact store, through the services stack. */
@@ -237,8 +245,8 @@ export class Mlflow extends Construct implements IExperimentTracking, IScrapedCo
       `${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}`,
       `${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}.svc`,
       `${MLFLOW_SERVICE}.${PLATFORM_NAMESPACES.system}.svc.cluster.local`,
-      // The internal NLB's name (private IPs, GKE's internal load balancer, are allowed by default).
-      ...(platform.cloud === 'aws' ? [`*.elb.${platform.region}.amazonaws.com`] : []),
+      // Its fixed name on the platform's network (aws, gcp).
+      ...(props.endpoint ? [props.endpoint.hostname] : []),
     ];
     this.release = componentRelease(this, 'Release', {
       name: MLFLOW_SERVICE,
@@ -251,18 +259,23 @@ export class Mlflow extends Construct implements IExperimentTracking, IScrapedCo
         databaseSecret,
         artifacts: props.artifacts,
         serviceAccount: stores.serviceAccount,
-        service: { type: 'LoadBalancer', annotations: internalLoadBalancerAnnotations(platform.cloud) },
+        service: { type: 'LoadBalancer', annotations: props.endpoint?.annotations ?? internalLoadBalancerAnnotations(platform.cloud) },
         allowedHosts,
         addons,
       }),
       timeout: 900,
       dependsOn,
     });
-    // The load balancer's address, once the release is ready (Helm waits for it): a name (NLB),
-    // or an address (GKE, MetalLB).
-    const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: MLFLOW_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
-    const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
-    this.trackingUri = `http://${loadBalancerAddress(platform.cloud, ingress)}`;
+    if (props.endpoint) {
+      // Its fixed name: known at plan time, so no cluster reads this one's state to find MLflow.
+      this.trackingUri = `http://${props.endpoint.hostname}`;
+    } else {
+      // Existing clusters: the load balancer's address, once the release is ready (Helm waits
+      // for it): a name or an address, whatever implements LoadBalancer Services there.
+      const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: MLFLOW_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
+      const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
+      this.trackingUri = `http://${loadBalancerAddress(platform.cloud, ingress)}`;
+    }
     // Where the artifacts physically are (serving's storage initializer reads models from there);
     // MLflow clients log through the proxy (`mlflow-artifacts:/`) and need no access to it.
     this.artifactUri = props.artifacts.uri;
@@ -306,6 +319,7 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
   let database: IPostgres;
   let artifacts: IObjectStore;
   let identity: ComponentIdentity | undefined;
+  let endpoint: FixedEndpoint | undefined;
   const size = {
     ...(spec.database?.instanceClass ? { instanceClass: spec.database.instanceClass } : {}),
     ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
@@ -348,6 +362,7 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
       database.allowFrom(addons.cluster);
       artifacts.grant(workload, 'write');
       grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, workload);
+      endpoint = fixedComponentEndpoint(services, { platform, component: 'experimentTracking', cluster: addons.cluster, hostname: componentHostnames(platform.name).experimentTracking, label: 'mlflow', description: 'MLflow' });
       break;
     }
     case 'kubernetes': {
@@ -369,7 +384,7 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
       break;
     }
   }
-  const mlflow = new Mlflow(inCluster, 'Resource', { ...props, addons, database, artifacts, ...(identity ? { identity } : {}) });
+  const mlflow = new Mlflow(inCluster, 'Resource', { ...props, addons, database, artifacts, ...(identity ? { identity } : {}), ...(endpoint ? { endpoint } : {}) });
   componentOutput(mlflow, 'tracking_uri', mlflow.trackingUri, 'MLflow: the tracking URI (inside the platform network; also the model registry)');
   componentOutput(mlflow, 'artifact_uri', mlflow.artifactUri, "Where run artifacts are kept (clients log them through MLflow's artifact proxy)");
   return mlflow;

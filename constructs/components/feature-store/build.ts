@@ -49,7 +49,9 @@
  * second Service, Loom's own (the chart's Service takes no annotations), is an internal load
  * balancer (admitting the platform network's range only on aws and gcp; on existing clusters
  * whatever implements LoadBalancer Services there, as for Harbor), for other clusters and CI
- * runners in the network; its address is read back once it has one.
+ * runners in the network: on aws and gcp by its fixed name `feast.<platform>.internal` (a private
+ * zone answering with fixed addresses of the address plan, `InternalDns`), on existing clusters by
+ * its address, read back once it has one.
  *
  * Metrics: the server serves Prometheus metrics (`feast serve --metrics`, the chart's
  * `metrics.enabled`) on port 8000, which the chart's Service exposes as `metrics` but its pod does
@@ -65,10 +67,11 @@ import { Fn, TerraformLocal, type ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
+import { COMPONENT_STORES, componentHostnames, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
-import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
+import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
+import { fixedComponentEndpoint } from '../dns';
 import type { IKeyValueStore, IObjectStore, IPostgres, SecretReference, StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
@@ -266,6 +269,11 @@ export interface FeastFeatureStoreProps extends ResolvedFeatureStoreProps {
    */
   readonly identity?: ComponentIdentity;
   /**
+   * The fixed name and addresses of the feature server's load balancer (aws, gcp).
+   * @default none: the load balancer's address is read back (existing clusters)
+   */
+  readonly endpoint?: FixedEndpoint;
+  /**
    * What the release waits for besides the secrets (the in-cluster stores' releases).
    * @default nothing
    */
@@ -378,19 +386,26 @@ export class FeastFeatureStore extends Construct implements IFeatureStore, IScra
       // Loom's own Service (the chart's takes no annotations), after the release: on EKS the
       // release waits for the load balancer controller, so this Service does too. On existing
       // clusters, whatever implements LoadBalancer Services there (as for Harbor).
+      const endpoint = props.endpoint;
       const service = new ServiceV1(this, 'LoadBalancer', {
-        metadata: { name: FEAST_LOAD_BALANCER_SERVICE, namespace: PLATFORM_NAMESPACES.system, labels, annotations: internalLoadBalancerAnnotations(platform.cloud) },
+        metadata: { name: FEAST_LOAD_BALANCER_SERVICE, namespace: PLATFORM_NAMESPACES.system, labels, annotations: { ...(endpoint?.annotations ?? internalLoadBalancerAnnotations(platform.cloud)) } },
         spec: {
           type: 'LoadBalancer',
           selector: { ...POD_LABELS },
           port: [{ name: 'http', port: FEAST_SERVICE_PORT, targetPort: FEAST_CONTAINER_PORT.name, protocol: 'TCP' }],
           ...(network ? { loadBalancerSourceRanges: [network.cidr] } : {}),
+          ...(endpoint?.loadBalancerIp ? { loadBalancerIp: endpoint.loadBalancerIp } : {}),
         },
         waitForLoadBalancer: true,
         dependsOn: [this.release],
       });
-      const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
-      this.onlineEndpoint = `http://${loadBalancerAddress(platform.cloud, ingress)}`;
+      if (endpoint) {
+        // Its fixed name: known at plan time, so no cluster reads this one's state to find Feast.
+        this.onlineEndpoint = `http://${endpoint.hostname}`;
+      } else {
+        const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
+        this.onlineEndpoint = `http://${loadBalancerAddress(platform.cloud, ingress)}`;
+      }
     }
     this.offlineStore = props.offline.uri;
     this.registry = `postgresql://${props.database.host}:${props.database.port}/${props.database.databaseName}`;
@@ -450,6 +465,7 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
   let onlineStore: IKeyValueStore;
   let connection: FeastOnlineStoreConnection;
   let identity: ComponentIdentity | undefined;
+  let endpoint: FixedEndpoint | undefined;
   const storeDependencies: ITerraformDependable[] = [];
   const size = databaseSize(spec);
   switch (platform.cloud) {
@@ -512,6 +528,7 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
       offline.grant(workload, 'write');
       grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, workload);
       grantSecretRead(services, 'OnlineStoreSecretAccess', connection.authSecret, workload);
+      endpoint = fixedComponentEndpoint(services, { platform, component: 'featureStore', cluster: addons.cluster, hostname: componentHostnames(platform.name).featureStore, label: 'feast', description: "Feast's feature server" });
       break;
     }
     case 'kubernetes': {
@@ -554,6 +571,7 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
     offline,
     storeDependencies,
     ...(identity ? { identity } : {}),
+    ...(endpoint ? { endpoint } : {}),
   });
   componentOutput(feast, 'feature_store_endpoint', feast.onlineEndpoint, 'Feast: the feature server (inside the platform network)');
   componentOutput(feast, 'feature_store_offline_store', feast.offlineStore, "Feast: where offline feature files live (FileSource paths under it)");

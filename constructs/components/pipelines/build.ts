@@ -35,7 +35,9 @@
  * network in clear. Pods on its cluster use the Service's cluster DNS name; the Service is also an
  * internal load balancer (AWS Load Balancer Controller NLB, GKE internal passthrough load balancer,
  * on existing clusters whatever implements LoadBalancer Services) admitting the platform network's
- * range, for other clusters and CI runners. {@link ArgoWorkflows.grantSubmit} binds a Role in
+ * range, for other clusters and CI runners — by its fixed name `argo.<platform>.internal` on aws and
+ * gcp (a private zone answering with fixed addresses of the address plan, `InternalDns`), by its
+ * address read back on existing clusters. {@link ArgoWorkflows.grantSubmit} binds a Role in
  * `loom-workloads` to a cloud identity as the cluster authenticates it (an EKS access entry's
  * group, a GKE user named by the service account's email).
  *
@@ -57,7 +59,7 @@ import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { platformOf } from '../../core/stack';
 import { CHARTS } from '../../../catalog/charts';
-import { defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
+import { componentHostnames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
 import { PIPELINES_STORES, pipelinesNames } from '../../../schema/pipelines-rules';
 import { controllerPlacement, placementValues } from '../../addons/context';
 import { CustomResources, type CustomResourceManifest } from '../../addons/release';
@@ -65,7 +67,8 @@ import { LOCAL_QUEUE_NAME } from '../../addons/kueue';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { eksClusterOf } from '../clusters';
 import { componentRelease } from '../helm';
-import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
+import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
+import { fixedComponentEndpoint } from '../dns';
 import type { IObjectStore, IPostgres, WorkloadIdentity } from '../../stores/contract';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
@@ -141,6 +144,8 @@ export interface ArgoWorkflowsValuesProps {
   readonly placement: ReturnType<typeof placementValues>;
   /** The server Service's internal load balancer annotations. */
   readonly serviceAnnotations: Readonly<Record<string, string>>;
+  /** Google Cloud: the reserved address the server's load balancer takes. @default the cloud's choice */
+  readonly loadBalancerIp?: string;
   /** The ranges the load balancer admits (the platform network's). @default none (whatever implements LoadBalancer Services) */
   readonly sourceRanges?: readonly string[];
 }
@@ -280,6 +285,7 @@ export function argoWorkflowsValues(props: ArgoWorkflowsValuesProps): Record<str
       servicePort: ARGO_SERVER_PORT,
       servicePortName: 'https',
       serviceAnnotations: { ...props.serviceAnnotations },
+      ...(props.loadBalancerIp ? { loadBalancerIP: props.loadBalancerIp } : {}),
       ...(props.sourceRanges?.length ? { loadBalancerSourceRanges: [...props.sourceRanges] } : {}),
     },
     useStaticCredentials,
@@ -359,6 +365,11 @@ export interface ArgoWorkflowsProps extends ResolvedPipelinesProps {
   readonly identities?: ArgoIdentities;
   /** Where cloud-side grants go (the services stack's component scope; aws, gcp). @default none */
   readonly services?: Construct;
+  /**
+   * The fixed name and addresses of the server's load balancer (aws, gcp).
+   * @default none: the load balancer's address is read back (existing clusters)
+   */
+  readonly endpoint?: FixedEndpoint;
   /** What the release waits for besides the secrets (the in-cluster database's release). @default nothing */
   readonly storeDependencies?: readonly ITerraformDependable[];
 }
@@ -389,7 +400,7 @@ export class ArgoWorkflows extends Construct implements IPipelines, IScrapedComp
   readonly cluster: IKubernetesCluster;
   /** What the monitoring component scrapes. */
   readonly scrapeTargets: readonly ComponentScrapeTarget[];
-  /** The server's load balancer address (a name or an IP). @attribute */
+  /** The server's name outside its cluster: its fixed DNS name (aws, gcp), or its load balancer's address. @attribute */
   readonly serverAddress: string;
   private readonly addons: IClusterAddons;
   private readonly services?: Construct;
@@ -458,7 +469,8 @@ export class ArgoWorkflows extends Construct implements IPipelines, IScrapedComp
         workflowPriorityClass: addons.priorityClasses.nameOf('loom-batch-low'),
         controllerPriorityClass: addons.priorityClasses.nameOf('loom-critical'),
         placement: placementValues(controllerPlacement(addons.cluster.plan)),
-        serviceAnnotations: internalLoadBalancerAnnotations(platform.cloud),
+        serviceAnnotations: props.endpoint?.annotations ?? internalLoadBalancerAnnotations(platform.cloud),
+        ...(props.endpoint?.loadBalancerIp ? { loadBalancerIp: props.endpoint.loadBalancerIp } : {}),
         ...(network ? { sourceRanges: [network.cidr] } : {}),
       }),
       timeout: 900,
@@ -488,10 +500,15 @@ export class ArgoWorkflows extends Construct implements IPipelines, IScrapedComp
       });
     }
 
-    // The server's address, once the release is ready (Helm waits for the load balancer).
-    const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: ARGO_SERVER_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
-    const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
-    this.serverAddress = loadBalancerAddress(platform.cloud, ingress);
+    if (props.endpoint) {
+      // Its fixed name: known at plan time, so no cluster reads this one's state to find Argo.
+      this.serverAddress = props.endpoint.hostname;
+    } else {
+      // Existing clusters: the server's address, once the release is ready (Helm waits for the load balancer).
+      const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: ARGO_SERVER_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
+      const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
+      this.serverAddress = loadBalancerAddress(platform.cloud, ingress);
+    }
     this.submitUrl = `https://${this.serverAddress}:${ARGO_SERVER_PORT}`;
     this.artifactRoot = props.artifacts.uri;
     this.runIdentity = { kind: 'kubernetes-service-account', namespace: PLATFORM_NAMESPACES.workloads, name: ARGO_SERVICE_ACCOUNTS.workflows };
@@ -592,6 +609,7 @@ export function buildPipelines(props: ResolvedPipelinesProps): ArgoWorkflows {
   let database: IPostgres;
   let artifacts: IObjectStore;
   let identities: ArgoIdentities | undefined;
+  let endpoint: FixedEndpoint | undefined;
   let services: Construct | undefined;
   const storeDependencies: ITerraformDependable[] = [];
   switch (platform.cloud) {
@@ -639,6 +657,7 @@ export function buildPipelines(props: ResolvedPipelinesProps): ArgoWorkflows {
       artifacts.grant(identities.workflows.identity!, 'write');
       artifacts.grant(identities.server.identity!, 'read');
       grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, controller);
+      endpoint = fixedComponentEndpoint(services, { platform, component: 'pipelines', cluster: addons.cluster, hostname: componentHostnames(platform.name).pipelines, label: 'argo', description: "Argo Workflows' server" });
       break;
     }
     case 'kubernetes': {
@@ -662,6 +681,7 @@ export function buildPipelines(props: ResolvedPipelinesProps): ArgoWorkflows {
     storeDependencies,
     ...(identities ? { identities } : {}),
     ...(services ? { services } : {}),
+    ...(endpoint ? { endpoint } : {}),
   });
   componentOutput(argo, 'pipelines_submit_url', argo.submitUrl, "Argo Workflows: the server's URL (inside the platform network; TLS with the server's own certificate, client auth mode)");
   componentOutput(argo, 'pipelines_artifact_root', argo.artifactRoot, "Argo Workflows: the artifact repository's root");

@@ -34,7 +34,7 @@ import { Fn, TerraformVariable, type ITerraformDependable } from '../../core/cdk
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { harborAddresses, PLATFORM_NAMESPACES, REGISTRY_PROFILES, registryOptions, type HarborAddress, type PlatformContext } from '../../../plan';
+import { harborAddresses, PLATFORM_NAMESPACES, REGISTRY_PROFILES, registryOptions, type LoadBalancerAddress, type PlatformContext } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
 import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations } from '../load-balancer';
@@ -86,7 +86,7 @@ export interface HarborValuesProps {
    * The load balancer's fixed addresses (aws, gcp), which the DNS record names.
    * @default none: the load balancer's addresses are the cloud's choice
    */
-  readonly addresses?: readonly HarborAddress[];
+  readonly addresses?: readonly LoadBalancerAddress[];
   /**
    * A hash of Harbor's certificate: nginx restarts when it is renewed.
    * @default none
@@ -321,10 +321,7 @@ export function buildRegistry(props: ResolvedRegistryProps): Harbor {
   let imageStore: HarborImageStore | undefined;
   switch (props.platform.cloud) {
     case 'aws': {
-      // The load balancer's addresses, set aside in the network stack before any node exists.
-      const network = addons.cluster.network;
-      if (!network?.reserveLoadBalancerAddresses) throw new PlatformValidationError(`registry build on AWS: cluster '${addons.cluster.plan.name}' has no network to reserve Harbor's addresses in`);
-      network.reserveLoadBalancerAddresses(harborAddresses('aws', addons.cluster.plan));
+      // The load balancer's addresses are in the block the network stack sets aside in every cluster's node subnets.
       imageStore = new (require('./s3-image-store') as typeof import('./s3-image-store')).S3ImageStore(servicesOf(props), 'ImageStore', { platform: props.platform, cluster: addons.cluster, namespace });
       new HarborDns(servicesOf(props), 'Dns', { platform: props.platform, hostname, cluster: addons.cluster });
       break;

@@ -45,8 +45,10 @@
  * runners, one internal load balancer Service per endpoint (`<endpoint>-lb`, Loom's own: the
  * controller's Service takes no annotations) — the AWS Load Balancer Controller's internal NLB,
  * GKE's internal passthrough load balancer, or whatever implements LoadBalancer Services on
- * existing clusters — admitting the platform network's range, its address read back once it has
- * one. No Gateway API implementation is involved.
+ * existing clusters — admitting the platform network's range. On aws and gcp each has a fixed name,
+ * `<endpoint>.serving.<platform>.internal` (a private zone answering with fixed addresses of the
+ * address plan, serving's slots in endpoint order, `InternalDns`); on existing clusters its
+ * address is read back once it has one. No Gateway API implementation is involved.
  *
  * Metrics: the predictors' Prometheus endpoints (`/metrics` on the runtime's `http` port; TorchServe
  * and Triton on a `metrics` port), selected by pod label, and the controller's, behind its
@@ -60,14 +62,15 @@ import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { componentStoreNames, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { componentHostnames, componentStoreNames, LOAD_BALANCER_SLOTS, MAX_SERVING_LOAD_BALANCERS, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
 import type { ServingEndpointSpec, SERVING_FRAMEWORKS } from '../../../schema/schema';
 import { servingNames } from '../../../schema/serving-rules';
 import { controllerPlacement, GPU_TOLERATION, placementValues } from '../../addons/context';
 import { CustomResources, type CustomResourceManifest } from '../../addons/release';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
-import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
+import { fixedEndpoint, internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
+import { InternalDns } from '../dns';
 import type { WorkloadIdentity } from '../../stores/contract';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps } from './contract';
@@ -411,6 +414,11 @@ export interface KServeServingProps extends ResolvedServingProps {
    */
   readonly identity?: ComponentIdentity;
   /**
+   * The endpoints' fixed names and load balancer addresses, by endpoint name (aws, gcp).
+   * @default none: each load balancer's address is read back (existing clusters)
+   */
+  readonly fixedEndpoints?: ReadonlyMap<string, FixedEndpoint>;
+  /**
    * The cert-manager release the controller's webhook certificate needs.
    * @default the add-ons stack's own cert-manager
    */
@@ -504,20 +512,27 @@ export class KServeServing extends Construct implements IServing, IScrapedCompon
       const names = servingNames(platform.name, endpoint.name);
       // Loom's own Service, after the InferenceService: on EKS every release waits for the load
       // balancer controller, so this Service does too.
+      const fixed = props.fixedEndpoints?.get(endpoint.name);
       const service = new ServiceV1(this, `LoadBalancer-${endpoint.name}`, {
-        metadata: { name: names.loadBalancerService, namespace: SERVING_NAMESPACE, labels, annotations: internalLoadBalancerAnnotations(platform.cloud) },
+        metadata: { name: names.loadBalancerService, namespace: SERVING_NAMESPACE, labels, annotations: { ...(fixed?.annotations ?? internalLoadBalancerAnnotations(platform.cloud)) } },
         spec: {
           type: 'LoadBalancer',
           // KServe's selector of a Standard-mode predictor's pods.
           selector: { app: `isvc.${names.predictorService}` },
           port: [{ name: 'http', port: SERVING_SERVICE_PORT, targetPort: KSERVE_HTTP_PORT.name, protocol: 'TCP' }],
           ...(network ? { loadBalancerSourceRanges: [network.cidr] } : {}),
+          ...(fixed?.loadBalancerIp ? { loadBalancerIp: fixed.loadBalancerIp } : {}),
         },
         waitForLoadBalancer: true,
         dependsOn: [this.inferenceServices!.resource],
       });
-      const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
-      this.urls.set(endpoint.name, `http://${loadBalancerAddress(platform.cloud, ingress)}`);
+      if (fixed) {
+        // Its fixed name: known at plan time, so no cluster reads this one's state to find it.
+        this.urls.set(endpoint.name, `http://${fixed.hostname}`);
+      } else {
+        const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
+        this.urls.set(endpoint.name, `http://${loadBalancerAddress(platform.cloud, ingress)}`);
+      }
     }
     this.scrapeTargets = servingScrapeTargets(spec.endpoints).map((target) => ({ cluster: addons.cluster, target }));
   }
@@ -550,6 +565,7 @@ export function buildServing(props: ResolvedServingProps): KServeServing {
   const { platform, spec } = props;
   const models = spec.endpoints.map((e) => modelLocation(e, props));
   let identity: ComponentIdentity | undefined;
+  let fixedEndpoints: ReadonlyMap<string, FixedEndpoint> | undefined;
   if (platform.cloud === 'aws' || platform.cloud === 'gcp') {
     const services = servicesScope(props, "build: the identity KServe's storage initializer reads models as");
     const names = componentStoreNames(platform.name, { store: SERVING_STORE });
@@ -570,10 +586,39 @@ export function buildServing(props: ResolvedServingProps): KServeServing {
     } else if (foreign.length && workload.kind === 'gcp-service-account') {
       grantGcsModelRead(services, workload.email, foreign);
     }
+    fixedEndpoints = servingFixedEndpoints(services, platform, addons.cluster, spec.endpoints.map((e) => e.name));
   } else if (models.length && !platform.settings.objectStorage) {
     throw new PlatformValidationError("serving build on cloud: kubernetes reads models from the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
   }
-  const serving = new KServeServing(componentScope(addons, 'serving'), 'Resource', { ...props, addons, models, ...(identity ? { identity } : {}) });
+  const serving = new KServeServing(componentScope(addons, 'serving'), 'Resource', { ...props, addons, models, ...(identity ? { identity } : {}), ...(fixedEndpoints ? { fixedEndpoints } : {}) });
   componentOutput(serving, 'serving_endpoints', servingEndpointsJson(serving.endpoints, (n) => serving.endpointUrl(n)), 'KServe: the endpoints (name → URL, inside the platform network; Open Inference Protocol)');
   return serving;
+}
+
+/**
+ * The endpoints' fixed names (`<endpoint>.serving.<platform>.internal`) and addresses — serving's
+ * slots of the load balancer reservation, in the order of `endpoints` — with their private zone
+ * (construct `Dns` of `services`).
+ */
+function servingFixedEndpoints(services: Construct, platform: PlatformContext, cluster: IKubernetesCluster, endpoints: readonly string[]): ReadonlyMap<string, FixedEndpoint> {
+  const out = new Map<string, FixedEndpoint>();
+  if (!endpoints.length) return out;
+  if (endpoints.length > MAX_SERVING_LOAD_BALANCERS) {
+    throw new PlatformValidationError(`serving build gives each endpoint a fixed internal address, ${MAX_SERVING_LOAD_BALANCERS} at most per serving cluster; '${cluster.plan.name}' has ${endpoints.length}`);
+  }
+  const hostnames = componentHostnames(platform.name);
+  endpoints.forEach((name, i) => {
+    const endpoint = fixedEndpoint(platform, cluster, { slot: LOAD_BALANCER_SLOTS.serving + i, hostname: hostnames.servingEndpoint(name), label: 'serving', key: name });
+    if (endpoint) out.set(name, endpoint);
+  });
+  new InternalDns(services, 'Dns', {
+    platform,
+    component: 'serving',
+    zone: hostnames.serving,
+    label: 'serving',
+    records: [...out.values()].map((e, i) => ({ key: endpoints[i]!, name: e.hostname, addresses: e.addresses })),
+    cluster,
+    description: 'Serving endpoints',
+  });
+  return out;
 }

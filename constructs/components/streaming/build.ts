@@ -25,8 +25,10 @@
  *   internal annotations; Strimzi advertises each one's address and puts it in the broker's
  *   certificate). The bootstrap is Loom's own internal load balancer Service over the brokers
  *   (Strimzi's is turned off, `createBootstrapService: false`), created before the Kafka cluster,
- *   so its address is known to Terraform — it is in the listener's `alternativeNames`, hence in
- *   the brokers' certificates, and it is what the other clusters' `loom-platform` ConfigMaps say.
+ *   with a fixed name on aws and gcp (`kafka.<platform>.internal`, a private zone answering with
+ *   fixed addresses of the address plan, `InternalDns`; on existing clusters its address, read
+ *   back) — in the listener's `alternativeNames`, hence in the brokers' certificates, and what the
+ *   other clusters' `loom-platform` ConfigMaps say.
  *   Load balancers admit the platform network's range only (aws, gcp); on existing clusters
  *   whatever implements LoadBalancer Services serves them (as for Harbor).
  * - Topics: one `KafkaTopic` per declared topic in `loom-system`, which the Topic Operator turns
@@ -53,11 +55,12 @@ import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmValues } from '../../addons/release';
 import { controllerPlacement, placementValues, tolerationFor, type Toleration } from '../../addons/context';
-import { PLATFORM_NAMESPACES, type ClusterPlan } from '../../../plan';
+import { componentHostnames, PLATFORM_NAMESPACES, type ClusterPlan } from '../../../plan';
 import type { Environment } from '../../../schema/schema';
 import type { StreamingTopicSpec } from '../../../schema/schema';
-import { componentClusterAddons, componentOutput, componentScope, componentTags, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
-import { internalLoadBalancerAnnotations, loadBalancerAddress } from '../load-balancer';
+import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
+import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
+import { fixedComponentEndpoint } from '../dns';
 import { declaredTopic, internalReplication, minInSync, type IStreaming, type ResolvedStreamingProps, type StreamingPrincipal } from './contract';
 import { kafkaTopicResourceName, retentionMs } from '../../../schema/streaming-rules';
 
@@ -308,6 +311,11 @@ interface KafkaAcl {
 export interface StrimziKafkaProps extends ResolvedStreamingProps {
   /** The add-ons stack of the streaming cluster. */
   readonly addons: IClusterAddons;
+  /**
+   * The fixed name and addresses of the bootstrap's load balancer (aws, gcp).
+   * @default none: the load balancer's address is read back (existing clusters)
+   */
+  readonly endpoint?: FixedEndpoint;
 }
 
 /** Streaming, built: Strimzi's Kafka on the streaming cluster (see the module comment). */
@@ -353,20 +361,30 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
     // The bootstrap for the other clusters: created (and its address known) before the brokers,
     // whose certificates name it. On EKS it waits for the load balancer controller like every
     // release of the stack: it depends on the operator's release.
+    // Brokers' own load balancers take whatever address the cloud gives (Strimzi advertises it);
+    // the bootstrap takes its fixed addresses (aws, gcp).
     const loadBalancerAnnotations = internalLoadBalancerAnnotations(platform.cloud);
+    const endpoint = props.endpoint;
     this.bootstrapService = new ServiceV1(this, 'Bootstrap', {
-      metadata: { name: KAFKA_BOOTSTRAP_LOAD_BALANCER, namespace: PLATFORM_NAMESPACES.system, labels, annotations: loadBalancerAnnotations },
+      metadata: { name: KAFKA_BOOTSTRAP_LOAD_BALANCER, namespace: PLATFORM_NAMESPACES.system, labels, annotations: { ...(endpoint?.annotations ?? loadBalancerAnnotations) } },
       spec: {
         type: 'LoadBalancer',
         selector: { 'strimzi.io/cluster': KAFKA_CLUSTER, 'strimzi.io/broker-role': 'true' },
         port: [{ name: 'kafka', port: KAFKA_EXTERNAL_LISTENER.port, targetPort: String(KAFKA_EXTERNAL_LISTENER.port), protocol: 'TCP' }],
         ...(network ? { loadBalancerSourceRanges: [network.cidr] } : {}),
+        ...(endpoint?.loadBalancerIp ? { loadBalancerIp: endpoint.loadBalancerIp } : {}),
       },
       waitForLoadBalancer: true,
       dependsOn: [this.operator.resource],
     });
-    const ingress = this.bootstrapService.status.get(0).loadBalancer.get(0).ingress.get(0);
-    const address = loadBalancerAddress(platform.cloud, ingress);
+    let address: string;
+    if (endpoint) {
+      // Its fixed name: known at plan time, so no cluster reads this one's state to find Kafka.
+      address = endpoint.hostname;
+    } else {
+      const ingress = this.bootstrapService.status.get(0).loadBalancer.get(0).ingress.get(0);
+      address = loadBalancerAddress(platform.cloud, ingress);
+    }
     this.bootstrapServers = `${address}:${KAFKA_EXTERNAL_LISTENER.port}`;
 
     const namespaceResources = [addons.namespaces.system.resource, addons.namespaces.workloads.resource].filter((r) => r !== undefined);
@@ -455,7 +473,18 @@ export function buildStreaming(props: ResolvedStreamingProps): StrimziKafka {
   if (addons.cluster.flavour !== 'streaming') {
     throw new PlatformValidationError(`streaming runs on a streaming cluster; '${addons.cluster.plan.name}' is ${addons.cluster.flavour}`);
   }
-  const kafka = new StrimziKafka(componentScope(addons, 'streaming'), 'Resource', { ...props, addons });
+  const endpoint =
+    props.platform.cloud === 'kubernetes'
+      ? undefined
+      : fixedComponentEndpoint(servicesScope(props, "build: the bootstrap's private DNS zone"), {
+          platform: props.platform,
+          component: 'streaming',
+          cluster: addons.cluster,
+          hostname: componentHostnames(props.platform.name).streaming,
+          label: 'kafka',
+          description: "Kafka's bootstrap",
+        });
+  const kafka = new StrimziKafka(componentScope(addons, 'streaming'), 'Resource', { ...props, addons, ...(endpoint ? { endpoint } : {}) });
   componentOutput(kafka, 'kafka_bootstrap_servers', kafka.bootstrapServers, "Strimzi: Kafka's bootstrap for the platform's clusters (TLS, SCRAM-SHA-512; internal load balancer)");
   return kafka;
 }
