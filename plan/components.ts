@@ -209,24 +209,25 @@ export const harborAddresses = (cloud: Cloud, cluster: Pick<ClusterPlan, 'name' 
 export const harborHostname = (platform: string) => `harbor.${platform}.internal`;
 
 /**
- * The DNS names of built components other clusters reach (aws, gcp: private zones Loom keeps; on
- * existing clusters the in-cluster names and load balancer addresses serve instead), under
- * `.internal` as Harbor's, and the short names their cloud resources carry.
+ * The DNS names of built components other clusters reach, under `domain` (the spec's
+ * `internalDomain`; by default `<platform>.internal`, `.internal` being the top-level domain
+ * reserved for private use, as Harbor's). aws and gcp: private zones Loom keeps; existing
+ * clusters: the premises' DNS, given a domain.
  */
-export function componentHostnames(platform: string) {
+export function componentHostnames(platform: string, domain = `${platform}.internal`) {
   return {
     /** MLflow. */
-    experimentTracking: `mlflow.${platform}.internal`,
+    experimentTracking: `mlflow.${domain}`,
     /** Feast's feature server. */
-    featureStore: `feast.${platform}.internal`,
+    featureStore: `feast.${domain}`,
     /** Argo Workflows' server. */
-    pipelines: `argo.${platform}.internal`,
+    pipelines: `argo.${domain}`,
     /** Kafka's bootstrap. */
-    streaming: `kafka.${platform}.internal`,
+    streaming: `kafka.${domain}`,
     /** Serving's zone: one name per endpoint below it. */
-    serving: `serving.${platform}.internal`,
+    serving: `serving.${domain}`,
     /** A serving endpoint's name. */
-    servingEndpoint: (endpoint: string) => `${endpoint}.serving.${platform}.internal`,
+    servingEndpoint: (endpoint: string) => `${endpoint}.serving.${domain}`,
   };
 }
 

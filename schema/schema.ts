@@ -419,6 +419,16 @@ const imageRepositoryName = z
     error: "must be lowercase letters and digits, separated by single '.', '_', '-' or '/' (e.g. models/ranker)",
   });
 
+/** A lowercase DNS name of at least two labels (`example` shows one in the error). */
+function dnsName(example: string) {
+  return z
+    .string()
+    .max(253)
+    .regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+      error: `must be a lowercase DNS name with at least two labels, e.g. ${example}`,
+    });
+}
+
 /** The registry component: where the platform's container images live. */
 export const registryComponentSchema = componentSchema.extend({
   /**
@@ -434,13 +444,7 @@ export const registryComponentSchema = componentSchema.extend({
    * this name); on existing clusters point it at Harbor's load balancer yourself.
    * @default harbor.<name>.internal
    */
-  hostname: z
-    .string()
-    .max(253)
-    .regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
-      error: 'must be a lowercase DNS name with at least two labels, e.g. registry.ml.example.com',
-    })
-    .optional(),
+  hostname: dnsName('registry.ml.example.com').optional(),
 });
 /** A validated `components.registry`, defaults applied. */
 export type RegistryComponentSpec = z.infer<typeof registryComponentSchema>;
@@ -957,6 +961,16 @@ export const platformSchema = z.strictObject({
    * keep their files. Not with aws or gcp, where Loom creates the buckets.
    */
   objectStorage: objectStorageSchema.optional(),
+  /**
+   * The DNS domain the built components other clusters reach are named under: `mlflow.<domain>`,
+   * `feast.`, `argo.`, `kafka.`, `<endpoint>.serving.<domain>` (Harbor keeps `components.registry.hostname`).
+   * aws and gcp: Loom answers each name in a private zone of the platform's network.
+   * cloud: kubernetes: the premises' DNS answers them — each load balancer carries ExternalDNS's
+   * hostname annotation, and the names and addresses are stack outputs; without a domain there,
+   * those components must run on one cluster (their addresses are read back).
+   * @default `<name>.internal` on aws and gcp; none on existing clusters
+   */
+  internalDomain: dnsName('ml.internal.example').optional(),
 });
 
 /** A platform spec as written (defaults not yet applied). */
@@ -979,6 +993,7 @@ export const platformSettingsSchema = platformSchema.pick({
   state: true,
   machineTypes: true,
   objectStorage: true,
+  internalDomain: true,
 });
 /** Platform settings as written (defaults not yet applied). */
 export type PlatformSettingsInput = z.input<typeof platformSettingsSchema>;

@@ -25,7 +25,7 @@
 import { Construct } from 'constructs';
 import type { IKubernetesCluster } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
-import { internalDnsNames, LOAD_BALANCER_SLOTS, type FixedAddressComponent, type LoadBalancerAddress, type PlatformContext } from '../../plan';
+import { componentHostnames, internalDnsNames, LOAD_BALANCER_SLOTS, type FixedAddressComponent, type LoadBalancerAddress, type PlatformContext } from '../../plan';
 import type { ComponentName } from '../../schema/schema';
 import { componentLabels, componentTags } from './contract';
 import { eksClusterOf, gkeClusterOf } from './clusters';
@@ -136,12 +136,10 @@ const recordId = (kind: string, record: InternalDnsRecord) => (record.key ? `${k
 export interface FixedComponentEndpointProps {
   /** The platform's settings. */
   readonly platform: PlatformContext;
-  /** The component. */
-  readonly component: FixedAddressComponent;
+  /** The component (one named by a single record: not the registry, whose name is its own, nor serving). */
+  readonly component: Exclude<FixedAddressComponent, 'registry' | 'serving'>;
   /** The cluster it runs on. */
   readonly cluster: IKubernetesCluster;
-  /** Its DNS name (also the zone's). */
-  readonly hostname: string;
   /** The zone's short label (`<platform>-<label>` on Google Cloud). */
   readonly label: string;
   /** What it is, in the zone's description. */
@@ -149,19 +147,23 @@ export interface FixedComponentEndpointProps {
 }
 
 /**
- * A built component's fixed endpoint on aws and gcp: its private zone with one record (created in
- * `scope`, the services stack, as construct `Dns`) and how its Service takes the addresses.
- * Undefined on existing clusters, whose DNS is the premises' own.
+ * A built component's fixed endpoint, named `<product>.<internalDomain>` ({@link componentHostnames}):
+ * on aws and gcp its private zone with one record (created in `services`, the services stack, as
+ * construct `Dns`) and how its Service takes the addresses; on existing clusters, with an
+ * `internalDomain`, the name the premises' DNS answers (undefined without one).
  */
-export function fixedComponentEndpoint(scope: Construct, props: FixedComponentEndpointProps): FixedEndpoint | undefined {
-  const endpoint = fixedEndpoint(props.platform, props.cluster, { slot: LOAD_BALANCER_SLOTS[props.component], hostname: props.hostname, label: props.label });
-  if (!endpoint) return undefined;
-  new InternalDns(scope, 'Dns', {
-    platform: props.platform,
+export function fixedComponentEndpoint(services: Construct | undefined, props: FixedComponentEndpointProps): FixedEndpoint | undefined {
+  const { platform } = props;
+  const hostname = componentHostnames(platform.name, platform.settings.internalDomain)[props.component as Exclude<FixedAddressComponent, 'registry' | 'serving'>];
+  const endpoint = fixedEndpoint(platform, props.cluster, { slot: LOAD_BALANCER_SLOTS[props.component], hostname, label: props.label });
+  if (!endpoint || platform.cloud === 'kubernetes') return endpoint;
+  if (!services) throw new PlatformValidationError(`${props.component}: its private DNS zone goes in the services stack; pass it`);
+  new InternalDns(services, 'Dns', {
+    platform,
     component: props.component,
-    zone: props.hostname,
+    zone: hostname,
     label: props.label,
-    records: [{ name: props.hostname, addresses: endpoint.addresses }],
+    records: [{ name: hostname, addresses: endpoint.addresses }],
     cluster: props.cluster,
     description: props.description,
   });

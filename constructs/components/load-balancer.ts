@@ -53,7 +53,10 @@ export function loadBalancerAddress(cloud: PlatformContext['cloud'], ingress: { 
   }
 }
 
-/** A built component's fixed internal endpoint (aws, gcp): its DNS name and its load balancer's place. */
+/** ExternalDNS's annotation naming the DNS record of a Service's load balancer (existing clusters). */
+export const EXTERNAL_DNS_HOSTNAME = 'external-dns.alpha.kubernetes.io/hostname';
+
+/** A built component's fixed internal endpoint: its DNS name and its load balancer's place. */
 export interface FixedEndpoint {
   /** The DNS name clients on other clusters use (a record of the component's private zone). */
   readonly hostname: string;
@@ -78,11 +81,16 @@ export interface FixedEndpointProps {
 }
 
 /**
- * The fixed endpoint of a built component's load balancer on `cluster`, or undefined on existing
- * clusters (their DNS is the premises' own; the load balancer's address is read back there).
+ * The fixed endpoint of a built component's load balancer on `cluster`. On existing clusters only
+ * with the spec's `internalDomain` (the premises' DNS answers the name; the load balancer carries
+ * ExternalDNS's hostname annotation for one that runs there), else undefined (the load balancer's
+ * address is read back).
  */
 export function fixedEndpoint(platform: PlatformContext, cluster: IKubernetesCluster, props: FixedEndpointProps): FixedEndpoint | undefined {
-  if (platform.cloud === 'kubernetes') return undefined;
+  if (platform.cloud === 'kubernetes') {
+    if (!platform.settings.internalDomain) return undefined;
+    return { hostname: props.hostname, addresses: [], annotations: { ...internalLoadBalancerAnnotations('kubernetes'), [EXTERNAL_DNS_HOSTNAME]: props.hostname } };
+  }
   const addresses = loadBalancerAddresses(platform.cloud, cluster.plan, props.slot);
   const addressName = platform.cloud === 'gcp' ? internalDnsNames(platform.name, props.label, props.key).address : undefined;
   return {

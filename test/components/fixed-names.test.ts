@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { awsSpec } from '../aws/fixtures';
 import { gcpPlatformSpec } from '../helpers/gcp';
 import { findResources, resources, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
-import { releases, valuesOf } from './fixtures';
+import { ONPREM_OBJECT_STORAGE, releases, valuesOf } from './fixtures';
+import { onpremSpec } from '../kubernetes/fixtures';
 import { customResource } from '../addons/fixtures';
 
 /** Every built component other clusters reach, spread over the three clusters. */
@@ -159,5 +160,34 @@ describe('fixed names of built components on Google Cloud', () => {
     expect(feast.metadata.annotations['networking.gke.io/load-balancer-ip-addresses']).toBe('acme-feast');
     expect(feast.spec.load_balancer_ip).toBe(expectedAddress(subnetworkOf('apps'), SLOTS.feast!));
     expect(valuesOf(releases(apps).mlflow!).service.annotations['networking.gke.io/load-balancer-ip-addresses']).toBe('acme-mlflow');
+  });
+});
+
+describe('fixed names of built components on existing clusters, under internalDomain', () => {
+  const spec = onpremSpec({ objectStorage: { ...ONPREM_OBJECT_STORAGE }, internalDomain: 'ml.lab.example' });
+  const gpu = spec.clusters.find((c: { name: string }) => c.name === 'gpu');
+  gpu.existing = { ...gpu.existing, capacity: [{ name: 'cpu', nodeLabels: { 'node.lab.example/group': 'cpu' }, nodes: 4, cpu: 32, memoryGiB: 128 }] };
+  const components = { ...COMPONENTS, registry: { mode: 'build', cluster: 'events', hostname: 'harbor.ml.lab.example' }, serving: { ...COMPONENTS.serving, endpoints: COMPONENTS.serving.endpoints.map((e) => ({ ...e, model: `s3://ml-platform/models/${e.name}` })) } };
+  const out = synthSpec({ ...spec, components });
+  synths.push(out);
+  const { stacks } = out;
+
+  it('synthesizes with components on three clusters: no add-ons stack reads another but the registry cluster\'s, none reads a load balancer back', () => {
+    for (const name of ['apps', 'gpu']) expect(readsStateOf(stacks[`lab-addons-${name}`]!)).toEqual(['lab-addons-events']);
+    expect(readsStateOf(stacks['lab-addons-events']!)).toEqual([]);
+    for (const name of ['apps', 'events', 'gpu']) expect(stacks[`lab-addons-${name}`]!.data?.kubernetes_service_v1, name).toBeUndefined();
+  });
+
+  it("names each load balancer for the premises' ExternalDNS, and hands other clusters the names", () => {
+    const annotation = 'external-dns.alpha.kubernetes.io/hostname';
+    const apps = stacks['lab-addons-apps']!;
+    const service = (stack: StackJson, name: string) => (findResources(stack, 'kubernetes_service_v1', { metadata: { name } })[0] as any).metadata.annotations;
+    expect(service(apps, 'feast-internal')[annotation]).toBe('feast.ml.lab.example');
+    expect(service(apps, 'ranker-lb')[annotation]).toBe('ranker.serving.ml.lab.example');
+    expect(service(stacks['lab-addons-events']!, 'loom-kafka-external-bootstrap')[annotation]).toBe('kafka.ml.lab.example');
+    expect(valuesOf(releases(apps).mlflow!).service.annotations[annotation]).toBe('mlflow.ml.lab.example');
+    expect(valuesOf(releases(stacks['lab-addons-gpu']!)['argo-workflows']!).server.serviceAnnotations[annotation]).toBe('argo.ml.lab.example');
+    const gpuConfig = (Object.values(resources(stacks['lab-addons-gpu']!, 'kubernetes_config_map_v1'))[0] as any).data;
+    expect(gpuConfig).toMatchObject({ LOOM_TRACKING_URI: 'http://mlflow.ml.lab.example', LOOM_FEATURE_STORE_ENDPOINT: 'http://feast.ml.lab.example', LOOM_KAFKA_BOOTSTRAP_SERVERS: 'kafka.ml.lab.example:9094' });
   });
 });

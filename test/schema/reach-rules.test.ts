@@ -24,7 +24,7 @@ function mlflowAndArgo(): Record<string, any> {
 describe('reach rules', () => {
   it('refuses, on existing clusters, built components other clusters reach on two clusters, naming both and the way out', () => {
     expect(errorsAt(mlflowAndArgo(), 'components.pipelines')).toEqual([
-      expect.stringMatching(/^is built on cluster 'gpu', and experimentTracking is built on 'apps': .*a cycle Loom cannot apply on existing clusters \(it keeps no DNS there\); .*or buy pipelines or experimentTracking$/),
+      expect.stringMatching(/^is built on cluster 'gpu', and experimentTracking is built on 'apps': .*a cycle no apply order satisfies; name them under a domain your DNS answers \(internalDomain: .*\), or run the built components other clusters reach on one cluster \(cluster: apps, where its flavour allows\)$/),
     ]);
   });
 
@@ -37,7 +37,8 @@ describe('reach rules', () => {
     expect(validateSpec(spec, { part: true }).errors?.filter((e) => e.path === 'components.pipelines') ?? []).toEqual([]);
   });
 
-  it('accepts them on one cluster there; anywhere on aws and gcp, where they have fixed names', () => {
+  it('accepts them on one cluster there, or anywhere under an internalDomain; anywhere on aws and gcp, where they have fixed names', () => {
+    valid({ ...mlflowAndArgo(), internalDomain: 'ml.lab.example' });
     valid(onpremSpec({ objectStorage: { ...ONPREM_OBJECT_STORAGE }, components: { experimentTracking: { mode: 'build' }, featureStore: { mode: 'build' }, registry: { mode: 'build', hostname: 'harbor.lab.example.internal' } } }));
     valid(awsSpec({ components: { experimentTracking: { mode: 'build' }, pipelines: { mode: 'build' }, streaming: { mode: 'build' } } }));
     valid(gcpSpec({ components: { experimentTracking: { mode: 'build' }, pipelines: { mode: 'build' } } }));

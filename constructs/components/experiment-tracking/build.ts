@@ -35,7 +35,7 @@ import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { COMPONENT_STORES, componentHostnames, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
@@ -320,6 +320,7 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
   let artifacts: IObjectStore;
   let identity: ComponentIdentity | undefined;
   let endpoint: FixedEndpoint | undefined;
+  const endpointProps = { platform, component: 'experimentTracking', cluster: addons.cluster, label: 'mlflow', description: 'MLflow' } as const;
   const size = {
     ...(spec.database?.instanceClass ? { instanceClass: spec.database.instanceClass } : {}),
     ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
@@ -362,7 +363,7 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
       database.allowFrom(addons.cluster);
       artifacts.grant(workload, 'write');
       grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, workload);
-      endpoint = fixedComponentEndpoint(services, { platform, component: 'experimentTracking', cluster: addons.cluster, hostname: componentHostnames(platform.name).experimentTracking, label: 'mlflow', description: 'MLflow' });
+      endpoint = fixedComponentEndpoint(services, endpointProps);
       break;
     }
     case 'kubernetes': {
@@ -384,6 +385,8 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
       break;
     }
   }
+  // Existing clusters: a name the premises' DNS answers, given the spec's internalDomain.
+  if (platform.cloud === 'kubernetes') endpoint = fixedComponentEndpoint(undefined, endpointProps);
   const mlflow = new Mlflow(inCluster, 'Resource', { ...props, addons, database, artifacts, ...(identity ? { identity } : {}), ...(endpoint ? { endpoint } : {}) });
   componentOutput(mlflow, 'tracking_uri', mlflow.trackingUri, 'MLflow: the tracking URI (inside the platform network; also the model registry)');
   componentOutput(mlflow, 'artifact_uri', mlflow.artifactUri, "Where run artifacts are kept (clients log them through MLflow's artifact proxy)");

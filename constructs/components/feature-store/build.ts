@@ -67,7 +67,7 @@ import { Fn, TerraformLocal, type ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { COMPONENT_STORES, componentHostnames, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
+import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
@@ -466,6 +466,7 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
   let connection: FeastOnlineStoreConnection;
   let identity: ComponentIdentity | undefined;
   let endpoint: FixedEndpoint | undefined;
+  const endpointProps = { platform, component: 'featureStore', cluster: addons.cluster, label: 'feast', description: "Feast's feature server" } as const;
   const storeDependencies: ITerraformDependable[] = [];
   const size = databaseSize(spec);
   switch (platform.cloud) {
@@ -528,7 +529,7 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
       offline.grant(workload, 'write');
       grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, workload);
       grantSecretRead(services, 'OnlineStoreSecretAccess', connection.authSecret, workload);
-      endpoint = fixedComponentEndpoint(services, { platform, component: 'featureStore', cluster: addons.cluster, hostname: componentHostnames(platform.name).featureStore, label: 'feast', description: "Feast's feature server" });
+      endpoint = fixedComponentEndpoint(services, endpointProps);
       break;
     }
     case 'kubernetes': {
@@ -562,6 +563,8 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
       break;
     }
   }
+  // Existing clusters: a name the premises' DNS answers, given the spec's internalDomain.
+  if (platform.cloud === 'kubernetes') endpoint = fixedComponentEndpoint(undefined, endpointProps);
   const feast = new FeastFeatureStore(inCluster, 'Resource', {
     ...props,
     addons,

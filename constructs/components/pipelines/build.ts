@@ -59,7 +59,7 @@ import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { platformOf } from '../../core/stack';
 import { CHARTS } from '../../../catalog/charts';
-import { componentHostnames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
+import { defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
 import { PIPELINES_STORES, pipelinesNames } from '../../../schema/pipelines-rules';
 import { controllerPlacement, placementValues } from '../../addons/context';
 import { CustomResources, type CustomResourceManifest } from '../../addons/release';
@@ -610,6 +610,7 @@ export function buildPipelines(props: ResolvedPipelinesProps): ArgoWorkflows {
   let artifacts: IObjectStore;
   let identities: ArgoIdentities | undefined;
   let endpoint: FixedEndpoint | undefined;
+  const endpointProps = { platform, component: 'pipelines', cluster: addons.cluster, label: 'argo', description: "Argo Workflows' server" } as const;
   let services: Construct | undefined;
   const storeDependencies: ITerraformDependable[] = [];
   switch (platform.cloud) {
@@ -657,7 +658,7 @@ export function buildPipelines(props: ResolvedPipelinesProps): ArgoWorkflows {
       artifacts.grant(identities.workflows.identity!, 'write');
       artifacts.grant(identities.server.identity!, 'read');
       grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, controller);
-      endpoint = fixedComponentEndpoint(services, { platform, component: 'pipelines', cluster: addons.cluster, hostname: componentHostnames(platform.name).pipelines, label: 'argo', description: "Argo Workflows' server" });
+      endpoint = fixedComponentEndpoint(services, endpointProps);
       break;
     }
     case 'kubernetes': {
@@ -673,6 +674,8 @@ export function buildPipelines(props: ResolvedPipelinesProps): ArgoWorkflows {
       break;
     }
   }
+  // Existing clusters: a name the premises' DNS answers, given the spec's internalDomain.
+  if (platform.cloud === 'kubernetes') endpoint = fixedComponentEndpoint(undefined, endpointProps);
   const argo = new ArgoWorkflows(inCluster, 'Resource', {
     ...props,
     addons,

@@ -587,8 +587,11 @@ export function buildServing(props: ResolvedServingProps): KServeServing {
       grantGcsModelRead(services, workload.email, foreign);
     }
     fixedEndpoints = servingFixedEndpoints(services, platform, addons.cluster, spec.endpoints.map((e) => e.name));
-  } else if (models.length && !platform.settings.objectStorage) {
-    throw new PlatformValidationError("serving build on cloud: kubernetes reads models from the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
+  } else {
+    if (models.length && !platform.settings.objectStorage) {
+      throw new PlatformValidationError("serving build on cloud: kubernetes reads models from the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
+    }
+    fixedEndpoints = servingFixedEndpoints(undefined, platform, addons.cluster, spec.endpoints.map((e) => e.name));
   }
   const serving = new KServeServing(componentScope(addons, 'serving'), 'Resource', { ...props, addons, models, ...(identity ? { identity } : {}), ...(fixedEndpoints ? { fixedEndpoints } : {}) });
   componentOutput(serving, 'serving_endpoints', servingEndpointsJson(serving.endpoints, (n) => serving.endpointUrl(n)), 'KServe: the endpoints (name → URL, inside the platform network; Open Inference Protocol)');
@@ -600,17 +603,19 @@ export function buildServing(props: ResolvedServingProps): KServeServing {
  * slots of the load balancer reservation, in the order of `endpoints` — with their private zone
  * (construct `Dns` of `services`).
  */
-function servingFixedEndpoints(services: Construct, platform: PlatformContext, cluster: IKubernetesCluster, endpoints: readonly string[]): ReadonlyMap<string, FixedEndpoint> {
+function servingFixedEndpoints(services: Construct | undefined, platform: PlatformContext, cluster: IKubernetesCluster, endpoints: readonly string[]): ReadonlyMap<string, FixedEndpoint> {
   const out = new Map<string, FixedEndpoint>();
   if (!endpoints.length) return out;
-  if (endpoints.length > MAX_SERVING_LOAD_BALANCERS) {
+  if (platform.cloud !== 'kubernetes' && endpoints.length > MAX_SERVING_LOAD_BALANCERS) {
     throw new PlatformValidationError(`serving build gives each endpoint a fixed internal address, ${MAX_SERVING_LOAD_BALANCERS} at most per serving cluster; '${cluster.plan.name}' has ${endpoints.length}`);
   }
-  const hostnames = componentHostnames(platform.name);
+  const hostnames = componentHostnames(platform.name, platform.settings.internalDomain);
   endpoints.forEach((name, i) => {
     const endpoint = fixedEndpoint(platform, cluster, { slot: LOAD_BALANCER_SLOTS.serving + i, hostname: hostnames.servingEndpoint(name), label: 'serving', key: name });
     if (endpoint) out.set(name, endpoint);
   });
+  // Existing clusters: the premises' DNS answers the names (given internalDomain).
+  if (platform.cloud === 'kubernetes' || !services) return out;
   new InternalDns(services, 'Dns', {
     platform,
     component: 'serving',

@@ -55,7 +55,7 @@ import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmValues } from '../../addons/release';
 import { controllerPlacement, placementValues, tolerationFor, type Toleration } from '../../addons/context';
-import { componentHostnames, PLATFORM_NAMESPACES, type ClusterPlan } from '../../../plan';
+import { PLATFORM_NAMESPACES, type ClusterPlan } from '../../../plan';
 import type { Environment } from '../../../schema/schema';
 import type { StreamingTopicSpec } from '../../../schema/schema';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
@@ -473,17 +473,13 @@ export function buildStreaming(props: ResolvedStreamingProps): StrimziKafka {
   if (addons.cluster.flavour !== 'streaming') {
     throw new PlatformValidationError(`streaming runs on a streaming cluster; '${addons.cluster.plan.name}' is ${addons.cluster.flavour}`);
   }
-  const endpoint =
-    props.platform.cloud === 'kubernetes'
-      ? undefined
-      : fixedComponentEndpoint(servicesScope(props, "build: the bootstrap's private DNS zone"), {
-          platform: props.platform,
-          component: 'streaming',
-          cluster: addons.cluster,
-          hostname: componentHostnames(props.platform.name).streaming,
-          label: 'kafka',
-          description: "Kafka's bootstrap",
-        });
+  const endpoint = fixedComponentEndpoint(props.platform.cloud === 'kubernetes' ? undefined : servicesScope(props, "build: the bootstrap's private DNS zone"), {
+    platform: props.platform,
+    component: 'streaming',
+    cluster: addons.cluster,
+    label: 'kafka',
+    description: "Kafka's bootstrap",
+  });
   const kafka = new StrimziKafka(componentScope(addons, 'streaming'), 'Resource', { ...props, addons, ...(endpoint ? { endpoint } : {}) });
   componentOutput(kafka, 'kafka_bootstrap_servers', kafka.bootstrapServers, "Strimzi: Kafka's bootstrap for the platform's clusters (TLS, SCRAM-SHA-512; internal load balancer)");
   return kafka;
