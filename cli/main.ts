@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import '../schema/zod-locales';
 import { z } from 'zod';
 import { loadSpecFile, SpecInputError } from '../schema/load';
 import { resolvePlan } from '../plan';

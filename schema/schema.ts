@@ -4,6 +4,7 @@
  * Field-level rules live in the schemas; rules that relate fields to each other live in
  * `rules.ts` and run once the shape is known to be right.
  */
+import './zod-locales';
 import { z } from 'zod';
 import { ARCHITECTURES, GPU_TYPES } from '../catalog/machine-types';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../catalog/kubernetes-versions';

@@ -186,6 +186,17 @@ export interface CustomResourcesProps {
    * @default nothing
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Wait for the release's Jobs to complete (Helm's `--wait-for-jobs`), so that what depends on
+   * the release sees their work done.
+   * @default false
+   */
+  readonly waitForJobs?: boolean;
+  /**
+   * How long Helm waits for the objects to be ready (and Jobs to complete), in seconds.
+   * @default 300
+   */
+  readonly timeout?: number;
 }
 
 /**
@@ -216,9 +227,10 @@ export class CustomResources extends Construct {
       values: [Lazy.stringValue({ produce: () => renderValues({ resources: this.manifests }) })],
       atomic: true,
       wait: true,
+      ...(props.waitForJobs ? { waitForJobs: true } : {}),
       cleanupOnFail: true,
       maxHistory: 10,
-      timeout: 300,
+      timeout: props.timeout ?? 300,
       ...(props.dependsOn?.length ? { dependsOn: [...props.dependsOn] } : {}),
     });
   }

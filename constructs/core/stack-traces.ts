@@ -7,7 +7,7 @@
  * bug.
  *
  * {@link withoutCreationStacks} runs a synth with traces captured onto plain objects (how both
- * libraries record them) left empty; real errors keep their stack traces, formatted as Node
+ * libraries record them) left empty, without even collecting their frames; real errors keep their stack traces, formatted as Node
  * formats them. The previous `Error.prepareStackTrace` is restored afterwards.
  */
 
@@ -20,13 +20,20 @@ function nodeStackTrace(error: Error, frames: NodeJS.CallSite[]): string {
 /** Runs `synth` with the creation stacks of tokens and construct metadata left empty (see the module comment). */
 export function withoutCreationStacks<T>(synth: () => T): T {
   const previous = Error.prepareStackTrace;
+  const capture = Error.captureStackTrace;
   Error.prepareStackTrace = (target: unknown, frames: NodeJS.CallSite[]) => {
     if (!(target instanceof Error)) return '';
     return previous ? previous(target, frames) : nodeStackTrace(target, frames);
+  };
+  // Nor walk the stack for them: a plain object's trace is left empty without collecting frames.
+  Error.captureStackTrace = function captureStackTrace(target: object, constructorOpt?: Function): void {
+    if (target instanceof Error) return capture.call(Error, target, constructorOpt);
+    (target as { stack?: string }).stack = '';
   };
   try {
     return synth();
   } finally {
     Error.prepareStackTrace = previous;
+    Error.captureStackTrace = capture;
   }
 }

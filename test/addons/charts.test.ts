@@ -22,9 +22,9 @@ const examplesDir = join(__dirname, '..', '..', 'examples');
 /**
  * Custom resources whose CRD ../shared/crds does not hold, so that no schema check is possible:
  * Google Managed Service for Prometheus' `PodMonitoring` (its CRD comes with GKE's managed
- * collection). Their shape is pinned by the monitoring component's own tests instead.
+ * collection), and Kubernetes' own kinds (`batch/v1 Job`). Their shape is pinned by the components' own tests instead.
  */
-const UNSTORED_CRDS = new Set(['monitoring.googleapis.com/v1 PodMonitoring']);
+const UNSTORED_CRDS = new Set(['monitoring.googleapis.com/v1 PodMonitoring', 'batch/v1 Job']);
 /** The chart whose release installs each custom resource kind's CRD (`null`: it comes with the cluster). */
 const CRD_CHARTS: Record<string, string | null> = {
   'karpenter.sh/v1 NodePool': 'karpenter-crd',
@@ -33,6 +33,8 @@ const CRD_CHARTS: Record<string, string | null> = {
   'kueue.x-k8s.io/v1beta2 ClusterQueue': 'kueue',
   'kueue.x-k8s.io/v1beta2 LocalQueue': 'kueue',
   'monitoring.googleapis.com/v1 PodMonitoring': null,
+  // Kubernetes' own kinds (MSK's topics Job, released with Helm's wait for Jobs).
+  'batch/v1 Job': null,
   'external-secrets.io/v1 SecretStore': 'external-secrets',
   'external-secrets.io/v1 ExternalSecret': 'external-secrets',
   'postgresql.cnpg.io/v1 Cluster': 'cloudnative-pg',

@@ -260,9 +260,16 @@ describe('buy on AWS: MSK provisioned', () => {
   });
 
   it('makes the declared topics exist through a Job on the streaming cluster, as an IAM role allowed only topic administration', () => {
-    const job = findResource(events, 'kubernetes_job_v1', { metadata: { name: 'kafka-topics' } }) as any;
-    expect(job.wait_for_completion).toBe(true);
-    const container = job.spec.template.spec.container[0];
+    const job = customResources(events, 'Job')[0]!;
+    expect(customResources(events, 'Job')).toHaveLength(1);
+    const release = releaseOf(events, 'Job', job.metadata.name);
+    // Helm waits for the Job to complete before the apply goes on
+    expect(release.resource).toMatchObject({ name: 'kafka-topics', wait: true, wait_for_jobs: true, atomic: true, timeout: 1800 });
+    expect(job.metadata.name).toMatch(/^kafka-topics-[0-9a-f]{8}$/);
+    expect(job.spec.template.spec.serviceAccountName).toBe('kafka-topics');
+    expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(events.resource?.kubernetes_job_v1).toBeUndefined();
+    const container = job.spec.template.spec.containers[0];
     expect(container.image).toBe('docker.io/apache/kafka:4.0.0');
     expect(container.env.find((e: any) => e.name === 'BOOTSTRAP_SERVERS').value).toMatch(/bootstrap_brokers_sasl_iam/);
     const account = findResource(events, 'kubernetes_service_account_v1', { metadata: { name: 'kafka-topics' } }) as any;

@@ -29,7 +29,6 @@
  */
 import { Construct } from 'constructs';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
-import { DataKubernetesServiceV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
@@ -272,6 +271,8 @@ export class Mlflow extends Construct implements IExperimentTracking, IScrapedCo
     } else {
       // Existing clusters: the load balancer's address, once the release is ready (Helm waits
       // for it): a name or an address, whatever implements LoadBalancer Services there.
+      // Loaded here only: on aws and gcp nothing reads a load balancer back.
+      const { DataKubernetesServiceV1 } = require('@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1') as typeof import('@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1');
       const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: MLFLOW_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
       const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
       this.trackingUri = `http://${loadBalancerAddress(platform.cloud, ingress)}`;

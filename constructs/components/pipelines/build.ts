@@ -52,7 +52,6 @@ import { Construct } from 'constructs';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
-import { DataKubernetesServiceV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
@@ -505,6 +504,8 @@ export class ArgoWorkflows extends Construct implements IPipelines, IScrapedComp
       this.serverAddress = props.endpoint.hostname;
     } else {
       // Existing clusters: the server's address, once the release is ready (Helm waits for the load balancer).
+      // Loaded here only: on aws and gcp nothing reads a load balancer back.
+      const { DataKubernetesServiceV1 } = require('@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1') as typeof import('@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1');
       const service = new DataKubernetesServiceV1(this, 'LoadBalancer', { metadata: { name: ARGO_SERVER_SERVICE, namespace: PLATFORM_NAMESPACES.system }, dependsOn: [this.release] });
       const ingress = service.status.get(0).loadBalancer.get(0).ingress.get(0);
       this.serverAddress = loadBalancerAddress(platform.cloud, ingress);

@@ -25,8 +25,9 @@
  * client library, as an IAM role of its own (IRSA) allowed to connect to the cluster and create,
  * describe and alter topics — nothing else. It creates missing topics, raises partition counts
  * that are below the spec's and sets `retention.ms`; it never deletes a topic nor lowers
- * partitions (Kafka cannot). It re-runs whenever the topics change (its pod template carries a
- * hash of them), and the apply waits for it. The library's jar is fetched at run time by an init
+ * partitions (Kafka cannot). It re-runs whenever the topics change (its name carries a hash of
+ * them: a new Job), and the apply waits for it (released through Loom's resources chart with
+ * Helm's wait for Jobs). The library's jar is fetched at run time by an init
  * container from the project's GitHub release (pinned version), so the nodes need egress to
  * github.com (the platform's NAT gateways give it).
  *
@@ -42,12 +43,12 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { MskCluster } from '@cdktf/provider-aws/lib/msk-cluster';
 import { MskConfiguration } from '@cdktf/provider-aws/lib/msk-configuration';
-import { MskServerlessCluster } from '@cdktf/provider-aws/lib/msk-serverless-cluster';
+import type { MskServerlessCluster } from '@cdktf/provider-aws/lib/msk-serverless-cluster';
 import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { INetwork } from '../../core/contracts';
+import { CustomResources, type CustomResourceManifest } from '../../addons/release';
 import { PlatformValidationError } from '../../core/errors';
 import type { PolicyDocument, PolicyStatement } from '../../aws/addon-policies';
 import { awsAccount } from '../../aws/account';
@@ -223,6 +224,7 @@ export class MskStreaming extends Construct implements IStreaming {
     for (const c of props.clusters) this.allowFrom(c, network);
 
     if (serverless) {
+      const { MskServerlessCluster } = require('@cdktf/provider-aws/lib/msk-serverless-cluster') as typeof import('@cdktf/provider-aws/lib/msk-serverless-cluster');
       this.serverlessCluster = new MskServerlessCluster(this, 'Serverless', {
         clusterName: this.clusterName,
         clientAuthentication: { sasl: { iam: { enabled: true } } },
@@ -353,8 +355,10 @@ export interface MskTopicsProps {
 
 /** The Job that makes the declared topics exist on MSK (see the module comment). */
 export class MskTopics extends Construct {
-  /** The Job. */
-  readonly job: JobV1;
+  /** The release of the Job (Loom's resources chart; Helm waits for the Job to complete). */
+  readonly release: CustomResources;
+  /** The Job's name: `kafka-topics-<inputs>`. */
+  readonly jobName: string;
 
   constructor(scope: Construct, id: string, props: MskTopicsProps) {
     super(scope, id);
@@ -372,8 +376,12 @@ export class MskTopics extends Construct {
     const inputs = createHash('sha256').update(script).update(MSK_IAM_CLIENT_PROPERTIES).update(MSK_IAM_AUTH.url).digest('hex').slice(0, 16);
     const jar = `/iam/aws-msk-iam-auth-${MSK_IAM_AUTH.version}-all.jar`;
     const hardened = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
-    this.job = new JobV1(this, 'Resource', {
-      metadata: { name: KAFKA_TOPICS_JOB, namespace, labels },
+    // A Job is immutable once created: its name carries its inputs, so a changed topic list or
+    // script runs as a new Job (Helm removes the old one).
+    const job: CustomResourceManifest = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: `${KAFKA_TOPICS_JOB}-${inputs.slice(0, 8)}`, namespace: PLATFORM_NAMESPACES.system, labels },
       spec: {
         backoffLimit: 6,
         activeDeadlineSeconds: 1800,
@@ -381,19 +389,19 @@ export class MskTopics extends Construct {
           metadata: { labels, annotations: { 'loom.dev/inputs': inputs } },
           spec: {
             restartPolicy: 'Never',
-            serviceAccountName: serviceAccount.metadata.name,
-            securityContext: { runAsNonRoot: true, runAsUser: '1000', runAsGroup: '1000', fsGroup: '1000', seccompProfile: { type: 'RuntimeDefault' } },
-            initContainer: [
+            serviceAccountName: KAFKA_TOPICS_JOB,
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            initContainers: [
               {
                 name: 'iam-auth',
                 image: JAR_FETCH_IMAGE,
                 command: ['curl', '-fsSL', '--retry', '5', '-o', jar, MSK_IAM_AUTH.url],
                 securityContext: hardened,
                 resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-                volumeMount: [{ name: 'iam', mountPath: '/iam' }],
+                volumeMounts: [{ name: 'iam', mountPath: '/iam' }],
               },
             ],
-            container: [
+            containers: [
               {
                 name: 'topics',
                 image: KAFKA_TOOLS_IMAGE,
@@ -407,25 +415,33 @@ export class MskTopics extends Construct {
                 ],
                 securityContext: hardened,
                 resources: { requests: { cpu: '100m', memory: '384Mi' }, limits: { memory: '512Mi' } },
-                volumeMount: [
+                volumeMounts: [
                   { name: 'config', mountPath: '/config', readOnly: true },
                   { name: 'iam', mountPath: '/iam', readOnly: true },
                   { name: 'tmp', mountPath: '/tmp' },
                 ],
               },
             ],
-            volume: [
-              { name: 'config', configMap: { name: config.metadata.name } },
+            volumes: [
+              { name: 'config', configMap: { name: KAFKA_TOPICS_JOB } },
               { name: 'iam', emptyDir: {} },
               { name: 'tmp', emptyDir: {} },
             ],
           },
         },
       },
-      waitForCompletion: true,
-      timeouts: { create: '30m', update: '30m' },
+    };
+    // Released through Loom's resources chart, which waits for the Job to complete (as the typed
+    // kubernetes_job_v1 would, without loading its binding on every synth).
+    this.release = new CustomResources(this, 'Job', {
+      releaseName: KAFKA_TOPICS_JOB,
+      namespace,
+      manifests: [job],
+      waitForJobs: true,
+      timeout: 1800,
       dependsOn: [serviceAccount, config],
     });
+    this.jobName = job.metadata.name;
   }
 }
 
