@@ -215,6 +215,20 @@ export const COMPONENT_FLAVOURS: Readonly<Record<ComponentName, readonly Flavour
 };
 
 /**
+ * Flavours a bought component's in-cluster part may run on where they differ from its built
+ * form's: bought streaming (MSK's or Managed Kafka's cluster in that cluster's subnets, MSK's
+ * topics Job on it) needs no streaming cluster — a streaming one first, else any.
+ */
+const BOUGHT_FLAVOURS: Readonly<Partial<Record<ComponentName, readonly Flavour[]>>> = {
+  streaming: ['streaming', 'microservice', 'batch'],
+};
+
+/** The flavours `component` may run on when provided by `mode`, first the preferred one. */
+export function componentFlavours(component: ComponentName, mode: 'build' | 'buy' = 'build'): readonly Flavour[] {
+  return (mode === 'buy' ? BOUGHT_FLAVOURS[component] : undefined) ?? COMPONENT_FLAVOURS[component];
+}
+
+/**
  * The cluster a component runs on: the named one, else the first whose flavour suits it
  * (`component`'s flavours in {@link COMPONENT_FLAVOURS}, or the flavours given, first the preferred one).
  */
@@ -574,7 +588,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
   for (const name of COMPONENTS) {
     const comp = spec.components[name];
     if (!comp) continue;
-    const cluster = componentCluster(spec, name, comp.cluster);
+    const cluster = componentCluster(spec, componentFlavours(name, comp.mode), comp.cluster);
     components.push({ name, mode: comp.mode, ...(cluster ? { cluster: cluster.name } : {}) });
   }
 

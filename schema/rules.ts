@@ -24,6 +24,7 @@ import {
   awsClusterNames,
   awsNodePoolNames,
   COMPONENT_FLAVOURS,
+  componentFlavours,
   componentCluster,
   FLAVOUR_PROFILES,
   needsSystemPool,
@@ -371,7 +372,7 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
     } else if (comp.mode === 'buy' && cloud === 'kubernetes') {
       err(`${at}.mode`, 'buy is not available with cloud: kubernetes: no managed service exists on existing clusters; use build');
     }
-    const suits = COMPONENT_FLAVOURS[name];
+    const suits = componentFlavours(name, comp.mode as 'build' | 'buy');
     if (comp.cluster !== undefined) {
       const target = spec.clusters.find((c) => c.name === comp.cluster);
       if (!target) {
@@ -379,7 +380,7 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
       } else if (!suits.includes(target.flavour)) {
         err(`${at}.cluster`, `'${comp.cluster}' is a ${target.flavour} cluster; ${name} runs on ${suits.join(' or ')} clusters`);
       }
-    } else if (comp.mode === 'build' && !componentCluster(spec, name)) {
+    } else if ((comp.mode === 'build' || suits !== COMPONENT_FLAVOURS[name]) && !componentCluster(spec, suits)) {
       err(`${at}.cluster`, `no ${suits.join(' or ')} cluster to run ${name} on; add one or name a cluster`);
     }
   }

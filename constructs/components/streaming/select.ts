@@ -2,7 +2,7 @@
  * Chooses the streaming implementation for the component's mode and the platform's cloud, loading
  * only the chosen one (see `../registry/select.ts`).
  */
-import { COMPONENT_FLAVOURS } from '../../../plan';
+import { componentFlavours } from '../../../plan';
 import { streamingComponentSchema } from '../../../schema/schema';
 import { buildComponent } from '../contract';
 import type { IStreaming, StreamingProps } from './contract';
@@ -16,7 +16,7 @@ import type { IStreaming, StreamingProps } from './contract';
  * | buy | Amazon MSK provisioned, or MSK Serverless (`serverless: true`) | Managed Service for Apache Kafka | rejected by validation |
  */
 export function streamingFor(props: StreamingProps): IStreaming {
-  return buildComponent<typeof streamingComponentSchema, IStreaming>('streaming', streamingComponentSchema, props, COMPONENT_FLAVOURS.streaming, {
+  return buildComponent<typeof streamingComponentSchema, IStreaming>('streaming', streamingComponentSchema, props, componentFlavours('streaming', props.spec.mode), {
     build: (p) => (require('./build') as typeof import('./build')).buildStreaming(p),
     'buy-aws': (p) => (require('./buy-aws') as typeof import('./buy-aws')).buyAwsStreaming(p),
     'buy-gcp': (p) => (require('./buy-gcp') as typeof import('./buy-gcp')).buyGcpStreaming(p),
