@@ -96,6 +96,15 @@ export interface IClusterAddons extends IConstruct {
     /** The name of class `name` as a reference to it; throws when the cluster's flavour has no such class. */
     nameOf(name: string): string;
   };
+  /**
+   * The cluster's `loom-platform` ConfigMap, for components whose pods read the platform's client
+   * environment outside the workloads namespace.
+   * @default none: such components get their consumers' environment inline
+   */
+  readonly platformConfig?: {
+    /** The ConfigMap in `namespace` too (`key`: a stable name for the copy); what its readers wait for. */
+    mirrorInto(key: string, namespace: string): ITerraformDependable;
+  };
 }
 
 /**

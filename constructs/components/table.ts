@@ -108,7 +108,8 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
         ...props,
         ...(tracking ? { modelStoreUri: tracking.artifactUri, modelStore: { uri: tracking.artifactUri, grant: (identity) => tracking.grantAccess(identity, 'read') } } : {}),
         ...(registry ? { registryUrl: registry.registryUrl } : {}),
-        ...(featureStore ? { environment: featureStoreEnvironment(featureStore) } : {}),
+        // Built, the model servers read it from loom-platform, where the feature store's keys are.
+        ...(featureStore ? { environment: featureStoreEnvironment(featureStore), environmentFromPlatformConfig: true } : {}),
       });
     },
     clientEnvironment: (serving, cluster) => servingEnvironment(serving as IServing, cluster),

@@ -8,7 +8,7 @@
  */
 import { Construct } from 'constructs';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { Lazy, Token } from '../core/cdk';
+import { Lazy, Token, type ITerraformDependable } from '../core/cdk';
 import { PlatformValidationError } from '../core/errors';
 
 /** The ConfigMap's name in every cluster. */
@@ -39,11 +39,31 @@ export class PlatformConfig extends Construct {
   readonly resource: ConfigMapV1;
   private readonly sources: ClientEnvironmentSource[] = [];
 
+  private readonly labels?: Readonly<Record<string, string>>;
+
   constructor(scope: Construct, id: string, props: PlatformConfigProps) {
     super(scope, id);
+    if (props.labels) this.labels = props.labels;
     this.resource = new ConfigMapV1(this, 'Resource', {
       metadata: { name: PLATFORM_CONFIG_MAP, namespace: props.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
       // Read at synthesis: components added after the add-ons stack (all of them) are included.
+      data: Token.asStringMap(Lazy.anyValue({ produce: () => this.data })),
+    });
+  }
+
+  /**
+   * The same ConfigMap, with the same data, in `namespace` too (a component whose pods run outside
+   * the workloads namespace and read the platform through `envFrom`, as KServe's predictors do):
+   * created once per namespace, under this construct, so that its values follow every mode
+   * switch as the original's do. `key` names the copy (a stable construct id: `namespace` is
+   * usually a reference). Returns what those pods' release must wait for.
+   */
+  mirrorInto(key: string, namespace: string): ITerraformDependable {
+    const id = `In-${key}`;
+    const existing = this.node.tryFindChild(id) as ConfigMapV1 | undefined;
+    if (existing) return existing;
+    return new ConfigMapV1(this, id, {
+      metadata: { name: PLATFORM_CONFIG_MAP, namespace, ...(this.labels ? { labels: { ...this.labels } } : {}) },
       data: Token.asStringMap(Lazy.anyValue({ produce: () => this.data })),
     });
   }

@@ -55,6 +55,7 @@
  * kube-rbac-proxy (`https`, a token allowed `get` on `/metrics`).
  */
 import { Construct } from 'constructs';
+import { PLATFORM_CONFIG_MAP } from '../../kubernetes/platform-config';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
@@ -280,6 +281,8 @@ export interface InferenceServiceProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Environment of the model server (`ServingConsumes.environment`). @default none */
   readonly environment?: Readonly<Record<string, string>>;
+  /** A ConfigMap the model server takes its environment from (`envFrom`). @default none */
+  readonly environmentConfigMap?: string;
 }
 
 /** An endpoint's InferenceService (see the module comment). */
@@ -290,6 +293,7 @@ export function inferenceService(props: InferenceServiceProps): AnnotatedManifes
     ? { requests: { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': String(gpu.count) }, limits: { memory: '8Gi', 'nvidia.com/gpu': String(gpu.count) } }
     : { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } };
   const env = Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value }));
+  const envFrom = props.environmentConfigMap ? [{ configMapRef: { name: props.environmentConfigMap } }] : [];
   let server: Record<string, unknown>;
   if (endpoint.framework === 'custom') {
     if (!props.registryUrl) throw new PlatformValidationError(`serving endpoint '${endpoint.name}': framework custom runs an image of the registry component; pass registryUrl`);
@@ -300,6 +304,7 @@ export function inferenceService(props: InferenceServiceProps): AnnotatedManifes
           image: `${props.registryUrl}/${endpoint.image}`,
           // KServe downloads the model for a custom container that names it here.
           env: [{ name: 'STORAGE_URI', value: props.storageUri }, ...env],
+          ...(envFrom.length ? { envFrom } : {}),
           ports: runtimePorts(HTTP_METRICS),
           resources,
           securityContext: containerSecurity(),
@@ -315,6 +320,7 @@ export function inferenceService(props: InferenceServiceProps): AnnotatedManifes
         protocolVersion: 'v2',
         storageUri: props.storageUri,
         ...(env.length ? { env } : {}),
+        ...(envFrom.length ? { envFrom } : {}),
         resources,
       },
     };
@@ -489,6 +495,9 @@ export class KServeServing extends Construct implements IServing, IScrapedCompon
       automountServiceAccountToken: true,
     });
 
+    // The consumers' environment from the cluster's loom-platform ConfigMap (its copy in this
+    // namespace), so that flipping a consumed component changes the ConfigMap, not the endpoints.
+    const fromConfig = props.environmentFromPlatformConfig && addons.platformConfig ? addons.platformConfig.mirrorInto('system', namespace) : undefined;
     if (spec.endpoints.length) {
       this.inferenceServices = new CustomResources(this, 'InferenceServices', {
         releaseName: SERVING_RELEASE,
@@ -500,10 +509,10 @@ export class KServeServing extends Construct implements IServing, IScrapedCompon
             cloud: platform.cloud,
             labels,
             ...(props.registryUrl ? { registryUrl: props.registryUrl } : {}),
-            ...(props.environment ? { environment: props.environment } : {}),
+            ...(fromConfig ? { environmentConfigMap: PLATFORM_CONFIG_MAP } : props.environment ? { environment: props.environment } : {}),
           }),
         ),
-        dependsOn: [this.crdRelease, this.release, this.runtimes.resource, serviceAccount, ...(namespaceResource ? [namespaceResource] : [])],
+        dependsOn: [this.crdRelease, this.release, this.runtimes.resource, serviceAccount, ...(namespaceResource ? [namespaceResource] : []), ...(fromConfig ? [fromConfig] : [])],
       });
     }
 

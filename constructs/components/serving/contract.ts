@@ -84,6 +84,15 @@ export interface ServingConsumes {
    * @default none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Built: the model servers read `environment` from the cluster's `loom-platform` ConfigMap
+   * (`envFrom` of its copy in their namespace) instead of inline — the platform's whole client
+   * environment, with the same keys, so that switching a consumed component's mode changes the
+   * ConfigMap's values and no InferenceService. Bought serving has no ConfigMap: `environment` is
+   * baked into its models.
+   * @default false
+   */
+  readonly environmentFromPlatformConfig?: boolean;
 }
 
 /** Serving's props: `components.serving` of platform.yaml, the clusters' add-ons stacks, the services stack, and what it consumes. */

@@ -16,12 +16,13 @@ import type { IServing, ServingConsumes, ServingProps } from './contract';
  * | buy | SageMaker endpoints | Vertex AI endpoints (models deployed by the printed commands) | rejected by validation |
  */
 export function servingFor(props: ServingProps): IServing {
-  const { modelStoreUri, modelStore, registryUrl, environment, ...component } = props;
+  const { modelStoreUri, modelStore, registryUrl, environment, environmentFromPlatformConfig, ...component } = props;
   const consumes: ServingConsumes = {
     ...(modelStoreUri !== undefined ? { modelStoreUri } : {}),
     ...(modelStore !== undefined ? { modelStore } : {}),
     ...(registryUrl !== undefined ? { registryUrl } : {}),
     ...(environment !== undefined ? { environment } : {}),
+    ...(environmentFromPlatformConfig !== undefined ? { environmentFromPlatformConfig } : {}),
   };
   return buildComponent<typeof servingComponentSchema, IServing>('serving', servingComponentSchema, component, COMPONENT_FLAVOURS.serving, {
     build: (p) => (require('./build') as typeof import('./build')).buildServing({ ...p, ...consumes }),
