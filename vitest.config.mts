@@ -23,7 +23,7 @@ export default defineConfig({
       { extends: true, test: { name: 'budget', include: ['test/bench/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       // Two test files at a time: most are one synth each (CPU, one thread), so two workers keep both
       // cores busy where the default (cores − 1) leaves one idle on a 2-core runner.
-      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/bench/**'], sequence: { groupOrder: 1 }, maxWorkers: 2 } },
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/bench/**'], sequence: { groupOrder: 1 }, maxWorkers: 2, isolate: false } },
     ],
   },
 });

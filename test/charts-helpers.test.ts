@@ -320,12 +320,22 @@ describe('customResourceErrors', () => {
     expect(customResourceErrors(bad)).toEqual(['/spec/roles/0: must be one of ["controller","broker"]']);
   });
 
-  it('compiles every stored CRD version', { timeout: 120_000 }, () => {
+  // Compiling a CRD's schema costs up to seconds (Argo's four ≈ 12 s): compiled here are the kinds
+  // Loom writes, each of which its component's tests also validate objects against; the others
+  // are compiled on first use.
+  const WRITTEN = new Set(['NodePool', 'EC2NodeClass', 'ResourceFlavor', 'ClusterQueue', 'LocalQueue', 'SecretStore', 'ExternalSecret', 'Cluster', 'InferenceService', 'ClusterServingRuntime', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser', 'WorkflowTemplate', 'PodMonitor', 'ServiceMonitor']);
+  it('compiles every stored version of each CRD Loom writes objects of, and holds versions for every other', { timeout: 120_000 }, () => {
+    let compiled = 0;
     for (const crd of storedCrds()) {
+      expect(crd.versions.length, `${crd.group} ${crd.kind}`).toBeGreaterThan(0);
+      if (!WRITTEN.has(crd.kind)) continue;
       for (const version of crd.versions) {
+        // an empty spec: the point is that the schema compiles and validates
         const errors = customResourceErrors({ apiVersion: `${crd.group}/${version}`, kind: crd.kind, metadata: { name: 'x' }, spec: {} });
         expect(Array.isArray(errors)).toBe(true);
+        compiled++;
       }
     }
+    expect(compiled).toBeGreaterThanOrEqual(WRITTEN.size);
   });
 });

@@ -59,6 +59,8 @@ export interface PlanResult extends TfResult {
   awsRequests: FakeAwsRequest[];
   /** Wall-clock milliseconds for init + plan. */
   millis: number;
+  /** `terraform validate` of the stack (with the plan's overrides), when asked for ({@link PlanOptions.validate}). */
+  validation?: TfResult;
 }
 
 /** Options for {@link terraformPlan}. */
@@ -70,6 +72,12 @@ export interface PlanOptions {
    * dir's parent, i.e. cdktf's `stacks/` dir).
    */
   stacksDir?: string;
+  /**
+   * Also `terraform validate` the stack in the plan's workdir, after its one init (cheaper than a
+   * separate init and validate); the result is {@link PlanResult.validation}.
+   * @default false
+   */
+  validate?: boolean;
 }
 
 /** Name of the override file written into plan workdirs (any `*_override.tf.json` is an override file). */
@@ -189,11 +197,16 @@ export async function terraformPlan(stackDir: string, opts: PlanOptions = {}): P
   }
   const fakeAws = await startFakeAws();
   try {
-    const result = await withWorkdirAsync(stackDir, async (work): Promise<TfResult & { summary?: PlanSummary }> => {
+    const result = await withWorkdirAsync(stackDir, async (work): Promise<TfResult & { summary?: PlanSummary; validation?: TfResult }> => {
       const statePaths = writeFakeStates(path.join(work, REMOTE_STATE_DIR), fakes);
       writePlanOverrides(work, doc, opts, { awsEndpoint: fakeAws.url, remoteStates: statePaths });
       const init = await serialInit(() => runTerraformAsync(env, ['init', '-input=false', '-no-color'], work, { forPlan: true }));
       if (!init.ok) return { ok: false, output: `terraform init failed:\n${init.output}` };
+      let validation: TfResult | undefined;
+      if (opts.validate) {
+        const v = await runTerraformAsync(env, ['validate', '-no-color'], work, { forPlan: true });
+        validation = { ok: v.ok, output: v.output };
+      }
       const plan = await runTerraformAsync(
         env,
         ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'],
@@ -201,7 +214,7 @@ export async function terraformPlan(stackDir: string, opts: PlanOptions = {}): P
         { forPlan: true },
       );
       const summary = plan.ok ? parsePlanSummary(plan.stdout) : undefined;
-      return { ok: plan.ok, output: plan.output, ...(summary ? { summary } : {}) };
+      return { ok: plan.ok, output: plan.output, ...(summary ? { summary } : {}), ...(validation ? { validation } : {}) };
     });
     return { ...result, fakes, awsRequests: [...fakeAws.requests], millis: Date.now() - started };
   } finally {
