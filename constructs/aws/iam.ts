@@ -31,5 +31,16 @@ export function serviceAccountTrustPolicy(oidcProviderArn: string, oidcIssuerHos
   });
 }
 
+/**
+ * A trust policy letting AWS service `service` (`sagemaker.amazonaws.com`) assume the role for
+ * account `accountId` only (`aws:SourceAccount`: no confused deputy acting for another account).
+ */
+export function serviceTrustPolicy(service: string, accountId: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }],
+  });
+}
+
 /** ARN of an AWS-managed policy. */
 export const managedPolicy = (name: string) => `arn:aws:iam::aws:policy/${name}`;

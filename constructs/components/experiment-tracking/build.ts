@@ -40,8 +40,8 @@ import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
 import { fixedComponentEndpoint } from '../dns';
 import type { IObjectStore, IPostgres, StoreAccess, WorkloadIdentity } from '../../stores/contract';
+import { backingStores, databaseDependencies } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
-import { grantSecretRead } from '../../stores/secret-access';
 import { SecretSync } from '../../stores/secret-sync';
 import type { IExperimentTracking, ResolvedExperimentTrackingProps } from './contract';
 
@@ -300,12 +300,6 @@ export class Mlflow extends Construct implements IExperimentTracking, IScrapedCo
   }
 }
 
-/** What a CloudNativePG database's clients wait for: its `Cluster`'s release. */
-function databaseDependencies(database: IPostgres): ITerraformDependable[] {
-  const resources = (database as { resources?: { resource: ITerraformDependable } }).resources;
-  return resources ? [resources.resource] : [];
-}
-
 /**
  * Experiment tracking, built (see the module comment): the database, artifact bucket and identity
  * in the services stack (aws, gcp) or the component's cluster (existing clusters), MLflow in the
@@ -317,77 +311,34 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
   const stores = COMPONENT_STORES.experimentTracking;
   const names = componentStoreNames(platform.name, stores);
   const inCluster = componentScope(addons, 'experimentTracking');
-  let database: IPostgres;
-  let artifacts: IObjectStore;
   let identity: ComponentIdentity | undefined;
-  let endpoint: FixedEndpoint | undefined;
-  const endpointProps = { platform, component: 'experimentTracking', cluster: addons.cluster, label: 'mlflow', description: 'MLflow' } as const;
-  const size = {
-    ...(spec.database?.instanceClass ? { instanceClass: spec.database.instanceClass } : {}),
-    ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
-  };
-  switch (platform.cloud) {
-    case 'aws':
-    case 'gcp': {
-      const services = servicesScope(props, 'build: MLflow\'s database, artifact bucket and identity');
-      const network = addons.cluster.network;
-      if (!network) throw new PlatformValidationError(`experimentTracking build: cluster '${addons.cluster.plan.name}' has no network for MLflow's database`);
-      identity = new ComponentIdentity(services, 'Identity', {
-        cluster: addons.cluster,
-        namespace: PLATFORM_NAMESPACES.system,
-        serviceAccount: stores.serviceAccount,
-        name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
-        description: `MLflow of platform ${platform.name}`,
-      });
-      const workload = identity.identity!;
-      if (platform.cloud === 'aws') {
-        const { S3ObjectStore } = require('../../stores/object-store/s3-object-store') as typeof import('../../stores/object-store/s3-object-store');
-        const { RdsPostgres } = require('../../stores/postgres/rds-postgres') as typeof import('../../stores/postgres/rds-postgres');
-        artifacts = new S3ObjectStore(services, 'Artifacts', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
-        database = new RdsPostgres(services, 'Database', { name: stores.store, databaseName: stores.database.name, username: stores.database.username, network, ...size });
-      } else {
-        const { GcsObjectStore } = require('../../stores/object-store/gcs-object-store') as typeof import('../../stores/object-store/gcs-object-store');
-        const { CloudSqlPostgres } = require('../../stores/postgres/cloud-sql-postgres') as typeof import('../../stores/postgres/cloud-sql-postgres');
-        if (workload.kind !== 'gcp-service-account') throw new PlatformValidationError('MLflow on Google Cloud runs as a Google service account');
-        artifacts = new GcsObjectStore(services, 'Artifacts', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
-        database = new CloudSqlPostgres(services, 'Database', {
-          name: stores.store,
-          databaseName: stores.database.name,
-          username: stores.database.username,
-          network,
-          serviceAccountEmail: workload.email,
-          // MLflow creates its tables: a built-in user (IAM users get no privilege on `public`).
-          authentication: 'password',
-          ...size,
-        });
-      }
-      database.allowFrom(addons.cluster);
-      artifacts.grant(workload, 'write');
-      grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, workload);
-      endpoint = fixedComponentEndpoint(services, endpointProps);
-      break;
-    }
-    case 'kubernetes': {
-      const { CloudNativePg } = require('../../stores/postgres/cloudnative-pg') as typeof import('../../stores/postgres/cloudnative-pg');
-      const { ExistingObjectStore } = require('../../stores/object-store/existing-object-store') as typeof import('../../stores/object-store/existing-object-store');
-      const objectStorage = platform.settings.objectStorage;
-      if (!objectStorage) {
-        throw new PlatformValidationError("experimentTracking build on cloud: kubernetes keeps MLflow's artifacts in the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
-      }
-      artifacts = new ExistingObjectStore(inCluster, 'Artifacts', { spec: objectStorage, prefix: `${stores.store}/${stores.objectStore.prefix}` });
-      database = new CloudNativePg(inCluster, 'Database', {
-        addons,
-        name: names.cloudNativePgCluster,
-        databaseName: stores.database.name,
-        username: stores.database.username,
-        ...(spec.database?.instances ? { instances: spec.database.instances } : {}),
-        ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
-      });
-      break;
-    }
+  let services: Construct | undefined;
+  if (platform.cloud !== 'kubernetes') {
+    services = servicesScope(props, "build: MLflow's database, artifact bucket and identity");
+    identity = new ComponentIdentity(services, 'Identity', {
+      cluster: addons.cluster,
+      namespace: PLATFORM_NAMESPACES.system,
+      serviceAccount: stores.serviceAccount,
+      name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
+      description: `MLflow of platform ${platform.name}`,
+    });
   }
-  // Existing clusters: a name the premises' DNS answers, given the spec's internalDomain.
-  if (platform.cloud === 'kubernetes') endpoint = fixedComponentEndpoint(undefined, endpointProps);
+  const workload = identity?.identity;
+  const { database, objectStore: artifacts } = backingStores({
+    platform,
+    addons,
+    ...(services ? { services } : {}),
+    inCluster,
+    stores,
+    objectStoreId: 'Artifacts',
+    ...(workload ? { databaseReader: workload, grantObjectStore: (store: IObjectStore) => store.grant(workload, 'write') } : {}),
+    ...(spec.database ? { size: spec.database } : {}),
+    what: 'experimentTracking build',
+    files: "MLflow's artifacts",
+  });
+  const endpointProps = { platform, component: 'experimentTracking', cluster: addons.cluster, label: 'mlflow', description: 'MLflow' } as const;
+  // A fixed name: a private zone in the services stack (aws, gcp), the premises' DNS on existing clusters given internalDomain.
+  const endpoint = fixedComponentEndpoint(services, endpointProps);
   const mlflow = new Mlflow(inCluster, 'Resource', { ...props, addons, database, artifacts, ...(identity ? { identity } : {}), ...(endpoint ? { endpoint } : {}) });
   componentOutput(mlflow, 'tracking_uri', mlflow.trackingUri, 'MLflow: the tracking URI (inside the platform network; also the model registry)');
   componentOutput(mlflow, 'artifact_uri', mlflow.artifactUri, "Where run artifacts are kept (clients log them through MLflow's artifact proxy)");

@@ -15,6 +15,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SagemakerMlflowTrackingServer } from '@cdktf/provider-aws/lib/sagemaker-mlflow-tracking-server';
 import { PlatformValidationError } from '../../core/errors';
 import { awsAccount } from '../../aws/account';
+import { serviceTrustPolicy } from '../../aws/iam';
 import { S3ObjectStore } from '../../stores/object-store/s3-object-store';
 import type { StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import { componentOutput, componentTags, servicesScope } from '../contract';
@@ -65,17 +66,7 @@ export class SageMakerMlflow extends Construct implements IExperimentTracking {
     this.serverRole = new IamRole(this, 'ServerRole', {
       name: `${platform.name}-mlflow-server`,
       description: `Loom: SageMaker managed MLflow of platform ${platform.name}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'sagemaker.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': account.accountId } },
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', account.accountId),
       tags,
     });
     this.artifacts.grant({ kind: 'aws-iam-role', roleName: this.serverRole.name, roleArn: this.serverRole.arn }, 'write');

@@ -73,6 +73,7 @@ import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
 import { fixedComponentEndpoint } from '../dns';
 import type { IKeyValueStore, IObjectStore, IPostgres, SecretReference, StoreAccess, WorkloadIdentity } from '../../stores/contract';
+import { backingStores, databaseDependencies } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
 import { SecretSync } from '../../stores/secret-sync';
@@ -435,20 +436,6 @@ export class FeastFeatureStore extends Construct implements IFeatureStore, IScra
   }
 }
 
-/** What a CloudNativePG database's clients wait for: its `Cluster`'s release. */
-function databaseDependencies(database: IPostgres): ITerraformDependable[] {
-  const resources = (database as { resources?: { resource: ITerraformDependable } }).resources;
-  return resources ? [resources.resource] : [];
-}
-
-/** The database size the spec asks for (cloud databases). */
-function databaseSize(spec: ResolvedFeatureStoreProps['spec']) {
-  return {
-    ...(spec.database?.instanceClass ? { instanceClass: spec.database.instanceClass } : {}),
-    ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
-  };
-}
-
 /**
  * The feature store, built (see the module comment): the registry database, online store, offline
  * bucket and identity in the services stack (aws, gcp) or the component's cluster (existing
@@ -460,96 +447,66 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
   const stores = COMPONENT_STORES.featureStore;
   const names = componentStoreNames(platform.name, stores);
   const inCluster = componentScope(addons, 'featureStore');
-  let database: IPostgres;
-  let offline: IObjectStore;
   let onlineStore: IKeyValueStore;
   let connection: FeastOnlineStoreConnection;
   let identity: ComponentIdentity | undefined;
-  let endpoint: FixedEndpoint | undefined;
-  const endpointProps = { platform, component: 'featureStore', cluster: addons.cluster, label: 'feast', description: "Feast's feature server" } as const;
+  let services: Construct | undefined;
   const storeDependencies: ITerraformDependable[] = [];
-  const size = databaseSize(spec);
+  if (platform.cloud !== 'kubernetes') {
+    services = servicesScope(props, "build: Feast's registry database, online store, offline bucket and identity");
+    identity = new ComponentIdentity(services, 'Identity', {
+      cluster: addons.cluster,
+      namespace: PLATFORM_NAMESPACES.system,
+      serviceAccount: stores.serviceAccount,
+      name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
+      description: `Feast of platform ${platform.name}`,
+    });
+  }
+  const workload = identity?.identity;
+  // The SQL registry in PostgreSQL, offline files in the object store (the server writes them).
+  const { database, objectStore: offline } = backingStores({
+    platform,
+    addons,
+    ...(services ? { services } : {}),
+    inCluster,
+    stores,
+    objectStoreId: 'Offline',
+    ...(workload ? { databaseReader: workload, grantObjectStore: (store: IObjectStore) => store.grant(workload, 'write') } : {}),
+    ...(spec.database ? { size: spec.database } : {}),
+    what: 'featureStore build',
+    files: "Feast's offline files",
+  });
+  storeDependencies.push(...databaseDependencies(database));
+  // The online store: the cloud's managed Valkey/Redis, or the valkey chart on existing clusters.
   switch (platform.cloud) {
-    case 'aws':
-    case 'gcp': {
-      const services = servicesScope(props, "build: Feast's registry database, online store, offline bucket and identity");
-      const network = addons.cluster.network;
-      if (!network) throw new PlatformValidationError(`featureStore build: cluster '${addons.cluster.plan.name}' has no network for Feast's database and online store`);
-      identity = new ComponentIdentity(services, 'Identity', {
-        cluster: addons.cluster,
-        namespace: PLATFORM_NAMESPACES.system,
-        serviceAccount: stores.serviceAccount,
-        name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
-        description: `Feast of platform ${platform.name}`,
+    case 'aws': {
+      const { ElastiCacheValkey } = require('../../stores/key-value/elasticache-valkey') as typeof import('../../stores/key-value/elasticache-valkey');
+      const cache = new ElastiCacheValkey(services!, 'OnlineStore', {
+        name: stores.store,
+        network: addons.cluster.network!,
+        ...(spec.onlineStore?.nodeType ? { nodeType: spec.onlineStore.nodeType } : {}),
+        ...(spec.onlineStore?.replicas ? { nodes: spec.onlineStore.replicas } : {}),
       });
-      const workload = identity.identity!;
-      if (platform.cloud === 'aws') {
-        const { S3ObjectStore } = require('../../stores/object-store/s3-object-store') as typeof import('../../stores/object-store/s3-object-store');
-        const { RdsPostgres } = require('../../stores/postgres/rds-postgres') as typeof import('../../stores/postgres/rds-postgres');
-        const { ElastiCacheValkey } = require('../../stores/key-value/elasticache-valkey') as typeof import('../../stores/key-value/elasticache-valkey');
-        offline = new S3ObjectStore(services, 'Offline', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
-        database = new RdsPostgres(services, 'Database', { name: stores.store, databaseName: stores.database.name, username: stores.database.username, network, ...size });
-        const cache = new ElastiCacheValkey(services, 'OnlineStore', {
-          name: stores.store,
-          network,
-          ...(spec.onlineStore?.nodeType ? { nodeType: spec.onlineStore.nodeType } : {}),
-          ...(spec.onlineStore?.replicas ? { nodes: spec.onlineStore.replicas } : {}),
-        });
-        onlineStore = cache;
-        connection = { host: cache.host, port: cache.port, tls: cache.tls, authSecret: cache.authSecret };
-      } else {
-        const { GcsObjectStore } = require('../../stores/object-store/gcs-object-store') as typeof import('../../stores/object-store/gcs-object-store');
-        const { CloudSqlPostgres } = require('../../stores/postgres/cloud-sql-postgres') as typeof import('../../stores/postgres/cloud-sql-postgres');
-        const { MemorystoreRedis } = require('../../stores/key-value/memorystore-redis') as typeof import('../../stores/key-value/memorystore-redis');
-        if (workload.kind !== 'gcp-service-account') throw new PlatformValidationError('Feast on Google Cloud runs as a Google service account');
-        offline = new GcsObjectStore(services, 'Offline', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
-        database = new CloudSqlPostgres(services, 'Database', {
-          name: stores.store,
-          databaseName: stores.database.name,
-          username: stores.database.username,
-          network,
-          serviceAccountEmail: workload.email,
-          // Feast creates its registry tables: a built-in user (IAM users get no privilege on `public`).
-          authentication: 'password',
-          ...size,
-        });
-        const cache = new MemorystoreRedis(services, 'OnlineStore', { name: stores.store, network, ...(spec.onlineStore?.memorySizeGb ? { memorySizeGb: spec.onlineStore.memorySizeGb } : {}) });
-        onlineStore = cache;
-        connection = {
-          host: cache.host,
-          // The instance's own port: with in-transit encryption Memorystore serves on its TLS port.
-          port: cache.port,
-          tls: cache.tls,
-          caCertificate: cache.caCertificate,
-          authSecret: cache.authSecret,
-        };
-      }
-      database.allowFrom(addons.cluster);
-      onlineStore.allowFrom(addons.cluster);
-      offline.grant(workload, 'write');
-      grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, workload);
-      grantSecretRead(services, 'OnlineStoreSecretAccess', connection.authSecret, workload);
-      endpoint = fixedComponentEndpoint(services, endpointProps);
+      onlineStore = cache;
+      connection = { host: cache.host, port: cache.port, tls: cache.tls, authSecret: cache.authSecret };
+      break;
+    }
+    case 'gcp': {
+      const { MemorystoreRedis } = require('../../stores/key-value/memorystore-redis') as typeof import('../../stores/key-value/memorystore-redis');
+      const cache = new MemorystoreRedis(services!, 'OnlineStore', { name: stores.store, network: addons.cluster.network!, ...(spec.onlineStore?.memorySizeGb ? { memorySizeGb: spec.onlineStore.memorySizeGb } : {}) });
+      onlineStore = cache;
+      connection = {
+        host: cache.host,
+        // The instance's own port: with in-transit encryption Memorystore serves on its TLS port.
+        port: cache.port,
+        tls: cache.tls,
+        caCertificate: cache.caCertificate,
+        authSecret: cache.authSecret,
+      };
       break;
     }
     case 'kubernetes': {
-      const { CloudNativePg } = require('../../stores/postgres/cloudnative-pg') as typeof import('../../stores/postgres/cloudnative-pg');
-      const { ExistingObjectStore } = require('../../stores/object-store/existing-object-store') as typeof import('../../stores/object-store/existing-object-store');
       const { ValkeyInCluster } = require('../../stores/key-value/valkey-in-cluster') as typeof import('../../stores/key-value/valkey-in-cluster');
-      const objectStorage = platform.settings.objectStorage;
-      if (!objectStorage) {
-        throw new PlatformValidationError("featureStore build on cloud: kubernetes keeps Feast's offline files in the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
-      }
-      offline = new ExistingObjectStore(inCluster, 'Offline', { spec: objectStorage, prefix: `${stores.store}/${stores.objectStore.prefix}` });
-      database = new CloudNativePg(inCluster, 'Database', {
-        addons,
-        name: names.cloudNativePgCluster,
-        databaseName: stores.database.name,
-        username: stores.database.username,
-        ...(spec.database?.instances ? { instances: spec.database.instances } : {}),
-        ...(spec.database?.storageGb ? { storageGb: spec.database.storageGb } : {}),
-      });
-      storeDependencies.push(...databaseDependencies(database));
       const valkey = new ValkeyInCluster(inCluster, 'OnlineStore', {
         name: `${stores.store}-valkey`,
         addons,
@@ -563,8 +520,13 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
       break;
     }
   }
-  // Existing clusters: a name the premises' DNS answers, given the spec's internalDomain.
-  if (platform.cloud === 'kubernetes') endpoint = fixedComponentEndpoint(undefined, endpointProps);
+  if (services && workload) {
+    onlineStore.allowFrom(addons.cluster);
+    grantSecretRead(services, 'OnlineStoreSecretAccess', connection.authSecret, workload);
+  }
+  const endpointProps = { platform, component: 'featureStore', cluster: addons.cluster, label: 'feast', description: "Feast's feature server" } as const;
+  // A fixed name: a private zone in the services stack (aws, gcp), the premises' DNS on existing clusters given internalDomain.
+  const endpoint = fixedComponentEndpoint(services, endpointProps);
   const feast = new FeastFeatureStore(inCluster, 'Resource', {
     ...props,
     addons,

@@ -24,6 +24,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { PlatformValidationError } from '../../core/errors';
 import { awsAccount, type AwsAccount } from '../../aws/account';
+import { serviceTrustPolicy } from '../../aws/iam';
 import type { PolicyDocument, PolicyStatement } from '../../aws/addon-policies';
 import { COMPONENT_STORES } from '../../../plan/stores';
 import type { Environment } from '../../../schema/schema';
@@ -147,17 +148,7 @@ export class SageMakerFeatureStore extends Construct implements IFeatureStore {
     this.featureGroupRole = new IamRole(this, 'FeatureGroupRole', {
       name: `${platform.name}-feature-store`,
       description: `Loom: SageMaker Feature Store offline store of platform ${platform.name}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'sagemaker.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': account.accountId } },
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', account.accountId),
       tags,
     });
     const roleIdentity: WorkloadIdentity = { kind: 'aws-iam-role', roleName: this.featureGroupRole.name, roleArn: this.featureGroupRole.arn };

@@ -69,8 +69,8 @@ import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
 import { fixedComponentEndpoint } from '../dns';
 import type { IObjectStore, IPostgres, WorkloadIdentity } from '../../stores/contract';
+import { backingStores, databaseDependencies } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
-import { grantSecretRead } from '../../stores/secret-access';
 import { SecretSync } from '../../stores/secret-sync';
 import type { IPipelines, KubernetesServiceAccountIdentity, ResolvedPipelinesProps } from './contract';
 
@@ -590,12 +590,6 @@ function requiredProject(scope: Construct): string {
   return project;
 }
 
-/** What a CloudNativePG database's clients wait for: its `Cluster`'s release. */
-function databaseDependencies(database: IPostgres): ITerraformDependable[] {
-  const resources = (database as { resources?: { resource: ITerraformDependable } }).resources;
-  return resources ? [resources.resource] : [];
-}
-
 /**
  * Pipelines, built (see the module comment): the archive database, artifact bucket and the three
  * identities in the services stack (aws, gcp) or the component's cluster (existing clusters), Argo
@@ -607,76 +601,52 @@ export function buildPipelines(props: ResolvedPipelinesProps): ArgoWorkflows {
   const stores = PIPELINES_STORES;
   const names = pipelinesNames(platform.name);
   const inCluster = componentScope(addons, 'pipelines');
-  let database: IPostgres;
-  let artifacts: IObjectStore;
   let identities: ArgoIdentities | undefined;
-  let endpoint: FixedEndpoint | undefined;
-  const endpointProps = { platform, component: 'pipelines', cluster: addons.cluster, label: 'argo', description: "Argo Workflows' server" } as const;
   let services: Construct | undefined;
-  const storeDependencies: ITerraformDependable[] = [];
-  switch (platform.cloud) {
-    case 'aws':
-    case 'gcp': {
-      services = servicesScope(props, "build: Argo Workflows' archive database, artifact bucket and identities");
-      const network = addons.cluster.network;
-      if (!network) throw new PlatformValidationError(`pipelines build: cluster '${addons.cluster.plan.name}' has no network for Argo's archive database`);
-      const aws = platform.cloud === 'aws';
-      const identity = (id: string, pod: keyof typeof names.identities, namespace: string, description: string) =>
-        new ComponentIdentity(services!, id, {
-          cluster: addons.cluster,
-          namespace,
-          serviceAccount: ARGO_SERVICE_ACCOUNTS[pod],
-          name: aws ? names.identities[pod].iamRole : names.identities[pod].gcpServiceAccount,
-          description,
-        });
-      identities = {
-        controller: identity('ControllerIdentity', 'controller', PLATFORM_NAMESPACES.system, `Argo Workflows controller of platform ${platform.name}`),
-        server: identity('ServerIdentity', 'server', PLATFORM_NAMESPACES.system, `Argo Workflows server of platform ${platform.name}`),
-        workflows: identity('WorkflowsIdentity', 'workflows', PLATFORM_NAMESPACES.workloads, `Argo workflows of platform ${platform.name}`),
-      };
-      const controller = identities.controller.identity!;
-      if (aws) {
-        const { S3ObjectStore } = require('../../stores/object-store/s3-object-store') as typeof import('../../stores/object-store/s3-object-store');
-        const { RdsPostgres } = require('../../stores/postgres/rds-postgres') as typeof import('../../stores/postgres/rds-postgres');
-        artifacts = new S3ObjectStore(services, 'Artifacts', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
-        database = new RdsPostgres(services, 'Database', { name: stores.store, databaseName: stores.database.name, username: stores.database.username, network });
-      } else {
-        const { GcsObjectStore } = require('../../stores/object-store/gcs-object-store') as typeof import('../../stores/object-store/gcs-object-store');
-        const { CloudSqlPostgres } = require('../../stores/postgres/cloud-sql-postgres') as typeof import('../../stores/postgres/cloud-sql-postgres');
-        if (controller.kind !== 'gcp-service-account') throw new PlatformValidationError("Argo's controller on Google Cloud runs as a Google service account");
-        artifacts = new GcsObjectStore(services, 'Artifacts', { purpose: stores.objectStore.purpose, prefix: stores.objectStore.prefix });
-        database = new CloudSqlPostgres(services, 'Database', {
-          name: stores.store,
-          databaseName: stores.database.name,
-          username: stores.database.username,
-          network,
-          serviceAccountEmail: controller.email,
-          // Argo creates its archive tables: a built-in user (IAM users get no privilege on `public`).
-          authentication: 'password',
-        });
-      }
-      database.allowFrom(addons.cluster);
-      artifacts.grant(identities.workflows.identity!, 'write');
-      artifacts.grant(identities.server.identity!, 'read');
-      grantSecretRead(services, 'DatabaseSecretAccess', database.passwordSecret!, controller);
-      endpoint = fixedComponentEndpoint(services, endpointProps);
-      break;
-    }
-    case 'kubernetes': {
-      const { CloudNativePg } = require('../../stores/postgres/cloudnative-pg') as typeof import('../../stores/postgres/cloudnative-pg');
-      const { ExistingObjectStore } = require('../../stores/object-store/existing-object-store') as typeof import('../../stores/object-store/existing-object-store');
-      const objectStorage = platform.settings.objectStorage;
-      if (!objectStorage) {
-        throw new PlatformValidationError("pipelines build on cloud: kubernetes keeps Argo Workflows' artifacts in the data centre's object store; add objectStorage: { endpoint, bucket, credentialsSecret }");
-      }
-      artifacts = new ExistingObjectStore(inCluster, 'Artifacts', { spec: objectStorage, prefix: `${stores.store}/${stores.objectStore.prefix}` });
-      database = new CloudNativePg(inCluster, 'Database', { addons, name: names.cloudNativePgCluster, databaseName: stores.database.name, username: stores.database.username });
-      storeDependencies.push(...databaseDependencies(database));
-      break;
-    }
+  if (platform.cloud !== 'kubernetes') {
+    const scope = servicesScope(props, "build: Argo Workflows' archive database, artifact bucket and identities");
+    services = scope;
+    const aws = platform.cloud === 'aws';
+    const identity = (id: string, pod: keyof typeof names.identities, namespace: string, description: string) =>
+      new ComponentIdentity(scope, id, {
+        cluster: addons.cluster,
+        namespace,
+        serviceAccount: ARGO_SERVICE_ACCOUNTS[pod],
+        name: aws ? names.identities[pod].iamRole : names.identities[pod].gcpServiceAccount,
+        description,
+      });
+    identities = {
+      controller: identity('ControllerIdentity', 'controller', PLATFORM_NAMESPACES.system, `Argo Workflows controller of platform ${platform.name}`),
+      server: identity('ServerIdentity', 'server', PLATFORM_NAMESPACES.system, `Argo Workflows server of platform ${platform.name}`),
+      workflows: identity('WorkflowsIdentity', 'workflows', PLATFORM_NAMESPACES.workloads, `Argo workflows of platform ${platform.name}`),
+    };
   }
-  // Existing clusters: a name the premises' DNS answers, given the spec's internalDomain.
-  if (platform.cloud === 'kubernetes') endpoint = fixedComponentEndpoint(undefined, endpointProps);
+  const pods = identities;
+  // The workflow archive in PostgreSQL (the controller reads its password), artifacts in the
+  // object store (workflows write them, the server reads them for the UI).
+  const { database, objectStore: artifacts } = backingStores({
+    platform,
+    addons,
+    ...(services ? { services } : {}),
+    inCluster,
+    stores,
+    objectStoreId: 'Artifacts',
+    ...(pods
+      ? {
+          databaseReader: pods.controller.identity!,
+          grantObjectStore: (store: IObjectStore) => {
+            store.grant(pods.workflows.identity!, 'write');
+            store.grant(pods.server.identity!, 'read');
+          },
+        }
+      : {}),
+    what: 'pipelines build',
+    files: "Argo Workflows' artifacts",
+  });
+  const storeDependencies = databaseDependencies(database);
+  const endpointProps = { platform, component: 'pipelines', cluster: addons.cluster, label: 'argo', description: "Argo Workflows' server" } as const;
+  // A fixed name: a private zone in the services stack (aws, gcp), the premises' DNS on existing clusters given internalDomain.
+  const endpoint = fixedComponentEndpoint(services, endpointProps);
   const argo = new ArgoWorkflows(inCluster, 'Resource', {
     ...props,
     addons,

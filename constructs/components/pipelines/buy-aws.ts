@@ -22,6 +22,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { PlatformValidationError } from '../../core/errors';
 import { awsAccount } from '../../aws/account';
+import { serviceTrustPolicy } from '../../aws/iam';
 import { S3ObjectStore } from '../../stores/object-store/s3-object-store';
 import type { WorkloadIdentity } from '../../stores/contract';
 import { pipelinesNames } from '../../../schema/pipelines-rules';
@@ -132,17 +133,7 @@ export class SageMakerPipelines extends Construct implements IPipelines {
     this.executionRole = new IamRole(this, 'ExecutionRole', {
       name: pipelinesNames(platform.name).sagemakerExecutionRole,
       description: `Loom: SageMaker Pipelines of platform ${platform.name} (the pipelines and their jobs)`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'sagemaker.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': account.accountId } },
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', account.accountId),
       tags,
     });
     const role: WorkloadIdentity = { kind: 'aws-iam-role', roleName: this.executionRole.name, roleArn: this.executionRole.arn };

@@ -41,6 +41,7 @@ import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemake
 import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { PlatformValidationError } from '../../core/errors';
 import { awsAccount, type AwsAccount } from '../../aws/account';
+import { serviceTrustPolicy } from '../../aws/iam';
 import type { PolicyDocument, PolicyStatement } from '../../aws/addon-policies';
 import { KEY_USER_ACTIONS, keyPolicy } from '../../aws/kms';
 import { fitName } from '../../../plan/names';
@@ -145,10 +146,7 @@ export class SageMakerServing extends Construct implements IServing {
     this.executionRole = new IamRole(this, 'ExecutionRole', {
       name: fitName(`${platform.name}-sagemaker-serving`, 64),
       description: `Loom: SageMaker endpoints of platform ${platform.name}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account.accountId } } }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', account.accountId),
       tags,
     });
     const role: WorkloadIdentity = { kind: 'aws-iam-role', roleName: this.executionRole.name, roleArn: this.executionRole.arn };
