@@ -83,6 +83,8 @@ export function isSecretReference(identifier: string): boolean {
   const parts = path.split('.');
   // resource type and name say nothing about the value (`aws_iam_access_key.Harbor` has an `id` too)
   const attribute = parts[0] === 'var' || parts[0] === 'local' ? parts.slice(1).join('.') : parts.slice(2).join('.');
+  // A generated password is its `result`.
+  if (parts[0] === 'random_password') return true;
   return SECRET_ATTRIBUTE.test(attribute) || (parts[0] === 'data' && SECRET_ATTRIBUTE.test(parts.slice(3).join('.')));
 }
 

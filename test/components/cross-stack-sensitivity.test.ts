@@ -35,6 +35,8 @@ describe('cross-stack outputs', () => {
     expect(isSecretReference('tls_self_signed_cert.Ca.cert_pem')).toBe(false);
     expect(isSecretReference('var.harbor_robot_secret')).toBe(true);
     expect(isSecretReference('aws_secretsmanager_secret.Store.arn')).toBe(false);
+    expect(isSecretReference('random_password.Streaming_Credentials_User-orders_1A2B.result')).toBe(true);
+    expect(isSecretReference('random_id.Suffix.result')).toBe(false);
     expect(isSecretReference('aws_eks_cluster.Cluster.certificate_authority[0].data')).toBe(false);
   });
 });

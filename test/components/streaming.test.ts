@@ -135,7 +135,7 @@ describe('build: Strimzi on the streaming cluster', () => {
       ['scorer', 'loom-workloads'],
     ]);
     expect(users[0]!.spec).toEqual({
-      authentication: { type: 'scram-sha-512' },
+      authentication: { type: 'scram-sha-512', password: { valueFrom: { secretKeyRef: { name: 'ingest-scram', key: 'password' } } } },
       authorization: { type: 'simple', acls: [{ resource: { type: 'topic', name: 'orders', patternType: 'literal' }, operations: ['Write', 'Describe'] }] },
     });
     expect(users[1]!.spec.authorization.acls).toEqual([
@@ -153,6 +153,46 @@ describe('build: Strimzi on the streaming cluster', () => {
     }
     const crRelease = releaseOf(events, 'Kafka', KAFKA_CLUSTER).resource;
     expect(crRelease.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^helm_release\.Streaming_Operator_/), expect.stringMatching(/^kubernetes_service_v1\.Streaming_Bootstrap_/)]));
+  });
+
+  it("signs the brokers with Loom's cluster CA, made in the services stack before the Kafka cluster (no add-ons stack reads another's)", () => {
+    const services = stacks['acme-services']!;
+    expect(findResource(services, 'tls_private_key', { algorithm: 'RSA' })).toMatchObject({ rsa_bits: 4096 });
+    expect(findResource(services, 'tls_self_signed_cert', { is_ca_certificate: true })).toMatchObject({ validity_period_hours: 87600 });
+    expect(customResource(events, 'Kafka', KAFKA_CLUSTER).spec.clusterCa).toEqual({ generateCertificateAuthority: false });
+    const cert = findResource(events, 'kubernetes_secret_v1', { metadata: { name: 'loom-cluster-ca-cert' } }) as any;
+    const key = findResource(events, 'kubernetes_secret_v1', { metadata: { name: 'loom-cluster-ca' } }) as any;
+    expect(cert.metadata).toMatchObject({ labels: { 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': 'loom' }, annotations: { 'strimzi.io/ca-cert-generation': '0' } });
+    expect(key.metadata.annotations).toEqual({ 'strimzi.io/ca-key-generation': '0' });
+    expect(String(cert.data['ca.crt'])).toMatch(/tls_self_signed_cert/);
+    expect(String(key.data['ca.key'])).toMatch(/private_key_pem_pkcs8/);
+    const release = releaseOf(events, 'Kafka', KAFKA_CLUSTER).resource;
+    expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\.Streaming_\w*ClusterCaCert/), expect.stringMatching(/^kubernetes_secret_v1\.Streaming_\w*ClusterCaKey/)]));
+    // The CA key crosses stacks as a sensitive output only.
+    const keyOutput = Object.values(services.output ?? {}).find((o: any) => /private_key_pem_pkcs8/.test(String(o.value))) as any;
+    expect(keyOutput.sensitive).toBe(true);
+  });
+
+  it("gives each Kafka user Terraform's password, and every other cluster's clients that user's Secret and the CA", () => {
+    const services = stacks['acme-services']!;
+    expect(findResources(services, 'random_password').map((p: any) => p.special)).toEqual([false, false]);
+    const user = customResource(events, 'KafkaUser', 'scorer');
+    expect(user.spec.authentication).toEqual({ type: 'scram-sha-512', password: { valueFrom: { secretKeyRef: { name: 'scorer-scram', key: 'password' } } } });
+    const input = findResource(events, 'kubernetes_secret_v1', { metadata: { name: 'scorer-scram' } }) as any;
+    expect(String(input.data.password)).toMatch(/random_password[\w-]*scorer[\w-]*result/);
+    expect(releaseOf(events, 'KafkaUser', 'scorer').resource.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\.\w*Password-scorer/)]));
+    // Strimzi writes the user's Secret on the streaming cluster; Loom on the others, in the same shape.
+    expect(findResources(events, 'kubernetes_secret_v1', { metadata: { name: 'scorer' } })).toEqual([]);
+    for (const other of ['acme-addons-apps', 'acme-addons-training']) {
+      const secret = findResource(stacks[other]!, 'kubernetes_secret_v1', { metadata: { name: 'scorer' } }) as any;
+      expect(Object.keys(secret.data).sort()).toEqual(['password', 'sasl.jaas.config', 'username']);
+      expect(secret.data.username).toBe('scorer');
+      expect(String(secret.data['sasl.jaas.config'])).toMatch(/^org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule required username="scorer" password="\$\{[^}]+\}";$/);
+      expect(findResource(stacks[other]!, 'kubernetes_secret_v1', { metadata: { name: 'loom-kafka-ca' } })).toBeDefined();
+      // from the services stack, never from the streaming cluster's add-ons stack
+      expect(Object.keys(stacks[other]!.data?.terraform_remote_state ?? {}).some((k) => k.endsWith('acme-addons-events'))).toBe(false);
+    }
+    expect(findResource(events, 'kubernetes_secret_v1', { metadata: { name: 'loom-kafka-ca' } })).toBeDefined();
   });
 
   it('reaches other clusters through its own internal load balancer at its fixed name, its own cluster through the Service', () => {

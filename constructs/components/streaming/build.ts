@@ -50,6 +50,8 @@
  *   port (9404): a scrape target for the monitoring component.
  */
 import { Construct } from 'constructs';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { dependable } from '../../core/cdk';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
@@ -61,6 +63,7 @@ import type { StreamingTopicSpec } from '../../../schema/schema';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
 import { fixedComponentEndpoint } from '../dns';
+import { KAFKA_CA_SECRET, kafkaPasswordSecret, scramJaasConfig, StrimziCredentials } from './credentials';
 import { declaredTopic, internalReplication, minInSync, type IStreaming, type ResolvedStreamingProps, type StreamingPrincipal } from './contract';
 import { kafkaTopicResourceName, retentionMs } from '../../../schema/streaming-rules';
 
@@ -184,6 +187,11 @@ export interface KafkaManifestsProps {
   readonly bootstrapAddress: string;
   /** Ranges the load balancers admit. @default any */
   readonly sourceRanges?: readonly string[];
+  /**
+   * The cluster CA is Loom's (`loom-cluster-ca` and `loom-cluster-ca-cert` made before the cluster).
+   * @default false: Strimzi generates and renews its own
+   */
+  readonly ownClusterCa?: boolean;
 }
 
 /** The `Kafka` and its two `KafkaNodePool`s (see the module comment). */
@@ -226,6 +234,7 @@ export function kafkaManifests(props: KafkaManifestsProps): CustomResourceManife
     kind: 'Kafka',
     metadata: { name: KAFKA_CLUSTER, namespace, labels },
     spec: {
+      ...(props.ownClusterCa ? { clusterCa: { generateCertificateAuthority: false } } : {}),
       kafka: {
         listeners: [
           { name: KAFKA_TLS_LISTENER.name, port: KAFKA_TLS_LISTENER.port, type: 'internal', ...listenerAuth },
@@ -312,6 +321,12 @@ export interface StrimziKafkaProps extends ResolvedStreamingProps {
   /** The add-ons stack of the streaming cluster. */
   readonly addons: IClusterAddons;
   /**
+   * The cluster CA and users' passwords, made in the services stack (aws, gcp), handed to Strimzi
+   * and to every cluster's clients.
+   * @default none: Strimzi makes both; clients on the streaming cluster read its Secrets
+   */
+  readonly credentials?: StrimziCredentials;
+  /**
    * The fixed name and addresses of the bootstrap's load balancer (aws, gcp).
    * @default none: the load balancer's address is read back (existing clusters)
    */
@@ -340,6 +355,9 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
   readonly scrapeTargets: readonly ComponentScrapeTarget[];
   private readonly declared: readonly StreamingTopicSpec[];
   private readonly users = new Map<string, KafkaAcl[]>();
+  private readonly credentials?: StrimziCredentials;
+  /** The add-ons stacks of the other clusters, whose clients get each user's Secret. */
+  private readonly clients: readonly IClusterAddons[];
 
   constructor(scope: Construct, id: string, props: StrimziKafkaProps) {
     super(scope, id);
@@ -388,6 +406,30 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
     this.bootstrapServers = `${address}:${KAFKA_EXTERNAL_LISTENER.port}`;
 
     const namespaceResources = [addons.namespaces.system.resource, addons.namespaces.workloads.resource].filter((r) => r !== undefined);
+    this.credentials = props.credentials;
+    this.clients = props.clusters.filter((c) => c !== addons);
+    const caSecrets: SecretV1[] = [];
+    if (props.credentials) {
+      // Loom's cluster CA, as Strimzi takes a CA of one's own: before the Kafka cluster exists.
+      const strimziLabels = { ...labels, 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': KAFKA_CLUSTER };
+      caSecrets.push(
+        new SecretV1(this, 'ClusterCaCert', {
+          metadata: { name: `${KAFKA_CLUSTER}-cluster-ca-cert`, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-cert-generation': '0' } },
+          data: { 'ca.crt': props.credentials.caCertPem },
+        }),
+        new SecretV1(this, 'ClusterCaKey', {
+          metadata: { name: `${KAFKA_CLUSTER}-cluster-ca`, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-key-generation': '0' } },
+          data: { 'ca.key': props.credentials.caKeyPem },
+        }),
+      );
+      // Clients on every cluster trust the brokers through it.
+      for (const client of props.clusters) {
+        new SecretV1(new Construct(componentScope(client, 'streaming'), 'Clients'), 'Ca', {
+          metadata: { name: KAFKA_CA_SECRET, namespace: client.namespaces.workloads.name, labels },
+          data: { 'ca.crt': props.credentials.caCertPem },
+        });
+      }
+    }
     this.resources = new CustomResources(this, 'Resources', {
       releaseName: 'loom-kafka',
       namespace: addons.namespaces.system.name,
@@ -401,10 +443,11 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
           loadBalancerAnnotations,
           bootstrapAddress: address,
           ...(network ? { sourceRanges: [network.cidr] } : {}),
+          ...(props.credentials ? { ownClusterCa: true } : {}),
         }),
         ...spec.topics.map(kafkaTopicManifest),
       ],
-      dependsOn: [this.operator.resource, this.bootstrapService, ...namespaceResources],
+      dependsOn: [this.operator.resource, this.bootstrapService, ...namespaceResources, ...caSecrets],
     });
     this.scrapeTargets = [{ cluster: addons.cluster, target: kafkaScrapeTarget() }];
   }
@@ -445,6 +488,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
     if (!acls) {
       acls = [];
       this.users.set(user, acls);
+      const password = this.credentials ? this.userPassword(user) : undefined;
       this.resources.add({
         apiVersion: STRIMZI_API_VERSION,
         kind: 'KafkaUser',
@@ -454,7 +498,10 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
           labels: { ...componentTags('streaming'), 'app.kubernetes.io/managed-by': 'loom', 'strimzi.io/cluster': KAFKA_CLUSTER },
         },
         // The ACL list is this array: later grants add to it before synthesis.
-        spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls } },
+        spec: {
+          authentication: { type: 'scram-sha-512', ...(password ? { password: { valueFrom: { secretKeyRef: { name: kafkaPasswordSecret(user), key: 'password' } } } } : {}) },
+          authorization: { type: 'simple', acls },
+        },
       });
     }
     const existing = acls.find((a) => a.resource.type === 'topic' && a.resource.name === spec.name);
@@ -464,6 +511,31 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
       acls.push({ resource: { type: 'topic', name: spec.name, patternType: 'literal' }, operations: [...operations] });
     }
     return user;
+  }
+
+  /**
+   * The user's password from the services stack: a Secret its KafkaUser reads on the streaming
+   * cluster (the release waits for it), and on every other cluster a Secret named after the user
+   * with what a SCRAM client needs — the shape of the one Strimzi writes on the streaming cluster.
+   */
+  private userPassword(user: string): string {
+    const credentials = this.credentials!;
+    const password = credentials.password(user);
+    const labels = { ...componentTags('streaming'), 'app.kubernetes.io/managed-by': 'loom' };
+    const input = new SecretV1(this, `Password-${user}`, {
+      metadata: { name: kafkaPasswordSecret(user), namespace: PLATFORM_NAMESPACES.workloads, labels },
+      data: { password },
+    });
+    const release = this.resources.resource;
+    release.dependsOn = [...(release.dependsOn ?? []), dependable(input)];
+    for (const client of this.clients) {
+      const scope = componentScope(client, 'streaming').node.findChild('Clients') as Construct;
+      new SecretV1(scope, `User-${user}`, {
+        metadata: { name: user, namespace: client.namespaces.workloads.name, labels },
+        data: { username: user, password, 'sasl.jaas.config': scramJaasConfig(user, password) },
+      });
+    }
+    return password;
   }
 }
 
@@ -480,7 +552,9 @@ export function buildStreaming(props: ResolvedStreamingProps): StrimziKafka {
     label: 'kafka',
     description: "Kafka's bootstrap",
   });
-  const kafka = new StrimziKafka(componentScope(addons, 'streaming'), 'Resource', { ...props, addons, ...(endpoint ? { endpoint } : {}) });
+  // The cluster CA and users' passwords upstream of every add-ons stack (aws, gcp).
+  const credentials = props.platform.cloud === 'kubernetes' ? undefined : new StrimziCredentials(servicesScope(props, 'build: the Kafka cluster CA and users\' passwords'), 'Credentials', { platform: props.platform.name });
+  const kafka = new StrimziKafka(componentScope(addons, 'streaming'), 'Resource', { ...props, addons, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
   componentOutput(kafka, 'kafka_bootstrap_servers', kafka.bootstrapServers, "Strimzi: Kafka's bootstrap for the platform's clusters (TLS, SCRAM-SHA-512; internal load balancer)");
   return kafka;
 }
