@@ -277,17 +277,7 @@ describe('terraform harness (real terraform, offline)', () => {
   );
 
   it.skipIf(!ready)(
-    'plans with mock credentials and a local backend',
-    async () => {
-      const res = await terraformPlan(writeStack('plan', vpcStack()));
-      expect(res.ok, res.output).toBe(true);
-      expect(res.output).toContain('1 to add');
-    },
-    TF_TIMEOUT_MS,
-  );
-
-  it.skipIf(!ready)(
-    'mocks aliased aws providers too',
+    'plans with mock credentials and a local backend, aliased aws providers too',
     async () => {
       const doc = vpcStack();
       doc.provider = { aws: [{ region: 'us-east-1', profile: 'not-on-this-machine' }, { alias: 'eu', region: 'eu-west-1' }] };

@@ -20,11 +20,12 @@ describe('terraform validate of examples/gcp-platform.yaml', () => {
   });
   afterAll(() => out.cleanup());
 
-  it('asks for the Google provider only in the cloud stacks (and tls for the registry CA in the network stack, random for a Cloud SQL password in the services stack)', () => {
+  it('asks for the Google provider only in the cloud stacks (and tls for the registry CA in the network stack, random and tls for passwords and the Kafka CA in the services stack)', () => {
     for (const stack of Object.keys(out.stacks).filter((s) => !s.includes('-addons-'))) {
       // The example builds the registry: the network stack makes its CA with Terraform's tls
-      // provider; it builds Feast, whose Cloud SQL user's password Terraform's random provider makes.
-      const expected = stack.endsWith('-network') ? ['hashicorp/google', 'hashicorp/tls'] : stack.endsWith('-services') ? ['hashicorp/google', 'hashicorp/random'] : ['hashicorp/google'];
+      // provider; it builds Feast, whose Cloud SQL user's password Terraform's random provider
+      // makes, and Kafka, whose cluster CA (tls) and users' passwords (random) the services stack makes.
+      const expected = stack.endsWith('-network') ? ['hashicorp/google', 'hashicorp/tls'] : stack.endsWith('-services') ? ['hashicorp/google', 'hashicorp/random', 'hashicorp/tls'] : ['hashicorp/google'];
       expect(requiredProviders(out.stackDir(stack)), stack).toEqual(expected);
     }
   });

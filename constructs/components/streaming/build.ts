@@ -111,6 +111,8 @@ export const KAFKA_METRICS_PORT = {
 export const RACK_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
 /** The Secret (in `loom-system`) holding the cluster CA's public certificate, key `ca.crt`. */
 export const KAFKA_CLUSTER_CA_SECRET = `${KAFKA_CLUSTER}-cluster-ca-cert`;
+/** The Secret (in `loom-system`) holding the cluster CA's private key, key `ca.key` (Loom's CA only). */
+export const KAFKA_CLUSTER_CA_KEY_SECRET = `${KAFKA_CLUSTER}-cluster-ca`;
 
 /** Kafka's own metrics the reporter exports (regular expressions over metric names). */
 export const KAFKA_METRICS_ALLOW_LIST = ['kafka_server_.*', 'kafka_network_.*', 'kafka_controller_.*', 'kafka_log_.*', 'kafka_cluster_partition_.*'] as const;
@@ -414,11 +416,11 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
       const strimziLabels = { ...labels, 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': KAFKA_CLUSTER };
       caSecrets.push(
         new SecretV1(this, 'ClusterCaCert', {
-          metadata: { name: `${KAFKA_CLUSTER}-cluster-ca-cert`, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-cert-generation': '0' } },
+          metadata: { name: KAFKA_CLUSTER_CA_SECRET, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-cert-generation': '0' } },
           data: { 'ca.crt': props.credentials.caCertPem },
         }),
         new SecretV1(this, 'ClusterCaKey', {
-          metadata: { name: `${KAFKA_CLUSTER}-cluster-ca`, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-key-generation': '0' } },
+          metadata: { name: KAFKA_CLUSTER_CA_KEY_SECRET, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-key-generation': '0' } },
           data: { 'ca.key': props.credentials.caKeyPem },
         }),
       );

@@ -26,8 +26,10 @@ export {
   KAFKA_METRICS_PORT,
   KAFKA_METRICS_ALLOW_LIST,
   KAFKA_CLUSTER_CA_SECRET,
+  KAFKA_CLUSTER_CA_KEY_SECRET,
   RACK_TOPOLOGY_KEY,
 } from './build';
+export { StrimziCredentials, KAFKA_CA_SECRET, KAFKA_CA_VALIDITY_HOURS, kafkaPasswordSecret, scramJaasConfig } from './credentials';
 export type { StrimziKafkaProps, KafkaManifestsProps } from './build';
 export {
   MskStreaming,
