@@ -5,6 +5,7 @@
  *   loom validate <spec|-> [--explain]   exit 0 with a summary, 1 with every problem, 2 on usage/I/O
  *   loom synth <spec> [--out DIR]        atomic: a failure leaves DIR exactly as it was
  *   loom stacks <spec> [--format F]      the stacks in apply order, what each holds and reads
+ *   loom maturity <spec> [--format F]    the platform's level L0–L4 and the step to add next
  *   loom ci github <spec> [--out FILE]   a GitHub Actions workflow: plan on PRs, apply on merge
  *   loom schema                          the spec's JSON Schema, for editors
  */
@@ -15,6 +16,7 @@ import '../schema/zod-locales';
 import { z } from 'zod';
 import { loadSpecFile, SpecInputError } from '../schema/load';
 import { resolvePlan } from '../plan';
+import { formatMaturity, platformMaturity } from '../plan/maturity';
 import { platformSchema } from '../schema/schema';
 import { EXIT, report } from './report';
 import { summarize } from './summary';
@@ -69,6 +71,7 @@ Examples:
   loom validate platform.yaml
   loom synth platform.yaml --out cdktf.out
   loom stacks platform.yaml
+  loom maturity platform.yaml
   loom ci github platform.yaml --out .github/workflows/platform.yml`,
     );
 
@@ -114,6 +117,20 @@ Examples:
       printWarnings(warnings);
       const stacks = platformStacks(spec);
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(stacks, null, 2)}\n` : formatStacks(stacks));
+    });
+
+  program
+    .command('maturity')
+    .description("the platform's level on the maturity ladder (L1 tracking + version control … L4 feature store, GPU scheduling, CI/CD), what each level has and misses, and the step to add next")
+    .argument('<spec>', "platform.yaml (YAML or JSON), or '-' for standard input")
+    .option('--format <format>', 'text or json', 'text')
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom maturity platform.yaml\n  loom maturity platform.yaml --format json | jq .next`)
+    .action((file: string, opts: { format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') throw new SpecInputError(`--format: must be text or json, got '${opts.format}'`);
+      const { spec, warnings } = loadSpecFile(file);
+      printWarnings(warnings);
+      const report = platformMaturity(spec);
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatMaturity(spec.name, report));
     });
 
   const ci = program.command('ci').description('write CI pipelines that plan and apply the stacks in dependency order');
