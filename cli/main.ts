@@ -6,6 +6,7 @@
  *   loom synth <spec> [--out DIR]        atomic: a failure leaves DIR exactly as it was
  *   loom stacks <spec> [--format F]      the stacks in apply order, what each holds and reads
  *   loom maturity <spec> [--format F]    the platform's level L0–L4 and the step to add next
+ *   loom diagram <spec> [--out FILE]     a picture of the platform (SVG)
  *   loom ci github <spec> [--out FILE]   a GitHub Actions workflow: plan on PRs, apply on merge
  *   loom schema                          the spec's JSON Schema, for editors
  */
@@ -72,6 +73,7 @@ Examples:
   loom synth platform.yaml --out cdktf.out
   loom stacks platform.yaml
   loom maturity platform.yaml
+  loom diagram platform.yaml --out platform.svg
   loom ci github platform.yaml --out .github/workflows/platform.yml`,
     );
 
@@ -131,6 +133,26 @@ Examples:
       printWarnings(warnings);
       const report = platformMaturity(spec);
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatMaturity(spec.name, report));
+    });
+
+  program
+    .command('diagram')
+    .description('a picture of the platform as SVG: stacks as boxes, clusters with their pools (GPU pools marked), components by product and mode, arrows for what consumes what')
+    .argument('<spec>', "platform.yaml (YAML or JSON), or '-' for standard input")
+    .option('-o, --out <file>', 'write the SVG here (parents created) instead of standard output')
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom diagram platform.yaml --out platform.svg`)
+    .action((file: string, opts: { out?: string }) => {
+      const { spec, warnings } = loadSpecFile(file);
+      printWarnings(warnings);
+      const { platformDiagram } = require('./diagram') as typeof import('./diagram');
+      const svg = platformDiagram(resolvePlan(spec));
+      if (!opts.out) {
+        process.stdout.write(svg);
+        return;
+      }
+      mkdirSync(dirname(opts.out), { recursive: true });
+      writeFileSync(opts.out, svg);
+      process.stdout.write(`wrote ${opts.out}\n`);
     });
 
   const ci = program.command('ci').description('write CI pipelines that plan and apply the stacks in dependency order');

@@ -31,6 +31,28 @@ export function implementationOf(mode: ComponentMode, cloud: Cloud): Implementat
   }
 }
 
+/**
+ * What each component consumes of the others (the component table's `uses`: it is built after
+ * them and handed them), read by synth and by `loom diagram` alike.
+ */
+export const COMPONENT_USES: Readonly<Partial<Record<ComponentName, readonly ComponentName[]>>> = {
+  // Models from tracking's artifact store, custom images from the registry, online features.
+  serving: ['experimentTracking', 'registry', 'featureStore'],
+  // Runs log to tracking and read the feature store's offline store.
+  pipelines: ['experimentTracking', 'featureStore'],
+};
+
+/** The product each implementation of a component is, as people name it (summaries, `loom diagram`). */
+export const COMPONENT_PRODUCTS: Readonly<Record<ComponentName, Readonly<Record<Implementation, string>>>> = {
+  registry: { build: 'Harbor', 'buy-aws': 'Amazon ECR', 'buy-gcp': 'Artifact Registry' },
+  monitoring: { build: 'kube-prometheus-stack', 'buy-aws': 'Amazon Managed Prometheus + Grafana', 'buy-gcp': 'Managed Service for Prometheus' },
+  experimentTracking: { build: 'MLflow', 'buy-aws': 'SageMaker managed MLflow', 'buy-gcp': 'Vertex AI Experiments' },
+  featureStore: { build: 'Feast', 'buy-aws': 'SageMaker Feature Store', 'buy-gcp': 'Vertex AI Feature Store' },
+  serving: { build: 'KServe', 'buy-aws': 'SageMaker endpoints', 'buy-gcp': 'Vertex AI endpoints' },
+  pipelines: { build: 'Argo Workflows', 'buy-aws': 'SageMaker Pipelines', 'buy-gcp': 'Vertex AI Pipelines' },
+  streaming: { build: 'Strimzi Kafka', 'buy-aws': 'Amazon MSK', 'buy-gcp': 'Managed Service for Apache Kafka' },
+};
+
 /** Components Loom can synthesize today, with what each implementation keeps in the cloud. */
 const CLOUD_SIDE: Readonly<Partial<Record<ComponentName, Readonly<Record<Implementation, boolean>>>>> = {
   // build: Harbor's image store is the cloud's object store (bucket + workload identity);

@@ -6,7 +6,7 @@
  * changes to add one.
  */
 import type { Flavour } from '../../schema/schema';
-import { COMPONENT_FLAVOURS, hasCloudSideResources, type ComponentMode } from '../../plan';
+import { COMPONENT_FLAVOURS, COMPONENT_USES, hasCloudSideResources, type ComponentMode } from '../../plan';
 import type { ComponentProps, IPlatformComponent } from './contract';
 import type { ComponentSpecInput } from '../../schema/schema';
 import type { Cloud } from '../../schema/schema';
@@ -97,9 +97,7 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
     name: 'serving',
     flavours: COMPONENT_FLAVOURS.serving,
     hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'serving', mode),
-    // Models from tracking's artifact store, custom images from the registry, online features
-    // from the feature store.
-    uses: ['experimentTracking', 'registry', 'featureStore'],
+    uses: COMPONENT_USES.serving!,
     create: (props, used) => {
       const tracking = used.experimentTracking as IExperimentTracking | undefined;
       const registry = used.registry as IRegistry | undefined;
@@ -120,7 +118,7 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
     hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'pipelines', mode),
     // Runs log to tracking and read the feature store's offline store (the batch queue is Kueue's,
     // on the pipelines' cluster).
-    uses: ['experimentTracking', 'featureStore'],
+    uses: COMPONENT_USES.pipelines!,
     create: (props, used) => {
       const pipelines = pipelinesFor(props);
       const runs = pipelines.runWorkloadIdentity;

@@ -51,6 +51,7 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/components/serving/buy-aws.ts': () => import('../../constructs/components/serving/buy-aws'),
   'constructs/components/serving/buy-gcp.ts': () => import('../../constructs/components/serving/buy-gcp'),
   'constructs/aws/account.ts': () => import('../../constructs/aws/account'),
+  'cli/diagram.ts': () => import('../../cli/diagram'),
 };
 
 type NodeModuleInternals = typeof Module & {
