@@ -49,17 +49,39 @@ export function readStacks(dir: string): Record<string, StackJson> {
   return stacks;
 }
 
-/** Synthesizes a spec into a fresh temp directory. */
+/**
+ * Synthesized directories by spec, shared by the test files a worker runs (vitest runs them with
+ * `isolate: false`): the same spec is synthesized once per worker. Each caller gets its own parsed
+ * stacks; the directories are removed when the worker exits, never by a caller (whose `cleanup`
+ * is then a no-op), so none may be written into — tests copy a stack before running Terraform.
+ */
+const synthesized = new Map<string, string>();
+let removeAtExit = false;
+
+/** Synthesizes a spec (or reuses this worker's synthesis of the same spec); see {@link synthesized}. */
 export function synthSpec(spec: PlatformSpec | unknown): Synthesized {
   const parsed = isValidated(spec) ? spec : specFrom(spec);
-  const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
-  const out = join(dir, 'out');
-  synthToDirectory(parsed, out);
+  // The environment a synth reads (existing clusters' kubeconfig files, the evaluation date) is part of the key.
+  const key = JSON.stringify([parsed, process.env.KUBECONFIG ?? '', process.env.LOOM_TODAY ?? '']);
+  let out = synthesized.get(key);
+  if (!out) {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
+    out = join(dir, 'out');
+    synthToDirectory(parsed, out);
+    synthesized.set(key, out);
+    if (!removeAtExit) {
+      removeAtExit = true;
+      process.on('exit', () => {
+        for (const o of synthesized.values()) rmSync(join(o, '..'), { recursive: true, force: true });
+      });
+    }
+  }
+  const dir = out;
   return {
-    dir: out,
-    stacks: readStacks(out),
-    stackDir: (name) => join(out, 'stacks', name),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    dir,
+    stacks: readStacks(dir),
+    stackDir: (name) => join(dir, 'stacks', name),
+    cleanup: () => undefined,
   };
 }
 

@@ -27,11 +27,13 @@ import {
 import { readStacks, specFromFile, synthSpec, type StackJson, type Synthesized } from '../helpers/synth';
 
 /**
- * The examples whose stacks are planned as well as validated: the default (three cluster flavours,
- * built and bought components) and the buy-everything one (every bought component's services
- * stack). The others' stacks are of the same constructs: validated only, to keep the suite short.
+ * The stacks planned as well as validated: every stack of the default example (network, three
+ * cluster flavours, services with built and bought components) and the buy-everything example's
+ * services stack (every bought component). The others are of the same constructs: validated only,
+ * to keep the suite short.
  */
 const PLANNED = new Set(['aws-platform.yaml', 'aws-buy-everything.yaml']);
+const planned = (ref: { example: string; stack: string }) => ref.example === 'aws-platform.yaml' || (ref.example === 'aws-buy-everything.yaml' && ref.stack.endsWith('-services'));
 
 /** Each real terraform test runs many init+validate/plan cycles, two at a time. */
 const TF_TEST_TIMEOUT_MS = 600_000;
@@ -95,7 +97,7 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
     runs ??= (async () => {
       const started = Date.now();
       const results = await runPool(refs, async (ref) => {
-        if (PLANNED.has(ref.example)) return terraformPlan(ref.dir, { validate: true });
+        if (planned(ref)) return terraformPlan(ref.dir, { validate: true });
         const validation = await terraformValidateAsync(ref.dir);
         return { ok: validation.ok, output: validation.output, validation, fakes: [], awsRequests: [], millis: 0, planned: false };
       });
@@ -148,7 +150,7 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
         const providers = requiredProviders(ref.dir);
         return providers.length > 0 && providers.every((p) => p === 'hashicorp/aws');
       });
-      for (const o of outputs.filter((x) => PLANNED.has(x.name))) {
+      for (const o of outputs.filter((x) => x.name === 'aws-platform.yaml')) {
         const names = aws.filter((r) => r.example === o.name).map((r) => r.stack);
         expect(names.filter((n) => n.endsWith('-network')), `${o.name}: network stack`).toHaveLength(1);
         expect(names.filter((n) => /-cluster-/.test(n)).length, `${o.name}: cluster stacks`).toBeGreaterThan(0);
@@ -165,7 +167,7 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
       const table: string[] = [];
       aws.forEach((ref, i) => {
         const r = results[i];
-        if (!PLANNED.has(ref.example)) return;
+        if (!planned(ref)) return;
         const id = `${ref.example}:${ref.stack}`;
         const faked = r.fakes.reduce((n, s) => n + Object.keys(s.outputs).length, 0);
         const calls = [...new Set(r.awsRequests.map((q) => `${q.service}:${q.action}${q.answered ? '' : ' (refused)'}`))];
@@ -191,9 +193,12 @@ describe.skipIf(!env.available)('terraform against the real AWS provider', () =>
       });
       console.info(`terraform plan of ${table.length} AWS stack(s) (the others validated) in ${wall.toFixed(1)}s wall clock:\n${table.join('\n')}`);
       expect(failures, failures.join('\n\n')).toEqual([]);
+      // every stack of the default example, and every bought component's services stack
+      expect(table.filter((l) => l.includes('aws-platform.yaml:')).length).toBe(aws.filter((r) => r.example === 'aws-platform.yaml').length);
+      expect(table.some((l) => l.includes('aws-buy-everything.yaml:smallco-services'))).toBe(true);
 
       // The fabricated remote state is exercised: cluster stacks read the network's subnets, services reads clusters.
-      const clusterPlans = aws.map((ref, i) => ({ ref, r: results[i] })).filter(({ ref }) => PLANNED.has(ref.example) && /-cluster-/.test(ref.stack));
+      const clusterPlans = aws.map((ref, i) => ({ ref, r: results[i] })).filter(({ ref }) => planned(ref) && /-cluster-/.test(ref.stack));
       for (const { ref, r } of clusterPlans) expect(r.fakes.map((s) => s.producer), ref.stack).toContain(ref.stack.replace(/-cluster-.+$/, '-network'));
     },
     TF_TEST_TIMEOUT_MS,
