@@ -9,8 +9,10 @@
 import type { Construct } from 'constructs';
 import type { ITerraformDependable } from '../core/cdk';
 import { PlatformValidationError } from '../core/errors';
-import { componentStoreNames, type ComponentStores, type PlatformContext } from '../../plan';
+import { componentStoreNames, PLATFORM_NAMESPACES, type ComponentStores, type PlatformContext } from '../../plan';
+import type { IKubernetesCluster } from '../core/contracts';
 import type { IClusterAddons } from '../components/contract';
+import { ComponentIdentity } from './workload-identity';
 import type { IObjectStore, IPostgres, WorkloadIdentity } from './contract';
 import { grantSecretRead } from './secret-access';
 
@@ -127,4 +129,36 @@ export function backingStores(props: BackingStoresProps): BackingStores {
 export function databaseDependencies(database: IPostgres): ITerraformDependable[] {
   const resources = (database as { resources?: { resource: ITerraformDependable } }).resources;
   return resources ? [resources.resource] : [];
+}
+
+/** Props of {@link storeIdentity}. */
+export interface StoreIdentityProps {
+  /** The platform's settings (its name and cloud name the identity). */
+  readonly platform: PlatformContext;
+  /** The cluster whose service account assumes it. */
+  readonly cluster: IKubernetesCluster;
+  /** The component's store name (`mlflow`, `feast`, …): the identity is `<platform>-<store>`, fitted to the cloud's limit. */
+  readonly store: string;
+  /** The Kubernetes service account the component's pods run as. */
+  readonly serviceAccount: string;
+  /** Its namespace. @default loom-system */
+  readonly namespace?: string;
+  /** What the identity is for, in its description. */
+  readonly description: string;
+}
+
+/**
+ * A built component's own cloud identity (construct `Identity` of `services`): an IRSA role on AWS,
+ * a Workload Identity service account on Google Cloud, named after its store, with no permission
+ * until its stores grant one.
+ */
+export function storeIdentity(services: Construct, props: StoreIdentityProps): ComponentIdentity {
+  const names = componentStoreNames(props.platform.name, { store: props.store });
+  return new ComponentIdentity(services, 'Identity', {
+    cluster: props.cluster,
+    namespace: props.namespace ?? PLATFORM_NAMESPACES.system,
+    serviceAccount: props.serviceAccount,
+    name: props.platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
+    description: props.description,
+  });
 }

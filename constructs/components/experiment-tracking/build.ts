@@ -34,13 +34,13 @@ import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { COMPONENT_STORES, defaultReplicas, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
 import { fixedComponentEndpoint } from '../dns';
 import type { IObjectStore, IPostgres, StoreAccess, WorkloadIdentity } from '../../stores/contract';
-import { backingStores, databaseDependencies } from '../../stores/backing-stores';
+import { backingStores, databaseDependencies, storeIdentity } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { SecretSync } from '../../stores/secret-sync';
 import type { IExperimentTracking, ResolvedExperimentTrackingProps } from './contract';
@@ -309,19 +309,12 @@ export function buildExperimentTracking(props: ResolvedExperimentTrackingProps):
   const addons = componentClusterAddons(props);
   const { platform, spec } = props;
   const stores = COMPONENT_STORES.experimentTracking;
-  const names = componentStoreNames(platform.name, stores);
   const inCluster = componentScope(addons, 'experimentTracking');
   let identity: ComponentIdentity | undefined;
   let services: Construct | undefined;
   if (platform.cloud !== 'kubernetes') {
     services = servicesScope(props, "build: MLflow's database, artifact bucket and identity");
-    identity = new ComponentIdentity(services, 'Identity', {
-      cluster: addons.cluster,
-      namespace: PLATFORM_NAMESPACES.system,
-      serviceAccount: stores.serviceAccount,
-      name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
-      description: `MLflow of platform ${platform.name}`,
-    });
+    identity = storeIdentity(services, { platform, cluster: addons.cluster, store: stores.store, serviceAccount: stores.serviceAccount, description: `MLflow of platform ${platform.name}` });
   }
   const workload = identity?.identity;
   const { database, objectStore: artifacts } = backingStores({

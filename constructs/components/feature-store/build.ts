@@ -67,13 +67,13 @@ import { Fn, TerraformLocal, type ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { COMPONENT_STORES, componentStoreNames, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
+import { COMPONENT_STORES, defaultReplicas, PLATFORM_NAMESPACES } from '../../../plan';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
 import { fixedComponentEndpoint } from '../dns';
 import type { IKeyValueStore, IObjectStore, IPostgres, SecretReference, StoreAccess, WorkloadIdentity } from '../../stores/contract';
-import { backingStores, databaseDependencies } from '../../stores/backing-stores';
+import { backingStores, databaseDependencies, storeIdentity } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
 import { SecretSync } from '../../stores/secret-sync';
@@ -445,7 +445,6 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
   const addons = componentClusterAddons(props);
   const { platform, spec } = props;
   const stores = COMPONENT_STORES.featureStore;
-  const names = componentStoreNames(platform.name, stores);
   const inCluster = componentScope(addons, 'featureStore');
   let onlineStore: IKeyValueStore;
   let connection: FeastOnlineStoreConnection;
@@ -454,13 +453,7 @@ export function buildFeatureStore(props: ResolvedFeatureStoreProps): FeastFeatur
   const storeDependencies: ITerraformDependable[] = [];
   if (platform.cloud !== 'kubernetes') {
     services = servicesScope(props, "build: Feast's registry database, online store, offline bucket and identity");
-    identity = new ComponentIdentity(services, 'Identity', {
-      cluster: addons.cluster,
-      namespace: PLATFORM_NAMESPACES.system,
-      serviceAccount: stores.serviceAccount,
-      name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
-      description: `Feast of platform ${platform.name}`,
-    });
+    identity = storeIdentity(services, { platform, cluster: addons.cluster, store: stores.store, serviceAccount: stores.serviceAccount, description: `Feast of platform ${platform.name}` });
   }
   const workload = identity?.identity;
   // The SQL registry in PostgreSQL, offline files in the object store (the server writes them).

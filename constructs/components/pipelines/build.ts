@@ -163,7 +163,7 @@ export interface ArgoArtifactRepositoryValues {
 /**
  * The chart's `artifactRepository` (and `useStaticCredentials`): S3 through the pods' IRSA role
  * (`useSDKCreds`), GCS through Workload Identity (no key Secret), or the data centre's store
- * through its keys. The chart renders `gcs` through `tpl`, so Argo's own `{{…}}` placeholders are
+ * through its keys. The chart renders `gcs` through `tpl`, so Argo's own double-brace placeholders are
  * quoted there as a template string literal; `s3.keyFormat` is not templated.
  */
 export function argoArtifactRepository(artifacts: ArgoWorkflowsValuesProps['artifacts']): ArgoArtifactRepositoryValues {

@@ -63,7 +63,7 @@ import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
-import { componentHostnames, componentStoreNames, LOAD_BALANCER_SLOTS, MAX_SERVING_LOAD_BALANCERS, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
+import { componentHostnames, LOAD_BALANCER_SLOTS, MAX_SERVING_LOAD_BALANCERS, PLATFORM_NAMESPACES, type PlatformContext } from '../../../plan';
 import type { ServingEndpointSpec, SERVING_FRAMEWORKS } from '../../../schema/schema';
 import { servingNames } from '../../../schema/serving-rules';
 import { controllerPlacement, GPU_TOLERATION, placementValues } from '../../addons/context';
@@ -73,6 +73,7 @@ import { componentRelease } from '../helm';
 import { fixedEndpoint, internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
 import { InternalDns } from '../dns';
 import type { WorkloadIdentity } from '../../stores/contract';
+import { storeIdentity } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps } from './contract';
 import { foreignModelUris, grantGcsModelRead, modelLocation, s3ModelReadPolicy, type ModelLocation } from './model-access';
@@ -137,7 +138,7 @@ export interface KServeRuntime {
   readonly env?: readonly {
     /** The variable's name. */
     readonly name: string;
-    /** Its value (KServe expands `{{.Name}}`-style placeholders). */
+    /** Its value (KServe expands Go-template placeholders such as the model's name). */
     readonly value: string;
   }[];
   /** The protocols it speaks. */
@@ -577,14 +578,7 @@ export function buildServing(props: ResolvedServingProps): KServeServing {
   let fixedEndpoints: ReadonlyMap<string, FixedEndpoint> | undefined;
   if (platform.cloud === 'aws' || platform.cloud === 'gcp') {
     const services = servicesScope(props, "build: the identity KServe's storage initializer reads models as");
-    const names = componentStoreNames(platform.name, { store: SERVING_STORE });
-    identity = new ComponentIdentity(services, 'Identity', {
-      cluster: addons.cluster,
-      namespace: SERVING_NAMESPACE,
-      serviceAccount: SERVING_SERVICE_ACCOUNT,
-      name: platform.cloud === 'aws' ? names.iamRole : names.gcpServiceAccount,
-      description: `KServe models of platform ${platform.name}`,
-    });
+    identity = storeIdentity(services, { platform, cluster: addons.cluster, store: SERVING_STORE, namespace: SERVING_NAMESPACE, serviceAccount: SERVING_SERVICE_ACCOUNT, description: `KServe models of platform ${platform.name}` });
     const workload = identity.identity!;
     if (models.some((m) => m.inArtifactStore)) props.modelStore?.grant(workload, 'read');
     const foreign = foreignModelUris(models);
