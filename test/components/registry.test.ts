@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { REGISTRY_PROFILES } from '../../plan';
+import { COMPONENT_SIZES } from '../../plan/footprints';
 import { findResource, findResources } from '../helpers/synth';
 import { cleanupSynths, parseInterpolatedJson, releases, resourcesUnder, synthPlatform, valuesOf } from './fixtures';
 
@@ -148,10 +149,36 @@ describe('registry: build on existing clusters (Harbor, images on a volume)', ()
     expect(values.persistence.imageChartStorage).toEqual({ type: 'filesystem', filesystem: { rootdirectory: '/storage' } });
     expect(values.persistence.persistentVolumeClaim.registry.size).toBe(`${REGISTRY_PROFILES.prod.harborStorageGi}Gi`);
     expect(values.updateStrategy).toEqual({ type: 'Recreate' });
-    expect(values.registry).toBeUndefined();
+    // No cloud identity and no access key: the registry pods carry their requests only.
+    expect(Object.keys(values.registry).sort()).toEqual(['controller', 'registry']);
     expect(values.expose.loadBalancer.annotations).toEqual({});
     expect(values.expose.loadBalancer.sourceRanges).toBeUndefined();
     expect(findResources(out().stacks['lab-addons-apps']!, 'kubernetes_service_account_v1')).toEqual([]);
+  });
+});
+
+describe('registry: build — every Harbor pod has the requests loom cost prices', () => {
+  const out = () => synthPlatform('kubernetes', { registry: 'build' });
+
+  it('sets each service\'s requests and memory limit from the footprint table (none BestEffort)', () => {
+    const values = valuesOf(releases(out().stacks['lab-addons-apps']!).harbor!);
+    const at: Record<keyof typeof COMPONENT_SIZES.harbor, unknown> = {
+      nginx: values.nginx,
+      portal: values.portal,
+      core: values.core,
+      jobservice: values.jobservice,
+      registry: values.registry.registry,
+      registryController: values.registry.controller,
+      trivy: values.trivy,
+      database: values.database.internal,
+      redis: values.redis.internal,
+      exporter: values.exporter,
+    };
+    for (const [service, size] of Object.entries(COMPONENT_SIZES.harbor)) {
+      expect((at as Record<string, { resources: unknown }>)[service]!.resources, service).toEqual({ requests: { cpu: size.cpu, memory: size.memory }, limits: { memory: size.memoryLimit } });
+    }
+    // The certificate's hash still rolls nginx onto a renewed certificate.
+    expect(values.nginx.podAnnotations['loom.dev/certificate-sha256']).toMatch(/sha256\(tls_locally_signed_cert\./);
   });
 });
 

@@ -44,6 +44,7 @@ import { backingStores, databaseDependencies, storeIdentity } from '../../stores
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { SecretSync } from '../../stores/secret-sync';
 import type { IExperimentTracking, ResolvedExperimentTrackingProps } from './contract';
+import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
 /** MLflow's release, Service and Deployment name (`fullnameOverride`). */
 export const MLFLOW_SERVICE = 'mlflow';
@@ -135,7 +136,7 @@ export function mlflowValues(props: MlflowValuesProps): Record<string, unknown> 
       ...(s3Compatible ? { MLFLOW_S3_ENDPOINT_URL: artifacts.endpoint!, AWS_DEFAULT_REGION: artifacts.region ?? 'us-east-1' } : {}),
     },
     serverAllowedHosts: [...props.allowedHosts],
-    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+    resources: containerResources(COMPONENT_SIZES.mlflow),
     priorityClassName: props.addons.priorityClasses.nameOf('loom-critical'),
     // Spread over nodes, so that one node's loss leaves a server running.
     affinity: {

@@ -78,6 +78,7 @@ import { ComponentIdentity } from '../../stores/workload-identity';
 import { grantSecretRead } from '../../stores/secret-access';
 import { SecretSync } from '../../stores/secret-sync';
 import type { IFeatureStore, ResolvedFeatureStoreProps } from './contract';
+import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
 /** The feature server's release, Deployment and ClusterIP Service name (`fullnameOverride`). */
 export const FEAST_SERVICE = 'feast';
@@ -242,7 +243,7 @@ export function feastValues(props: FeastValuesProps): Record<string, unknown> {
     extraEnvs: env,
     volumes,
     volumeMounts,
-    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+    resources: containerResources(COMPONENT_SIZES.feast),
     // Spread over nodes, so that one node's loss leaves a server running.
     affinity: {
       podAntiAffinity: {

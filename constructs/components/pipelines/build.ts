@@ -73,6 +73,7 @@ import { backingStores, databaseDependencies } from '../../stores/backing-stores
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { SecretSync } from '../../stores/secret-sync';
 import type { IPipelines, KubernetesServiceAccountIdentity, ResolvedPipelinesProps } from './contract';
+import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
 export { PIPELINES_STORES } from '../../../schema/pipelines-rules';
 
@@ -235,7 +236,7 @@ export function argoWorkflowsValues(props: ArgoWorkflowsValuesProps): Record<str
       priorityClassName: props.controllerPriorityClass,
       nodeSelector,
       tolerations,
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+      resources: containerResources(COMPONENT_SIZES.argoController),
       metricsConfig: { enabled: true, port: ARGO_CONTROLLER_METRICS_PORT.number, portName: ARGO_CONTROLLER_METRICS_PORT.name, path: '/metrics', secure: false },
       persistence: {
         archive: true,
@@ -279,7 +280,7 @@ export function argoWorkflowsValues(props: ArgoWorkflowsValuesProps): Record<str
       priorityClassName: props.controllerPriorityClass,
       nodeSelector,
       tolerations,
-      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+      resources: containerResources(COMPONENT_SIZES.argoServer),
       serviceType: 'LoadBalancer',
       servicePort: ARGO_SERVER_PORT,
       servicePortName: 'https',

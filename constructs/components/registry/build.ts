@@ -46,6 +46,7 @@ import { HarborDns } from './dns';
 import { HARBOR_TLS_SECRET, HarborCertificate, NodeTrust } from './trust';
 import { HarborPullSecret, HarborSetup, harborRobotName } from './pull-access';
 import { registryTrustOf } from '../../gcp/registry-trust';
+import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
 /**
  * Harbor's project for the platform's images: private, named after the platform (Harbor's own
@@ -128,7 +129,6 @@ export function harborValues(props: HarborValuesProps): Record<string, unknown> 
         ...(sourceRanges.length ? { sourceRanges } : {}),
       },
     },
-    ...(props.certificateHash ? { nginx: { podAnnotations: { 'loom.dev/certificate-sha256': props.certificateHash } } } : {}),
     externalURL: `https://${hostname}`,
     persistence: {
       enabled: true,
@@ -138,20 +138,30 @@ export function harborValues(props: HarborValuesProps): Record<string, unknown> 
     },
     // A ReadWriteOnce image volume cannot be shared by an old and a new registry pod.
     updateStrategy: { type: store ? 'RollingUpdate' : 'Recreate' },
-    ...(store
-      ? {
-          registry: {
-            // A service account of its own where a cloud identity is bound to it (GCS).
-            ...(hasWorkloadIdentity(store) ? { serviceAccountName: HARBOR_REGISTRY_SERVICE_ACCOUNT, automountServiceAccountToken: true } : {}),
-            // A rotated access key changes the id: the registry pods roll onto the new Secret.
-            ...(store.credentials ? { podAnnotations: { 'loom.dev/access-key-id': store.credentials.accessKeyId } } : {}),
-          },
-        }
-      : {}),
-    trivy: { enabled: true },
+    registry: {
+      registry: valuesOf('registry'),
+      controller: valuesOf('registryController'),
+      // A service account of its own where a cloud identity is bound to it (GCS).
+      ...(store && hasWorkloadIdentity(store) ? { serviceAccountName: HARBOR_REGISTRY_SERVICE_ACCOUNT, automountServiceAccountToken: true } : {}),
+      // A rotated access key changes the id: the registry pods roll onto the new Secret.
+      ...(store?.credentials ? { podAnnotations: { 'loom.dev/access-key-id': store.credentials.accessKeyId } } : {}),
+    },
+    // Every Harbor pod with requests (the chart sets Trivy's only): none is BestEffort, the first
+    // evicted when a node runs short of memory; `loom cost` prices the same sizes.
+    nginx: { ...valuesOf('nginx'), ...(props.certificateHash ? { podAnnotations: { 'loom.dev/certificate-sha256': props.certificateHash } } : {}) },
+    portal: valuesOf('portal'),
+    core: valuesOf('core'),
+    jobservice: valuesOf('jobservice'),
+    trivy: { enabled: true, ...valuesOf('trivy') },
+    database: { internal: valuesOf('database') },
+    redis: { internal: valuesOf('redis') },
+    exporter: valuesOf('exporter'),
     metrics: { enabled: true },
   };
 }
+
+/** A Harbor service's `resources` value, from the footprint table. */
+const valuesOf = (service: keyof typeof COMPONENT_SIZES.harbor) => ({ resources: containerResources(COMPONENT_SIZES.harbor[service]) });
 
 const hasWorkloadIdentity = (store: Partial<Pick<HarborImageStore, 'serviceAccountAnnotations'>>) => Object.keys(store.serviceAccountAnnotations ?? {}).length > 0;
 

@@ -77,6 +77,7 @@ import { storeIdentity } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
 import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps } from './contract';
 import { foreignModelUris, grantGcsModelRead, modelLocation, s3ModelReadPolicy, type ModelLocation } from './model-access';
+import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
 /** The KServe CRDs' release. */
 export const KSERVE_CRD_RELEASE = 'kserve-crd';
@@ -286,13 +287,19 @@ export interface InferenceServiceProps {
   readonly environmentConfigMap?: string;
 }
 
+/** Requests and limits with `count` NVIDIA GPUs added to both. */
+const withGpus = (r: ReturnType<typeof containerResources>, count: number) => ({
+  requests: { ...r.requests, 'nvidia.com/gpu': String(count) },
+  limits: { ...r.limits, 'nvidia.com/gpu': String(count) },
+});
+
 /** An endpoint's InferenceService (see the module comment). */
 export function inferenceService(props: InferenceServiceProps): AnnotatedManifest {
   const { endpoint } = props;
   const gpu = endpoint.gpu;
   const resources = gpu
-    ? { requests: { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': String(gpu.count) }, limits: { memory: '8Gi', 'nvidia.com/gpu': String(gpu.count) } }
-    : { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } };
+    ? withGpus(containerResources(COMPONENT_SIZES.kserveGpuPredictor), gpu.count)
+    : containerResources(COMPONENT_SIZES.kservePredictor);
   const env = Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value }));
   const envFrom = props.environmentConfigMap ? [{ configMapRef: { name: props.environmentConfigMap } }] : [];
   let server: Record<string, unknown>;

@@ -66,6 +66,7 @@ import { fixedComponentEndpoint } from '../dns';
 import { KAFKA_CA_SECRET, kafkaPasswordSecret, scramJaasConfig, StrimziCredentials } from './credentials';
 import { declaredTopic, internalReplication, minInSync, type IStreaming, type ResolvedStreamingProps, type StreamingPrincipal } from './contract';
 import { kafkaTopicResourceName, retentionMs } from '../../../schema/streaming-rules';
+import { COMPONENT_SIZES, CONTROLLER_STORAGE_GB, containerResources, KAFKA_NODE_SIZES, KRAFT_CONTROLLERS, type KafkaNodeSize } from '../../../plan/footprints';
 
 /** The API version of every Strimzi resource Loom writes (Strimzi 1.x serves only v1). */
 export const STRIMZI_API_VERSION = 'kafka.strimzi.io/v1';
@@ -80,10 +81,7 @@ export const KAFKA_NODE_POOLS = {
   /** The brokers' pool. */
   brokers: 'brokers',
 } as const;
-/** KRaft controllers: three, so that the metadata quorum survives one's loss. */
-export const KRAFT_CONTROLLERS = 3;
-/** Each controller's metadata volume, GiB. */
-export const CONTROLLER_STORAGE_GB = 20;
+export { KRAFT_CONTROLLERS, CONTROLLER_STORAGE_GB };
 /** The in-cluster listener (internal, TLS). */
 export const KAFKA_TLS_LISTENER = {
   /** The listener's name. */
@@ -120,12 +118,6 @@ export const KAFKA_METRICS_ALLOW_LIST = ['kafka_server_.*', 'kafka_network_.*', 
 /** The in-cluster bootstrap address (the `tls` listener's Service). */
 export const kafkaClusterBootstrap = `${KAFKA_CLUSTER}-kafka-bootstrap.${PLATFORM_NAMESPACES.system}.svc:${KAFKA_TLS_LISTENER.port}`;
 
-/** Broker and controller sizes per environment. */
-const SIZES: Readonly<Record<Environment, { broker: { cpu: string; memory: string; heap: string }; controller: { cpu: string; memory: string; heap: string } }>> = {
-  dev: { broker: { cpu: '500m', memory: '2Gi', heap: '1g' }, controller: { cpu: '250m', memory: '1Gi', heap: '512m' } },
-  staging: { broker: { cpu: '1', memory: '4Gi', heap: '2g' }, controller: { cpu: '250m', memory: '2Gi', heap: '1g' } },
-  prod: { broker: { cpu: '2', memory: '8Gi', heap: '4g' }, controller: { cpu: '500m', memory: '2Gi', heap: '1g' } },
-};
 
 /** The operator's chart values: watched namespaces, the global resources rack awareness needs, the controllers' nodes. */
 export function strimziOperatorValues(props: { readonly cluster: Pick<ClusterPlan, 'systemPool'>; readonly highAvailability: boolean; readonly priorityClassName: string }): HelmValues {
@@ -140,7 +132,7 @@ export function strimziOperatorValues(props: { readonly cluster: Pick<ClusterPla
     leaderElection: { enable: true },
     podDisruptionBudget: { enabled: props.highAvailability, minAvailable: 1 },
     priorityClassName: props.priorityClassName,
-    resources: { requests: { cpu: '200m', memory: '384Mi' }, limits: { memory: '512Mi' } },
+    resources: containerResources(COMPONENT_SIZES.strimziOperator),
     ...placementValues(controllerPlacement(props.cluster)),
   };
 }
@@ -202,9 +194,9 @@ export function kafkaManifests(props: KafkaManifestsProps): CustomResourceManife
   const labels = { ...componentTags('streaming'), 'app.kubernetes.io/managed-by': 'loom' };
   const replication = internalReplication(props.brokers);
   const authentication = { type: 'scram-sha-512' };
-  const sizes = SIZES[props.environment];
+  const sizes = KAFKA_NODE_SIZES[props.environment];
   const placement = kafkaPlacement(props.cluster);
-  const pool = (name: string, replicas: number, role: 'controller' | 'broker', storageGb: number, size: { cpu: string; memory: string; heap: string }): CustomResourceManifest => ({
+  const pool = (name: string, replicas: number, role: 'controller' | 'broker', storageGb: number, size: KafkaNodeSize): CustomResourceManifest => ({
     apiVersion: STRIMZI_API_VERSION,
     kind: 'KafkaNodePool',
     metadata: { name, namespace, labels: { ...labels, 'strimzi.io/cluster': KAFKA_CLUSTER } },
@@ -270,9 +262,9 @@ export function kafkaManifests(props: KafkaManifestsProps): CustomResourceManife
         },
       },
       entityOperator: {
-        topicOperator: { resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } } },
+        topicOperator: { resources: containerResources(COMPONENT_SIZES.strimziEntityOperator) },
         // Users (and their generated Secrets) in the teams' namespace.
-        userOperator: { watchedNamespace: PLATFORM_NAMESPACES.workloads, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } } },
+        userOperator: { watchedNamespace: PLATFORM_NAMESPACES.workloads, resources: containerResources(COMPONENT_SIZES.strimziEntityOperator) },
         template: { pod: { priorityClassName: props.priorityClassName, ...placement }, podDisruptionBudget: { maxUnavailable: 1 } },
       },
     },

@@ -59,20 +59,13 @@ import type { StreamingTopicSpec } from '../../../schema/schema';
 import { mskClusterName, mskZones, retentionMs } from '../../../schema/streaming-rules';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type IClusterAddons } from '../contract';
 import { declaredTopic, internalReplication, minInSync, type IStreaming, type ResolvedStreamingProps, type StreamingPrincipal } from './contract';
+import { MSK_INSTANCE_TYPES } from '../../../plan/footprints';
 
 /** The Kafka version of MSK clusters: 3.9 in KRaft mode (MSK names KRaft versions `<version>.kraft`). */
 export const MSK_KAFKA_VERSION = '3.9.x.kraft';
 /** The port clients use with IAM authentication over TLS. */
 export const MSK_IAM_PORT = 9098;
-/** Broker instance types per environment. */
-export const MSK_INSTANCE_TYPES = {
-  /** Dev: burstable. */
-  dev: 'kafka.t3.small',
-  /** Staging: as prod. */
-  staging: 'kafka.m7g.large',
-  /** Prod. */
-  prod: 'kafka.m7g.large',
-} as const;
+export { MSK_INSTANCE_TYPES };
 /** Days broker logs are kept. */
 export const MSK_LOG_RETENTION_DAYS = {
   /** Dev. */

@@ -34,28 +34,14 @@ import { ProjectServices } from '../../gcp/project-services';
 import { managedKafkaClusterId, retentionMs } from '../../../schema/streaming-rules';
 import { componentClusterAddons, componentLabels, componentOutput, servicesScope } from '../contract';
 import { declaredTopic, type IStreaming, type ResolvedStreamingProps, type StreamingPrincipal } from './contract';
+import { managedKafkaCapacity, MANAGED_KAFKA_GIB_PER_VCPU, MANAGED_KAFKA_MIN_VCPUS, MANAGED_KAFKA_VCPUS_PER_BROKER } from '../../../plan/footprints';
 
-/** vCPUs per broker of the spec (Managed Kafka derives its brokers from vCPUs). */
-export const MANAGED_KAFKA_VCPUS_PER_BROKER = 3;
-/** Memory per vCPU, GiB (Managed Kafka takes 1 to 8). */
-export const MANAGED_KAFKA_GIB_PER_VCPU = 4;
-/** Managed Kafka's smallest cluster: 3 vCPUs. */
-export const MANAGED_KAFKA_MIN_VCPUS = 3;
 /** The role grants give: connect, produce and consume. */
 export const MANAGED_KAFKA_CLIENT_ROLE = 'roles/managedkafka.client';
 /** Where Managed Kafka's clients connect (TLS, SASL). */
 export const MANAGED_KAFKA_PORT = 9092;
 
-/** The cluster's capacity for `brokers` brokers of the spec. */
-export function managedKafkaCapacity(brokers: number): {
-  /** vCPUs of the cluster. */
-  vcpuCount: number;
-  /** Memory of the cluster, bytes. */
-  memoryBytes: number;
-} {
-  const vcpuCount = Math.max(MANAGED_KAFKA_MIN_VCPUS, brokers * MANAGED_KAFKA_VCPUS_PER_BROKER);
-  return { vcpuCount, memoryBytes: vcpuCount * MANAGED_KAFKA_GIB_PER_VCPU * 1024 ** 3 };
-}
+export { managedKafkaCapacity, MANAGED_KAFKA_VCPUS_PER_BROKER, MANAGED_KAFKA_GIB_PER_VCPU, MANAGED_KAFKA_MIN_VCPUS };
 
 /** Streaming on Managed Service for Apache Kafka (see the module comment). */
 export class ManagedKafkaStreaming extends Construct implements IStreaming {
