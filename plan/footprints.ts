@@ -36,6 +36,10 @@ export const COMPONENT_SIZES = {
   kservePredictor: size('1', '2Gi', '2Gi'),
   /** A KServe predictor with GPUs, per replica (its GPUs besides). */
   kserveGpuPredictor: size('2', '8Gi', '8Gi'),
+  /** A CloudNativePG PostgreSQL instance (existing clusters), per instance. */
+  postgresInstance: size('250m', '512Mi', '1Gi'),
+  /** A Valkey pod of the in-cluster online store (existing clusters), per pod. */
+  valkey: size('100m', '256Mi', '1Gi'),
   /** Strimzi's cluster operator. */
   strimziOperator: size('200m', '384Mi', '512Mi'),
   /** Strimzi's topic and user operators (each, in the entity operator pod). */
@@ -114,6 +118,10 @@ export interface PodGroup {
   readonly gpu?: { readonly type: GpuType; readonly count: number };
   /** Runs on every cluster of the platform rather than the component's. */
   readonly everyCluster?: boolean;
+  /** Placed on the cluster's system pool where it has one (controllers, Prometheus). */
+  readonly onSystemPool?: boolean;
+  /** The system pool takes its larger machine type for it (built monitoring: `SYSTEM_POOL.monitoringMachineType`). */
+  readonly largerSystemPool?: boolean;
 }
 
 /** A persistent volume (or a set of them). */
@@ -191,8 +199,8 @@ function databaseFootprint(spec: PlatformSpec, given: DatabaseSizeSpec | undefin
 
 /**
  * What `component` asks of the platform when built, from the spec (the same sizes the constructs
- * deploy). `scale` replaces the component's own count — brokers, always-on serving replicas — to
- * price the component along its scale driver.
+ * deploy), at the serving endpoints' minimum replicas. `scale` replaces the streaming brokers'
+ * count, to price Kafka along its scale driver.
  */
 export function builtFootprint(spec: PlatformSpec, component: ComponentName, scale?: number): BuiltFootprint {
   const env = spec.environment;
@@ -249,13 +257,13 @@ export function builtFootprint(spec: PlatformSpec, component: ComponentName, sca
       const groups = endpoints.map((e) =>
         pods(`endpoint ${e.name}`, e.minReplicas, e.gpu ? COMPONENT_SIZES.kserveGpuPredictor : COMPONENT_SIZES.kservePredictor, e.gpu ? { gpu: { type: e.gpu.type, count: e.gpu.count } } : {}),
       );
-      return { component, pods: scaleServing(groups, scale), volumes: [], loadBalancers: endpoints.length, buckets: [] };
+      return { component, pods: groups, volumes: [], loadBalancers: endpoints.length, buckets: [] };
     }
     case 'monitoring': {
       const p = MONITORING_PROFILES[env];
       return {
         component,
-        pods: [pods('Prometheus (each cluster)', p.prometheusReplicas, p.prometheusResources, { everyCluster: true })],
+        pods: [pods('Prometheus', p.prometheusReplicas, p.prometheusResources, { everyCluster: true, onSystemPool: true, largerSystemPool: true })],
         volumes: [{ item: 'Prometheus volumes (each cluster)', gb: p.storageGi * p.prometheusReplicas, everyCluster: true }],
         loadBalancers: 0,
         buckets: [],
@@ -264,7 +272,7 @@ export function builtFootprint(spec: PlatformSpec, component: ComponentName, sca
     case 'pipelines':
       return {
         component,
-        pods: [pods('Argo controller', replicas, COMPONENT_SIZES.argoController), pods('Argo server', replicas, COMPONENT_SIZES.argoServer)],
+        pods: [pods('Argo controller', replicas, COMPONENT_SIZES.argoController, { onSystemPool: true }), pods('Argo server', replicas, COMPONENT_SIZES.argoServer, { onSystemPool: true })],
         volumes: [],
         loadBalancers: 1,
         database: databaseFootprint(spec, undefined),
@@ -278,7 +286,7 @@ export function builtFootprint(spec: PlatformSpec, component: ComponentName, sca
       return {
         component,
         pods: [
-          pods('Strimzi operator', ha ? 2 : 1, COMPONENT_SIZES.strimziOperator),
+          pods('Strimzi operator', ha ? 2 : 1, COMPONENT_SIZES.strimziOperator, { onSystemPool: true }),
           pods('Strimzi topic and user operators', 2, COMPONENT_SIZES.strimziEntityOperator),
           pods('KRaft controllers', KRAFT_CONTROLLERS, sizes.controller),
           pods('Kafka brokers', brokers, sizes.broker),
@@ -292,14 +300,6 @@ export function builtFootprint(spec: PlatformSpec, component: ComponentName, sca
       };
     }
   }
-}
-
-/** Serving's pods with `scale` always-on replicas spread over the endpoints as the spec spreads them. */
-function scaleServing(groups: PodGroup[], scale: number | undefined): PodGroup[] {
-  if (scale === undefined) return groups;
-  const total = groups.reduce((n, g) => n + g.replicas, 0);
-  if (total === 0) return [{ item: 'endpoint replicas', replicas: scale, cpu: cpuCores(COMPONENT_SIZES.kservePredictor.cpu), memoryGiB: memoryGiB(COMPONENT_SIZES.kservePredictor.memory) }];
-  return groups.map((g) => ({ ...g, replicas: (g.replicas * scale) / total }));
 }
 
 /* Bought components: the sizes Loom asks the cloud for, where they are a choice of Loom's. */

@@ -22,6 +22,7 @@ import { customResourceErrors, unknownValuesKeys, valuesSchemaErrors } from '../
 import { describeSkip, hasProvider, requiredProviders, terraformEnv, terraformValidate } from '../helpers/terraform';
 import { customResources, releaseOf, releases } from '../addons/fixtures';
 import { awsPlatform, cleanupApps, gcpPlatform, labAddons, literalSecrets, newApp, only, prefixed, single, type Environment } from './fixtures';
+import { COMPONENT_SIZES } from '../../plan/footprints';
 
 afterAll(cleanupApps);
 const CPU = { name: 'cpu', machineTypes: ['c7i.xlarge'], minNodes: 1, maxNodes: 4 };
@@ -305,6 +306,9 @@ describe('CloudNativePg', () => {
     expect(operator.resource.depends_on).toEqual(expect.arrayContaining([`helm_release.${lb.name}`]));
     const db = only(customResources(json, 'Cluster'));
     expect(customResourceErrors(db)).toEqual([]);
+    // Requests from the footprint table `loom cost` prices: PostgreSQL is never BestEffort.
+    const size = COMPONENT_SIZES.postgresInstance;
+    expect(db.spec.resources).toEqual({ requests: { cpu: size.cpu, memory: size.memory }, limits: { memory: size.memoryLimit } });
     // Never on spot nodes: an on-demand pool exists, so on-demand capacity is required.
     expect(db.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'loom.dev/capacity', operator: 'In', values: ['on-demand'] }] },

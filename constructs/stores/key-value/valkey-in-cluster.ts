@@ -33,6 +33,7 @@ import type { IKeyValueStore, SecretReference } from '../contract';
 import { PLATFORM_NAMESPACES, type ClusterPlan } from '../../../plan';
 import { checkSize, storeName } from '../postgres/common';
 import { KEY_VALUE_PORT, keyValueProfile, type KeyValueStoreBaseProps } from './common';
+import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
 /**
  * Release names: at most 45 characters, so that the chart's objects (`<name>-headless`,
@@ -135,7 +136,7 @@ export function valkeyValues(spec: ValkeyValuesSpec): HelmValues {
     ...persistence,
     startupProbe: tcpProbe(30),
     livenessProbe: tcpProbe(3),
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+    resources: containerResources(COMPONENT_SIZES.valkey),
     ...statefulPlacement(spec.cluster),
   };
 }

@@ -29,6 +29,7 @@ import type { IPostgres, SecretReference } from '../contract';
 import { PLATFORM_NAMESPACES, type ClusterPlan } from '../../../plan';
 import { POSTGRES_VERSIONS } from '../../../catalog/databases';
 import { checkPgIdentifier, checkSize, databaseProfile, POSTGRES_PORT, storeName, type PostgresBaseProps } from './common';
+import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
 /** The operator's release name (also the prefix of what its chart creates). */
 export const CNPG_OPERATOR_RELEASE = 'cnpg';
@@ -155,6 +156,9 @@ export function cloudNativePgCluster(spec: CloudNativePgClusterSpec): CustomReso
         pg_hba: ['hostnossl all all all reject'],
       },
       storage: { size: `${spec.storageGi}Gi`, ...(spec.storageClass ? { storageClass: spec.storageClass } : {}) },
+      // Requests, so that PostgreSQL is never a BestEffort pod (the first evicted under memory
+      // pressure); `loom cost` prices the same size.
+      resources: containerResources(COMPONENT_SIZES.postgresInstance),
       affinity,
     },
   };
