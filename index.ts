@@ -51,3 +51,8 @@ export * from './constructs/stores/secret-access';
 export * from './constructs/stores/workload-identity';
 export * from './constructs/stores/postgres';
 export * from './constructs/stores/key-value';
+export * from './plan/footprints';
+export * from './plan/cost';
+export * from './catalog/prices';
+export * from './catalog/usage-profiles';
+export * from './schema/usage';

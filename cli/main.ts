@@ -7,6 +7,7 @@
  *   loom stacks <spec> [--format F]      the stacks in apply order, what each holds and reads
  *   loom maturity <spec> [--format F]    the platform's level L0–L4 and the step to add next
  *   loom diagram <spec> [--out FILE]     a picture of the platform (SVG)
+ *   loom cost <spec> [--usage FILE]      build vs buy per component, pivots, platform totals
  *   loom ci github <spec> [--out FILE]   a GitHub Actions workflow: plan on PRs, apply on merge
  *   loom schema                          the spec's JSON Schema, for editors
  */
@@ -74,6 +75,7 @@ Examples:
   loom stacks platform.yaml
   loom maturity platform.yaml
   loom diagram platform.yaml --out platform.svg
+  loom cost platform.yaml --usage usage.yaml
   loom ci github platform.yaml --out .github/workflows/platform.yml`,
     );
 
@@ -153,6 +155,26 @@ Examples:
       mkdirSync(dirname(opts.out), { recursive: true });
       writeFileSync(opts.out, svg);
       process.stdout.write(`wrote ${opts.out}\n`);
+    });
+
+  program
+    .command('cost')
+    .description('what each component costs a month built and bought on the spec\'s cloud and region, where along its scale driver the two meet (the pivot), and the platform\'s totals')
+    .argument('<spec>', "platform.yaml (YAML or JSON), or '-' for standard input")
+    .option('--usage <file>', 'workload and labour inputs (YAML or JSON): a profile (size: small | medium | large) and any overrides; default the medium profile')
+    .option('--format <format>', 'table, json or markdown', 'table')
+    .addHelpText('after', `${EXIT_CODES}\n\nExamples:\n  loom cost platform.yaml\n  loom cost platform.yaml --usage usage.yaml --format markdown > cost.md\n  loom cost platform.yaml --format json | jq '.components[] | {name, pivot}'`)
+    .action((file: string, opts: { usage?: string; format: string }) => {
+      const { COST_FORMATS, formatCostMarkdown, formatCostTable } = require('./cost') as typeof import('./cost');
+      if (!(COST_FORMATS as readonly string[]).includes(opts.format)) throw new SpecInputError(`--format: must be ${COST_FORMATS.join(', ')}, got '${opts.format}'`);
+      const { loadUsageFile, resolveUsage } = require('../schema/usage') as typeof import('../schema/usage');
+      const { platformCost } = require('../plan/cost') as typeof import('../plan/cost');
+      const usage = resolveUsage(opts.usage ? loadUsageFile(opts.usage) : undefined);
+      const { spec, warnings } = loadSpecFile(file);
+      printWarnings(warnings);
+      const report = platformCost(resolvePlan(spec), usage);
+      if (opts.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else process.stdout.write(opts.format === 'markdown' ? formatCostMarkdown(report, spec.name) : formatCostTable(report, spec.name));
     });
 
   const ci = program.command('ci').description('write CI pipelines that plan and apply the stacks in dependency order');

@@ -23,6 +23,10 @@ export function report(e: unknown, out: (s: string) => void = (s) => process.std
     out(`${e.message}\n`);
     return EXIT.invalid;
   }
+  if (e instanceof Error && e.name === 'PriceBookError') {
+    out(`${e.message}\n`);
+    return EXIT.invalid;
+  }
   if (e instanceof SpecInputError) {
     out(`${e.message}\n`);
     return EXIT.usage;

@@ -23,8 +23,16 @@ export interface ContainerSize {
 
 const size = (cpu: string, memory: string, memoryLimit: string): ContainerSize => ({ cpu, memory, memoryLimit });
 
+/** A container's `resources`, as Kubernetes takes them. */
+export interface ContainerResources {
+  /** What the scheduler reserves. */
+  readonly requests: Readonly<Record<string, string>>;
+  /** What the container may not exceed (memory; CPU is never limited). */
+  readonly limits: Readonly<Record<string, string>>;
+}
+
 /** `{ requests: { cpu, memory }, limits: { memory } }` of a size, for chart values and pod specs. */
-export const containerResources = (s: ContainerSize) => ({ requests: { cpu: s.cpu, memory: s.memory }, limits: { memory: s.memoryLimit } });
+export const containerResources = (s: ContainerSize): ContainerResources => ({ requests: { cpu: s.cpu, memory: s.memory }, limits: { memory: s.memoryLimit } });
 
 /** The sizes of the built components' containers. */
 export const COMPONENT_SIZES = {
@@ -53,28 +61,54 @@ export const COMPONENT_SIZES = {
    * others are BestEffort pods — the first evicted when a node runs short of memory.
    */
   harbor: {
+    /** The proxy in front of the others (`nginx.resources`). */
     nginx: size('50m', '64Mi', '256Mi'),
+    /** The web UI (`portal.resources`). */
     portal: size('50m', '64Mi', '256Mi'),
+    /** The API (`core.resources`). */
     core: size('100m', '256Mi', '1Gi'),
+    /** Replication, scans and garbage collection jobs (`jobservice.resources`). */
     jobservice: size('100m', '256Mi', '1Gi'),
+    /** The image registry (`registry.registry.resources`). */
     registry: size('100m', '256Mi', '1Gi'),
+    /** The registry's controller (`registry.controller.resources`). */
     registryController: size('50m', '64Mi', '256Mi'),
+    /** The vulnerability scanner (`trivy.resources`, the chart's own default). */
     trivy: size('200m', '512Mi', '1Gi'),
+    /** The internal PostgreSQL (`database.internal.resources`). */
     database: size('100m', '256Mi', '1Gi'),
+    /** The internal Redis (`redis.internal.resources`). */
     redis: size('50m', '64Mi', '256Mi'),
+    /** The metrics exporter (`exporter.resources`). */
     exporter: size('50m', '64Mi', '256Mi'),
   },
 } as const;
 
 /** Harbor's volumes besides the image store, GiB (the chart's defaults: job logs, database, Redis, Trivy's cache). */
-export const HARBOR_VOLUMES_GI = { jobservice: 1, database: 1, redis: 1, trivy: 5 } as const;
+export const HARBOR_VOLUMES_GI = {
+  /** Job logs. */
+  jobservice: 1,
+  /** The internal database. */
+  database: 1,
+  /** The internal Redis. */
+  redis: 1,
+  /** Trivy's vulnerability database cache. */
+  trivy: 5,
+} as const;
 
 /** Kafka's node sizes per environment: brokers and KRaft controllers (requests = memory limit; heap half of it). */
-export const KAFKA_NODE_SIZES: Readonly<Record<Environment, { readonly broker: KafkaNodeSize; readonly controller: KafkaNodeSize }>> = {
+export const KAFKA_NODE_SIZES: Readonly<Record<Environment, KafkaNodeSizes>> = {
   dev: { broker: { cpu: '500m', memory: '2Gi', heap: '1g' }, controller: { cpu: '250m', memory: '1Gi', heap: '512m' } },
   staging: { broker: { cpu: '1', memory: '4Gi', heap: '2g' }, controller: { cpu: '250m', memory: '2Gi', heap: '1g' } },
   prod: { broker: { cpu: '2', memory: '8Gi', heap: '4g' }, controller: { cpu: '500m', memory: '2Gi', heap: '1g' } },
 };
+/** The sizes of Kafka's two node pools. */
+export interface KafkaNodeSizes {
+  /** Each broker. */
+  readonly broker: KafkaNodeSize;
+  /** Each KRaft controller. */
+  readonly controller: KafkaNodeSize;
+}
 /** A Kafka node's CPU and memory (request and limit) and JVM heap. */
 export interface KafkaNodeSize {
   /** CPU request. */
@@ -104,6 +138,14 @@ export function memoryGiB(q: string): number {
   return n * factor[unit]!;
 }
 
+/** The GPUs of one pod. */
+export interface PodGpus {
+  /** The model. */
+  readonly type: GpuType;
+  /** How many. */
+  readonly count: number;
+}
+
 /** Pods of one kind a component runs. */
 export interface PodGroup {
   /** What they are (`MLflow server`, `Kafka brokers`). */
@@ -115,7 +157,7 @@ export interface PodGroup {
   /** Memory request of one, GiB. */
   readonly memoryGiB: number;
   /** GPUs of one, and their model. */
-  readonly gpu?: { readonly type: GpuType; readonly count: number };
+  readonly gpu?: PodGpus;
   /** Runs on every cluster of the platform rather than the component's. */
   readonly everyCluster?: boolean;
   /** Placed on the cluster's system pool where it has one (controllers, Prometheus). */

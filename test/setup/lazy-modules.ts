@@ -52,6 +52,9 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/components/serving/buy-gcp.ts': () => import('../../constructs/components/serving/buy-gcp'),
   'constructs/aws/account.ts': () => import('../../constructs/aws/account'),
   'cli/diagram.ts': () => import('../../cli/diagram'),
+  'cli/cost.ts': () => import('../../cli/cost'),
+  'plan/cost.ts': () => import('../../plan/cost'),
+  'schema/usage.ts': () => import('../../schema/usage'),
 };
 
 type NodeModuleInternals = typeof Module & {
