@@ -145,6 +145,20 @@ describe('build and buy, checked against the price book (aws-platform.yaml, us-e
     near(component(r(), 'pipelines').buy!.monthly, W.pipelines.artifactGb * P('aws', 's3.standard') + boughtLabour('pipelines'));
   });
 
+  it('pipelines built: Argo\'s controller and server on the training cluster\'s m7i.large system nodes, its PostgreSQL and bucket', () => {
+    const system = { vcpu: 2, memoryGiB: 8, hourly: P('aws', 'ec2.m7i.large') };
+    const expected =
+      cpuShare(2, COMPONENT_SIZES.argoController, system) +
+      cpuShare(2, COMPONENT_SIZES.argoServer, system) +
+      P('aws', 'nlb.hour') * H +
+      2 * P('aws', 'rds.db.m7g.large') * H +
+      2 * 100 * P('aws', 'rds.storage') +
+      P('aws', 'secretsmanager.secret') +
+      W.pipelines.artifactGb * P('aws', 's3.standard') +
+      builtLabour('pipelines');
+    near(component(r(), 'pipelines').build.monthly, expected);
+  });
+
   it('streaming bought: MSK brokers of the environment\'s type and their storage', () => {
     near(component(r(), 'streaming').buy!.monthly, 3 * P('aws', 'msk.kafka.m7g.large') * H + 3 * 500 * P('aws', 'msk.storage') + boughtLabour('streaming'));
   });
