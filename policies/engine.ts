@@ -1,0 +1,214 @@
+/**
+ * The engine: runs the rules of the packs in force over the synthesized stacks, gives each finding
+ * its severity in those packs, applies the spec's exceptions (reasoned, expiring, never to an
+ * unsuppressible rule in prod) and reports everything, applied exceptions included.
+ *
+ * A rule that cannot decide (an attribute only known at apply time, values it cannot read) reports
+ * *unknown*: a warning, never an error and never a pass — as cdk-nag's validation failures.
+ */
+import picomatch from 'picomatch';
+import { daysBetween } from '../catalog/today';
+import { closest } from '../schema/issues';
+import { ruleContext } from './stacks';
+import { RULES } from './rules';
+import { SEVERITIES, type PackName, type PackSeverities, type PolicyRule, type PolicySettings, type RuleFinding, type Severity, type SynthStack } from './types';
+
+/** An exception as the spec writes it (`policies.exceptions[]`). */
+export interface PolicyException {
+  /** The rule's id. */
+  readonly rule: string;
+  /** The resources it covers: a glob over `<stack>/<construct path>` or `<stack>/<address>`. */
+  readonly resource: string;
+  /** Why, and who reviewed it. */
+  readonly reason: string;
+  /** The last day it applies (YYYY-MM-DD). */
+  readonly expires?: string;
+}
+
+/** One finding of the report. */
+export interface Finding {
+  /** The rule's id (`LOOM-ING-001`). */
+  readonly rule: string;
+  /** `LOOM-ING-001[detail]` when the rule gives a detail, else the id. */
+  readonly findingId: string;
+  /** The rule's title. */
+  readonly title: string;
+  /** The severity in the packs in force. */
+  readonly severity: Severity;
+  /** `error` (CRITICAL, HIGH; never for unknown) or `warning`. */
+  readonly level: 'error' | 'warning';
+  /** The stack. */
+  readonly stack: string;
+  /** The Terraform address (`aws_eks_cluster.Cluster_EB0386A7`). */
+  readonly resource: string;
+  /** The construct path. */
+  readonly path: string;
+  /** What is wrong. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** The anchors' ids. */
+  readonly anchors: readonly string[];
+  /** The rule could not decide (reported, never an error). */
+  readonly unknown: boolean;
+  /** The exception that covers it, when one does. */
+  readonly excepted?: { readonly reason: string; readonly expires?: string; readonly index: number };
+}
+
+/** What happened to an exception. */
+export interface ExceptionStatus {
+  /** Its index in `policies.exceptions`. */
+  readonly index: number;
+  /** The exception. */
+  readonly exception: PolicyException;
+  /** `applied` (covered findings), `unused` (matched nothing), `expired` (no longer applies), `rejected` (may not apply). */
+  readonly status: 'applied' | 'unused' | 'expired' | 'rejected';
+  /** Findings it covered. */
+  readonly covered: number;
+  /** Why it is expired or rejected. */
+  readonly note?: string;
+}
+
+/** The whole report. */
+export interface PolicyReport {
+  /** The packs in force. */
+  readonly packs: readonly PackName[];
+  /** Every finding, sorted by stack, rule and resource. */
+  readonly findings: readonly Finding[];
+  /** Every exception and what became of it. */
+  readonly exceptions: readonly ExceptionStatus[];
+  /** Counts. */
+  readonly summary: PolicySummary;
+}
+
+/** The report's counts. */
+export interface PolicySummary {
+  /** Rules evaluated. */
+  readonly rules: number;
+  /** Resources in the stacks. */
+  readonly resources: number;
+  /** Unexcepted error-level findings (a synth with any stops). */
+  readonly errors: number;
+  /** Unexcepted warnings (unknowns included). */
+  readonly warnings: number;
+  /** Findings a rule could not decide. */
+  readonly unknown: number;
+  /** Findings covered by an exception. */
+  readonly excepted: number;
+}
+
+/** A problem with an exception itself (`policies.exceptions[i].<field>`). */
+export interface ExceptionProblem {
+  /** Spec path. */
+  readonly path: string;
+  /** Problem and fix. */
+  readonly message: string;
+}
+
+/** The catalogue's rules by id. */
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+const higher = (a: Severity, b: Severity): Severity => (rank(a) >= rank(b) ? a : b);
+
+/** A severity in the packs in force: the highest any of them gives. */
+export function severityIn(packs: readonly PackName[], severity: Severity | PackSeverities): Severity {
+  if (typeof severity === 'string') return severity;
+  return packs.reduce<Severity>((s, p) => higher(s, severity[p] ?? severity.baseline), severity.baseline);
+}
+
+/** Errors are CRITICAL and HIGH. */
+export const levelOf = (s: Severity): 'error' | 'warning' => (rank(s) >= rank('HIGH') ? 'error' : 'warning');
+
+/** The longest an exception may run in prod, days. */
+export const PROD_EXCEPTION_MAX_DAYS = 180;
+/** The shortest reason an exception may give. */
+export const EXCEPTION_REASON_MIN = 20;
+
+/**
+ * What is wrong with the exceptions themselves: unknown rules (with a did-you-mean), reasons too
+ * short, and in prod a missing or too distant expiry or an unsuppressible rule.
+ */
+export function exceptionProblems(exceptions: readonly PolicyException[], settings: Pick<PolicySettings, 'environment' | 'today'>, rules: readonly PolicyRule[] = RULES): ExceptionProblem[] {
+  const ids = rules.map((r) => r.id);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const out: ExceptionProblem[] = [];
+  exceptions.forEach((e, i) => {
+    const at = (f: string) => `policies.exceptions[${i}].${f}`;
+    const rule = byId.get(e.rule);
+    if (!rule) {
+      const hit = closest(e.rule, ids);
+      out.push({ path: at('rule'), message: `unknown rule '${e.rule}'${hit ? `; did you mean '${hit}'?` : `; the rules are ${ids[0]} … ${ids[ids.length - 1]} (loom check --list-rules)`}` });
+    }
+    if (e.reason.trim().length < EXCEPTION_REASON_MIN) out.push({ path: at('reason'), message: `give a reason of at least ${EXCEPTION_REASON_MIN} characters: why the risk is acceptable and who reviewed it` });
+    try {
+      picomatch(e.resource);
+    } catch {
+      out.push({ path: at('resource'), message: `'${e.resource}' is not a valid glob` });
+    }
+    if (settings.environment === 'prod') {
+      if (!e.expires) out.push({ path: at('expires'), message: `required in prod: the day the exception stops applying, at most ${PROD_EXCEPTION_MAX_DAYS} days ahead` });
+      else if (daysBetween(settings.today, e.expires) > PROD_EXCEPTION_MAX_DAYS)
+        out.push({ path: at('expires'), message: `at most ${PROD_EXCEPTION_MAX_DAYS} days ahead in prod (${daysBetween(settings.today, e.expires)} from ${settings.today}); review it sooner` });
+      if (rule && rule.suppressible === false) out.push({ path: at('rule'), message: `${rule.id} cannot be excepted in prod (${rule.title}); fix the resource instead: ${rule.fix}` });
+    }
+  });
+  return out;
+}
+
+const locationOf = (f: RuleFinding) => ('address' in f.resource && 'type' in f.resource ? { stack: f.resource.stack, resource: f.resource.address, path: f.resource.path } : { stack: f.resource.stack, resource: f.resource.address ?? f.resource.path, path: `${f.resource.stack}/${f.resource.path}` });
+
+/** Runs `rules` over `stacks` under `settings`, with `exceptions` (assumed free of {@link exceptionProblems}). */
+export function checkPolicies(stacks: readonly SynthStack[], settings: PolicySettings, exceptions: readonly PolicyException[] = [], rules: readonly PolicyRule[] = RULES): PolicyReport {
+  const ctx = ruleContext(stacks, settings);
+  const matchers = exceptions.map((e) => picomatch(e.resource, { dot: true }));
+  const status = exceptions.map<{ covered: number; note?: string; state: ExceptionStatus['status'] }>((e) => {
+    if (e.expires && e.expires < settings.today) return { covered: 0, state: 'expired', note: `expired on ${e.expires}: its findings are back` };
+    const rule = BY_ID.get(e.rule) ?? rules.find((r) => r.id === e.rule);
+    if (settings.environment === 'prod' && rule?.suppressible === false) return { covered: 0, state: 'rejected', note: `${e.rule} cannot be excepted in prod` };
+    return { covered: 0, state: 'unused' };
+  });
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    for (const f of rule.evaluate(ctx)) {
+      const where = locationOf(f);
+      const severity = severityIn(settings.packs, f.severity ?? rule.severity);
+      const i = exceptions.findIndex(
+        (e, k) => (status[k]!.state === 'unused' || status[k]!.state === 'applied') && e.rule === rule.id && (matchers[k]!(where.path) || matchers[k]!(`${where.stack}/${where.resource}`)),
+      );
+      if (i >= 0) {
+        status[i]!.covered++;
+        status[i]!.state = 'applied';
+      }
+      const expired = exceptions.findIndex((e, k) => status[k]!.state === 'expired' && e.rule === rule.id && (matchers[k]!(where.path) || matchers[k]!(`${where.stack}/${where.resource}`)));
+      findings.push({
+        rule: rule.id,
+        findingId: f.detail ? `${rule.id}[${f.detail}]` : rule.id,
+        title: rule.title,
+        severity,
+        level: f.unknown ? 'warning' : levelOf(severity),
+        ...where,
+        message: `${f.unknown ? 'could not be decided at synth: ' : ''}${f.message}${expired >= 0 ? ` (exception ${expired} expired on ${exceptions[expired]!.expires})` : ''}`,
+        fix: rule.fix,
+        anchors: rule.anchors,
+        unknown: f.unknown === true,
+        ...(i >= 0 ? { excepted: { reason: exceptions[i]!.reason, ...(exceptions[i]!.expires ? { expires: exceptions[i]!.expires } : {}), index: i } } : {}),
+      });
+    }
+  }
+  findings.sort((a, b) => a.stack.localeCompare(b.stack) || a.rule.localeCompare(b.rule) || a.resource.localeCompare(b.resource));
+  const open = findings.filter((f) => !f.excepted);
+  return {
+    packs: settings.packs,
+    findings,
+    exceptions: exceptions.map((exception, index) => ({ index, exception, status: status[index]!.state, covered: status[index]!.covered, ...(status[index]!.note ? { note: status[index]!.note } : {}) })),
+    summary: {
+      rules: rules.length,
+      resources: stacks.reduce((n, s) => n + s.resources.length, 0),
+      errors: open.filter((f) => f.level === 'error').length,
+      warnings: open.filter((f) => f.level === 'warning').length,
+      unknown: findings.filter((f) => f.unknown).length,
+      excepted: findings.length - open.length,
+    },
+  };
+}
