@@ -8,10 +8,12 @@
  *   loom maturity <spec> [--format F]    the platform's level L0–L4 and the step to add next
  *   loom diagram <spec> [--out FILE]     a picture of the platform (SVG)
  *   loom cost <spec> [--usage FILE]      build vs buy per component, pivots, platform totals
+ *   loom check <spec> | --out DIR        the policy packs over what was synthesized
  *   loom ci github <spec> [--out FILE]   a GitHub Actions workflow: plan on PRs, apply on merge
  *   loom schema                          the spec's JSON Schema, for editors
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import '../schema/zod-locales';
@@ -19,7 +21,8 @@ import { z } from 'zod';
 import { loadSpecFile, SpecInputError } from '../schema/load';
 import { resolvePlan } from '../plan';
 import { formatMaturity, platformMaturity } from '../plan/maturity';
-import { platformSchema } from '../schema/schema';
+import { ENVIRONMENTS, platformSchema, POLICY_PACKS, type PlatformSpec } from '../schema/schema';
+import { evaluationDate } from '../catalog/today';
 import { EXIT, report } from './report';
 import { summarize } from './summary';
 import { synthToDirectory } from './synth';
@@ -76,6 +79,7 @@ Examples:
   loom maturity platform.yaml
   loom diagram platform.yaml --out platform.svg
   loom cost platform.yaml --usage usage.yaml
+  loom check platform.yaml --format sarif > loom.sarif
   loom ci github platform.yaml --out .github/workflows/platform.yml`,
     );
 
@@ -107,6 +111,12 @@ Examples:
       const started = Date.now();
       const result = synthToDirectory(spec, opts.out);
       process.stdout.write(`synthesized ${result.stacks.length} stacks into ${opts.out} in ${((Date.now() - started) / 1000).toFixed(1)}s:\n${result.stacks.map((s) => `  ${s}`).join('\n')}\n`);
+      const policies = result.policies;
+      if (policies) {
+        for (const f of policies.findings.filter((x) => !x.excepted)) process.stderr.write(`warning: ${f.findingId} ${f.path}: ${f.message}\n`);
+        for (const e of policies.exceptions.filter((x) => x.status !== 'applied')) process.stderr.write(`warning: policies.exceptions[${e.index}]: ${e.status}${e.note ? ` — ${e.note}` : ' (it matched no finding; remove it)'}\n`);
+        process.stdout.write(`policies (${policies.packs.join(', ')}): ${policies.summary.errors} errors, ${policies.summary.warnings} warnings, ${policies.summary.excepted} excepted\n`);
+      }
     });
 
   program
@@ -177,6 +187,35 @@ Examples:
       else process.stdout.write(opts.format === 'markdown' ? formatCostMarkdown(report, spec.name) : formatCostTable(report, spec.name));
     });
 
+  program
+    .command('check')
+    .description('run the policy packs over what was synthesized: the spec synthesized afresh, or an existing output directory (Loom\'s or any cdktf app\'s)')
+    .argument('[spec]', "platform.yaml (YAML or JSON), or '-' for standard input; with --out, its packs and exceptions apply to that directory")
+    .option('-o, --out <dir>', 'check this synthesized directory instead of synthesizing')
+    .option('--format <format>', 'table, json or sarif', 'table')
+    .option('--pack <pack...>', 'packs for a directory without a spec (default: those recorded by loom synth, else baseline)')
+    .option('--environment <env>', 'dev, staging or prod, for a directory without a spec (default: recorded, else prod)')
+    .option('--list-rules', 'list the catalogue: every rule with its area, severities and anchors')
+    .addHelpText('after', `${EXIT_CODES}\n  (check: 1 when an unexcepted error-level finding remains)\n\nExamples:\n  loom check platform.yaml\n  loom check --out cdktf.out --format sarif > loom.sarif\n  loom check --list-rules`)
+    .action((file: string | undefined, opts: { out?: string; format: string; pack?: string[]; environment?: string; listRules?: boolean }) => {
+      const { CHECK_FORMATS, formatCheckTable, reportJson, reportSarif } = require('./check') as typeof import('./check');
+      const policies = require('../policies') as typeof import('../policies');
+      if (opts.listRules) {
+        for (const r of policies.RULES) process.stdout.write(`${r.id}  ${r.title}\n    ${Object.entries(r.severity).map(([p, v]) => `${p}: ${v}`).join(', ')}${r.suppressible === false ? '; cannot be excepted in prod' : ''}\n    anchors: ${r.anchors.join(', ')}\n`);
+        return;
+      }
+      if (!(CHECK_FORMATS as readonly string[]).includes(opts.format)) throw new SpecInputError(`--format: must be ${CHECK_FORMATS.join(', ')}, got '${opts.format}'`);
+      const report = runCheck(file, opts);
+      const text =
+        opts.format === 'json'
+          ? `${JSON.stringify(reportJson(report), null, 2)}\n`
+          : opts.format === 'sarif'
+            ? `${JSON.stringify(reportSarif(report, policies.RULES, packageVersion()), null, 2)}\n`
+            : formatCheckTable(report);
+      process.stdout.write(text);
+      if (report.summary.errors > 0) throw new CheckFailed();
+    });
+
   const ci = program.command('ci').description('write CI pipelines that plan and apply the stacks in dependency order');
   ci.command('github')
     .description('a GitHub Actions workflow: terraform plan of every stack on pull requests, apply on pushes to the branch, OIDC credentials')
@@ -232,6 +271,61 @@ Examples:
   return program;
 }
 
+/** `loom check` found unexcepted errors: its report is printed, the exit code is 1. */
+class CheckFailed extends Error {}
+
+/** Which stacks `loom check` reads, under which settings and exceptions. */
+function runCheck(file: string | undefined, opts: { out?: string; pack?: string[]; environment?: string }): import('../policies').PolicyReport {
+  const policies = require('../policies') as typeof import('../policies');
+  if (opts.pack) for (const p of opts.pack) if (!(POLICY_PACKS as readonly string[]).includes(p)) throw new SpecInputError(`--pack: must be ${POLICY_PACKS.join(', ')}, got '${p}'`);
+  if (opts.environment && !(ENVIRONMENTS as readonly string[]).includes(opts.environment)) throw new SpecInputError(`--environment: must be ${ENVIRONMENTS.join(', ')}, got '${opts.environment}'`);
+  let spec: PlatformSpec | undefined;
+  if (file) {
+    const loaded = loadSpecFile(file);
+    printWarnings(loaded.warnings);
+    spec = loaded.spec;
+  }
+  if (!opts.out) {
+    if (!spec) throw new SpecInputError('give a spec to synthesize and check, or --out DIR to check a synthesized directory');
+    // Synthesize afresh into a scratch directory (the gate off: every finding is reported here).
+    const dir = mkdtempSync(join(tmpdir(), 'loom-check-'));
+    try {
+      synthToDirectory(spec, join(dir, 'out'), { policies: false });
+      return policies.checkStacks(policies.readSynthDirectory(join(dir, 'out')), policies.specPolicies(spec), file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  let stacks: import('../policies').SynthStack[];
+  try {
+    stacks = policies.readSynthDirectory(opts.out);
+  } catch (e) {
+    throw new SpecInputError((e as Error).message);
+  }
+  if (spec) return policies.checkStacks(stacks, policies.specPolicies(spec), file);
+  const recorded = readRecordedPolicies(opts.out);
+  const packs = (opts.pack as import('../policies').PackName[] | undefined) ?? recorded?.packs ?? ['baseline'];
+  const environment = (opts.environment as 'dev' | 'staging' | 'prod' | undefined) ?? recorded?.environment ?? 'prod';
+  return policies.checkStacks(
+    stacks,
+    {
+      settings: { environment, packs, allowedRegions: recorded?.allowedRegions ?? [], managedServicesForbidden: recorded?.managedServicesForbidden ?? false, ...(recorded?.cloud ? { cloud: recorded.cloud } : {}), today: evaluationDate() },
+      exceptions: recorded?.exceptions ?? [],
+    },
+    join(opts.out, '.loom-output.json'),
+  );
+}
+
+/** The policy settings `loom synth` recorded beside its output, if any. */
+function readRecordedPolicies(dir: string): (Omit<import('../policies').PolicySettings, 'today'> & { exceptions: import('../policies').PolicyException[] }) | undefined {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, '.loom-output.json'), 'utf8')) as { policies?: Omit<import('../policies').PolicySettings, 'today'> & { exceptions: import('../policies').PolicyException[] } };
+    return marker.policies;
+  } catch {
+    return undefined;
+  }
+}
+
 export function run(argv: string[]): number {
   try {
     buildProgram().parse(argv, { from: 'user' });
@@ -244,6 +338,7 @@ export function run(argv: string[]): number {
       if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
+    if (e instanceof CheckFailed) return EXIT.invalid;
     return report(e);
   }
 }

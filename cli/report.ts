@@ -23,6 +23,12 @@ export function report(e: unknown, out: (s: string) => void = (s) => process.std
     out(`${e.message}\n`);
     return EXIT.invalid;
   }
+  if (e instanceof Error && e.name === 'PolicyViolation') {
+    const { report: r } = e as Error & { report: import('../policies').PolicyReport };
+    const { formatCheckTable } = require('./check') as typeof import('./check');
+    out(`${formatCheckTable({ ...r, findings: r.findings.filter((f) => f.level === 'error' && !f.excepted) })}synth stopped: ${e.message}; nothing was written (loom check <spec> lists every finding; policies.exceptions takes a reasoned, dated exception)\n`);
+    return EXIT.invalid;
+  }
   if (e instanceof Error && e.name === 'PriceBookError') {
     out(`${e.message}\n`);
     return EXIT.invalid;

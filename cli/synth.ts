@@ -7,6 +7,9 @@
  * or is a synthesis output (Loom's marker file, or cdktf's `manifest.json`), and it carries each
  * stack's Terraform working files (`.terraform/`, `.terraform.lock.hcl`) over into the new output,
  * as `cdktf synth` keeps them.
+ *
+ * Before the swap, the spec's policy packs run over the new output (policies/): an unexcepted
+ * error-level finding stops the synth there, and the previous output stays as it was.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -15,10 +18,28 @@ import { withoutCreationStacks } from '../constructs/core/stack-traces';
 import type { PlatformSpec } from '../schema/schema';
 import { SpecInputError } from '../schema/load';
 import { MlPlatform } from '../stacks/ml-platform';
+import { policyGate, specPolicies, type PolicyReport, type PolicyRule, type PolicyViolation } from '../policies';
 
 export interface SynthResult {
   readonly outDir: string;
   readonly stacks: string[];
+  /** The policy report of the output (its warnings and exceptions; errors stop the synth). */
+  readonly policies?: PolicyReport;
+}
+
+/** Options of {@link synthToDirectory}. */
+export interface SynthOptions {
+  /**
+   * Run the spec's policy packs over the output before it replaces the previous one; an
+   * unexcepted error-level finding throws {@link PolicyViolation} and writes nothing.
+   * @default true
+   */
+  readonly policies?: boolean;
+  /**
+   * The rules the gate runs: the catalogue, or your own pack (a list of {@link PolicyRule}s).
+   * @default the catalogue (`RULES`)
+   */
+  readonly rules?: readonly PolicyRule[];
 }
 
 /** The file that marks a directory as Loom's output (and so replaceable by the next synth). */
@@ -28,7 +49,7 @@ export const OUTPUT_MARKER = '.loom-output.json';
 const TERRAFORM_WORKING_FILES = ['.terraform', '.terraform.lock.hcl'] as const;
 
 /** Synthesizes `spec` into `outDir` atomically. */
-export function synthToDirectory(spec: PlatformSpec, outDir: string): SynthResult {
+export function synthToDirectory(spec: PlatformSpec, outDir: string, options: SynthOptions = {}): SynthResult {
   const target = resolve(outDir);
   const parent = dirname(target);
   // Usage problems (CLI exit 2), caught before anything is written.
@@ -59,9 +80,13 @@ export function synthToDirectory(spec: PlatformSpec, outDir: string): SynthResul
       app.synth();
     });
     const stacks = existsSync(join(staging, 'stacks')) ? readdirSync(join(staging, 'stacks')).sort() : [];
-    writeFileSync(join(staging, OUTPUT_MARKER), `${JSON.stringify({ writtenBy: 'loom', platform: spec.name, stacks }, null, 2)}\n`);
+    const policies = specPolicies(spec);
+    // The gate: an error-level finding throws before anything replaces the previous output.
+    const report = options.policies === false ? undefined : policyGate(staging, policies, options.rules);
+    const { today: _today, ...settings } = policies.settings;
+    writeFileSync(join(staging, OUTPUT_MARKER), `${JSON.stringify({ writtenBy: 'loom', platform: spec.name, stacks, policies: { ...settings, exceptions: policies.exceptions } }, null, 2)}\n`);
     swapInto(staging, target);
-    return { outDir: target, stacks };
+    return { outDir: target, stacks, ...(report ? { policies: report } : {}) };
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     if (createdParent) rmSync(createdParent, { recursive: true, force: true });

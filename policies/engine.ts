@@ -7,7 +7,6 @@
  * *unknown*: a warning, never an error and never a pass — as cdk-nag's validation failures.
  */
 import picomatch from 'picomatch';
-import { daysBetween } from '../catalog/today';
 import { closest } from '../schema/issues';
 import { ruleContext } from './stacks';
 import { RULES } from './rules';
@@ -51,8 +50,10 @@ export interface Finding {
   readonly anchors: readonly string[];
   /** The rule could not decide (reported, never an error). */
   readonly unknown: boolean;
+  /** Whether an exception covers it. */
+  readonly excepted: boolean;
   /** The exception that covers it, when one does. */
-  readonly excepted?: { readonly reason: string; readonly expires?: string; readonly index: number };
+  readonly exception?: { readonly reason: string; readonly expires?: string; readonly index: number };
 }
 
 /** What happened to an exception. */
@@ -120,16 +121,12 @@ export function severityIn(packs: readonly PackName[], severity: Severity | Pack
 /** Errors are CRITICAL and HIGH. */
 export const levelOf = (s: Severity): 'error' | 'warning' => (rank(s) >= rank('HIGH') ? 'error' : 'warning');
 
-/** The longest an exception may run in prod, days. */
-export const PROD_EXCEPTION_MAX_DAYS = 180;
-/** The shortest reason an exception may give. */
-export const EXCEPTION_REASON_MIN = 20;
-
 /**
- * What is wrong with the exceptions themselves: unknown rules (with a did-you-mean), reasons too
- * short, and in prod a missing or too distant expiry or an unsuppressible rule.
+ * What is wrong with the exceptions beyond the spec's own checks (reason, expiry — schema/rules.ts):
+ * a rule the catalogue does not have (with a did-you-mean), a glob that does not compile, and in
+ * prod a rule that cannot be excepted.
  */
-export function exceptionProblems(exceptions: readonly PolicyException[], settings: Pick<PolicySettings, 'environment' | 'today'>, rules: readonly PolicyRule[] = RULES): ExceptionProblem[] {
+export function exceptionProblems(exceptions: readonly PolicyException[], settings: Pick<PolicySettings, 'environment'>, rules: readonly PolicyRule[] = RULES): ExceptionProblem[] {
   const ids = rules.map((r) => r.id);
   const byId = new Map(rules.map((r) => [r.id, r]));
   const out: ExceptionProblem[] = [];
@@ -138,19 +135,14 @@ export function exceptionProblems(exceptions: readonly PolicyException[], settin
     const rule = byId.get(e.rule);
     if (!rule) {
       const hit = closest(e.rule, ids);
-      out.push({ path: at('rule'), message: `unknown rule '${e.rule}'${hit ? `; did you mean '${hit}'?` : `; the rules are ${ids[0]} … ${ids[ids.length - 1]} (loom check --list-rules)`}` });
+      out.push({ path: at('rule'), message: `unknown rule '${e.rule}'${hit ? `; did you mean '${hit}'?` : '; loom check --list-rules lists them'}` });
+    } else if (settings.environment === 'prod' && rule.suppressible === false) {
+      out.push({ path: at('rule'), message: `${rule.id} cannot be excepted in prod (${rule.title}); fix the resource instead: ${rule.fix}` });
     }
-    if (e.reason.trim().length < EXCEPTION_REASON_MIN) out.push({ path: at('reason'), message: `give a reason of at least ${EXCEPTION_REASON_MIN} characters: why the risk is acceptable and who reviewed it` });
     try {
       picomatch(e.resource);
     } catch {
       out.push({ path: at('resource'), message: `'${e.resource}' is not a valid glob` });
-    }
-    if (settings.environment === 'prod') {
-      if (!e.expires) out.push({ path: at('expires'), message: `required in prod: the day the exception stops applying, at most ${PROD_EXCEPTION_MAX_DAYS} days ahead` });
-      else if (daysBetween(settings.today, e.expires) > PROD_EXCEPTION_MAX_DAYS)
-        out.push({ path: at('expires'), message: `at most ${PROD_EXCEPTION_MAX_DAYS} days ahead in prod (${daysBetween(settings.today, e.expires)} from ${settings.today}); review it sooner` });
-      if (rule && rule.suppressible === false) out.push({ path: at('rule'), message: `${rule.id} cannot be excepted in prod (${rule.title}); fix the resource instead: ${rule.fix}` });
     }
   });
   return out;
@@ -192,7 +184,8 @@ export function checkPolicies(stacks: readonly SynthStack[], settings: PolicySet
         fix: rule.fix,
         anchors: rule.anchors,
         unknown: f.unknown === true,
-        ...(i >= 0 ? { excepted: { reason: exceptions[i]!.reason, ...(exceptions[i]!.expires ? { expires: exceptions[i]!.expires } : {}), index: i } } : {}),
+        excepted: i >= 0,
+        ...(i >= 0 ? { exception: { reason: exceptions[i]!.reason, ...(exceptions[i]!.expires ? { expires: exceptions[i]!.expires } : {}), index: i } } : {}),
       });
     }
   }

@@ -17,7 +17,7 @@ import {
   notInCatalogueMessage,
 } from '../catalog/machine-types';
 import { kubernetesVersionVerdict } from '../catalog/kubernetes-versions';
-import { evaluationDate } from '../catalog/today';
+import { daysBetween, evaluationDate } from '../catalog/today';
 import { caCertificateEncoding } from './certificates';
 import {
   AWS_NAME_LIMITS,
@@ -492,10 +492,17 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
     }
   }
 
-  // Policy exceptions.
+  // Policy exceptions: dated, and in prod reviewed at least every PROD_EXCEPTION_MAX_DAYS days
+  // (the policy engine checks the rule ids against its catalogue).
   spec.policies.exceptions.forEach((ex, i) => {
-    if (ex.expires < today) {
-      warn(`policies.exceptions[${i}].expires`, `expired on ${ex.expires}; renew the exception or fix the finding`);
+    const at = `policies.exceptions[${i}].expires`;
+    if (!ex.expires) {
+      if (spec.environment === 'prod') err(at, `required in prod: the last day the exception applies (YYYY-MM-DD), at most ${PROD_EXCEPTION_MAX_DAYS} days ahead`);
+      return;
+    }
+    if (ex.expires < today) warn(at, `expired on ${ex.expires}: its findings are back; renew the exception or fix the finding`);
+    else if (spec.environment === 'prod' && daysBetween(today, ex.expires) > PROD_EXCEPTION_MAX_DAYS) {
+      err(at, `at most ${PROD_EXCEPTION_MAX_DAYS} days ahead in prod, got ${ex.expires} (${daysBetween(today, ex.expires)} days from ${today}); review it sooner`);
     }
   });
 
@@ -503,6 +510,9 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
 }
 
 type Report = (path: string, message: string) => void;
+
+/** The longest a policy exception may run in prod, days. */
+export const PROD_EXCEPTION_MAX_DAYS = 180;
 
 /**
  * What an existing cluster's spec says about its add-ons: GPUs (the GPU operator) and, on batch

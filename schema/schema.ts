@@ -781,17 +781,23 @@ export const POLICY_PACKS = ['baseline', 'prod', 'regulated'] as const;
 
 /**
  * A reviewed, dated exception to one policy rule for some resources (`policies.exceptions[]`):
- * Loom warns once it has expired, so that exceptions do not outlive their review.
+ * once it has expired its findings come back, so that exceptions do not outlive their review.
  */
 export const policyExceptionSchema = z.strictObject({
   /** The rule's id, e.g. `LOOM-ING-001`. */
   rule: z.string().regex(/^LOOM-[A-Z]+-[0-9]{3}$/, { error: 'must be a rule id such as LOOM-ING-001' }),
-  /** The resources it covers, as a pattern (e.g. `acme-cluster-apps/*`). */
+  /**
+   * The resources it covers: a glob over `<stack>/<construct path>` (as `loom check` prints it),
+   * e.g. `acme-addons-apps/Registry/**`, or `<stack>/<terraform address>`.
+   */
   resource: z.string().min(1),
-  /** Why the exception is acceptable, and who reviewed it; at least 10 characters. */
-  reason: z.string().min(10, { error: 'give a reason of at least 10 characters' }),
-  /** The day it stops applying (YYYY-MM-DD), judged against the evaluation date. */
-  expires: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }),
+  /** Why the exception is acceptable, and who reviewed it; at least 20 characters. */
+  reason: z.string().trim().min(20, { error: 'give a reason of at least 20 characters: why the risk is acceptable, and who reviewed it' }),
+  /**
+   * The last day it applies (YYYY-MM-DD), judged against the evaluation date; after it the
+   * findings come back. Required in prod, at most 180 days ahead.
+   */
+  expires: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }).optional(),
 });
 
 /** The policies the platform is held to (`policies:`): packs of rules, and exceptions to them. */

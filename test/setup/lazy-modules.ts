@@ -55,6 +55,8 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'cli/cost.ts': () => import('../../cli/cost'),
   'plan/cost.ts': () => import('../../plan/cost'),
   'schema/usage.ts': () => import('../../schema/usage'),
+  'cli/check.ts': () => import('../../cli/check'),
+  'policies/index.ts': () => import('../../policies'),
 };
 
 type NodeModuleInternals = typeof Module & {

@@ -1,0 +1,160 @@
+/**
+ * `loom check` and the synth gate: formats (table, the JSON contract, SARIF 2.1.0), exit codes,
+ * directories without a spec, and `loom synth` writing nothing when an error-level finding remains.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../cli/main';
+import { synthToDirectory } from '../../cli/synth';
+import { PolicyViolation, type PolicyRule } from '../../policies';
+import { specFromFile } from '../helpers/synth';
+
+const root = join(__dirname, '..', '..');
+const example = (f: string) => join(root, 'examples', f);
+const dir = mkdtempSync(join(tmpdir(), 'loom-check-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function loom(...argv: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: run(argv), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+/** A cdktf output directory holding `stacks` (name → cdk.tf.json). */
+function outputDir(name: string, stacks: Record<string, unknown>): string {
+  const d = join(dir, name);
+  for (const [stack, json] of Object.entries(stacks)) {
+    mkdirSync(join(d, 'stacks', stack), { recursive: true });
+    writeFileSync(join(d, 'stacks', stack, 'cdk.tf.json'), JSON.stringify(json));
+  }
+  return d;
+}
+
+/** A public EKS endpoint open to the world: LOOM-ING-001, CRITICAL. */
+const publicCluster = {
+  resource: {
+    aws_eks_cluster: {
+      Cluster_1: {
+        '//': { metadata: { path: 'app-cluster/Cluster/Resource', uniqueId: 'Cluster_1' } },
+        name: 'app',
+        vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] },
+      },
+    },
+  },
+};
+
+describe('loom check --out (a directory, without a spec)', () => {
+  const out = () => outputDir('public', { 'app-cluster': publicCluster });
+
+  it('reports the finding as a table, with the fix, and exits 1', () => {
+    const { code, stdout } = loom('check', '--out', out());
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/app-cluster\n {2}error {4}CRITICAL LOOM-ING-001\[PublicAccess\] {2}app-cluster\/Cluster\/Resource\n/);
+    expect(stdout).toContain('fix: Keep the endpoint private');
+  });
+
+  it('prints the JSON contract', () => {
+    const { stdout } = loom('check', '--out', out(), '--format', 'json');
+    const r = JSON.parse(stdout);
+    expect(r.packs).toEqual(['baseline']);
+    const f = r.findings.find((x: { rule: string }) => x.rule === 'LOOM-ING-001');
+    expect(f).toMatchObject({ rule: 'LOOM-ING-001', severity: 'CRITICAL', stack: 'app-cluster', resource: 'aws_eks_cluster.Cluster_1', path: 'app-cluster/Cluster/Resource', excepted: false });
+    expect(typeof f.message).toBe('string');
+    expect(typeof f.fix).toBe('string');
+    expect(r.summary.errors).toBeGreaterThanOrEqual(1);
+  });
+
+  it('prints SARIF 2.1.0: the fired rules as the driver\'s, one result per finding, located in the stack\'s file', () => {
+    const { stdout } = loom('check', '--out', out(), '--format', 'sarif');
+    const log = JSON.parse(stdout);
+    expect(log.version).toBe('2.1.0');
+    const run0 = log.runs[0];
+    expect(run0.tool.driver.name).toBe('loom');
+    const ruleIds = run0.tool.driver.rules.map((r: { id: string }) => r.id);
+    expect(ruleIds).toContain('LOOM-ING-001');
+    const result = run0.results.find((x: { ruleId: string }) => x.ruleId === 'LOOM-ING-001');
+    expect(result).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'stacks/app-cluster/cdk.tf.json' } }, logicalLocations: [{ fullyQualifiedName: 'app-cluster/Cluster/Resource' }] }] });
+    expect(run0.tool.driver.rules[result.ruleIndex].id).toBe('LOOM-ING-001');
+    expect(run0.results.length).toBe(JSON.parse(loom('check', '--out', out(), '--format', 'json').stdout).findings.length);
+  });
+
+  it('takes packs and environment for a bare directory', () => {
+    const r = JSON.parse(loom('check', '--out', out(), '--format', 'json', '--pack', 'baseline', 'regulated', '--environment', 'dev').stdout);
+    expect(r.packs).toEqual(['baseline', 'regulated']);
+  });
+
+  it('usage errors exit 2: no spec nor --out, a directory that is not a synth output, an unknown format or pack', () => {
+    expect(loom('check').code).toBe(2);
+    expect(loom('check', '--out', join(dir, 'nothing-here')).code).toBe(2);
+    expect(loom('check', '--out', out(), '--format', 'xml').code).toBe(2);
+    expect(loom('check', '--out', out(), '--pack', 'strict').code).toBe(2);
+  });
+
+  it('lists the catalogue', () => {
+    const { code, stdout } = loom('check', '--list-rules');
+    expect(code).toBe(0);
+    expect(stdout).toContain('LOOM-ING-001  The Kubernetes API endpoint is private or allow-listed');
+  });
+});
+
+describe('the synth gate', () => {
+  /** A pack of one rule: every EKS cluster is a finding of `severity`. */
+  const pack = (severity: 'HIGH' | 'LOW'): PolicyRule[] => [
+    {
+      id: 'LOOM-ING-990',
+      area: 'ING',
+      title: 'no EKS cluster',
+      severity: { baseline: severity },
+      rationale: 'test',
+      fix: 'remove it',
+      anchors: [],
+      providers: ['aws'],
+      evaluate: (ctx) => ctx.resources('aws_eks_cluster').map((r) => ({ resource: r, message: 'an EKS cluster' })),
+    },
+  ];
+  const spec = () => specFromFile(example('aws-minimal.yaml'));
+
+  it('writes nothing on an error-level finding: the previous output stays exactly as it was', () => {
+    const out = join(dir, 'gated');
+    synthToDirectory(spec(), out, { rules: pack('LOW') });
+    const before = readFileSync(join(out, '.loom-output.json'), 'utf8');
+    writeFileSync(join(out, 'stacks', 'note.txt'), 'mine');
+    expect(() => synthToDirectory(spec(), out, { rules: pack('HIGH') })).toThrow(PolicyViolation);
+    expect(readFileSync(join(out, '.loom-output.json'), 'utf8')).toBe(before);
+    expect(readFileSync(join(out, 'stacks', 'note.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('proceeds on warnings, returns them, and records the policy settings for loom check --out', () => {
+    const out = join(dir, 'warned');
+    const result = synthToDirectory(spec(), out, { rules: pack('LOW') });
+    expect(result.policies!.summary).toMatchObject({ errors: 0, warnings: 1 });
+    const marker = JSON.parse(readFileSync(join(out, '.loom-output.json'), 'utf8'));
+    expect(marker.policies).toMatchObject({ environment: spec().environment, packs: spec().policies.packs, exceptions: [] });
+  });
+
+  it('refuses an exception naming an unknown rule before writing anything (exit 1, with a did-you-mean)', () => {
+    const text = readFileSync(example('aws-minimal.yaml'), 'utf8') + `\npolicies:\n  exceptions:\n    - { rule: LOOM-ING-010, resource: "**", reason: "a reason of more than twenty characters", expires: "2027-01-01" }\n`;
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, text);
+    const out = join(dir, 'typo-out');
+    const { code, stderr } = loom('synth', file, '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain("policies.exceptions[0].rule: unknown rule 'LOOM-ING-010'");
+    expect(existsSync(out)).toBe(false);
+  });
+});
