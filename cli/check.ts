@@ -48,7 +48,7 @@ export function formatCheckTable(report: PolicyReport): string {
     }
     out.push(`  ${mark(f).padEnd(8)} ${f.severity.padEnd(8)} ${f.findingId}  ${f.path}`);
     out.push(`           ${f.message}`);
-    if (f.excepted) out.push(`           excepted: ${f.exception!.reason}${f.exception!.expires ? ` (until ${f.exception!.expires})` : ''}`);
+    if (f.excepted) out.push(`           excepted${f.exception!.by === 'loom' ? ' by Loom' : ` (policies.exceptions[${f.exception!.index}])`}: ${f.exception!.reason}${f.exception!.expires ? ` (until ${f.exception!.expires})` : ''}`);
     else out.push(`           fix: ${f.fix}`);
   }
   if (report.exceptions.length) {

@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import { closest } from '../schema/issues';
 import { ruleContext } from './stacks';
 import { RULES } from './rules';
+import { LOOM_ACKNOWLEDGEMENTS } from './acknowledgements';
 import { SEVERITIES, type PackName, type PackSeverities, type PolicyRule, type PolicySettings, type RuleFinding, type Severity, type SynthStack } from './types';
 
 /** An exception as the spec writes it (`policies.exceptions[]`). */
@@ -52,8 +53,8 @@ export interface Finding {
   readonly unknown: boolean;
   /** Whether an exception covers it. */
   readonly excepted: boolean;
-  /** The exception that covers it, when one does. */
-  readonly exception?: { readonly reason: string; readonly expires?: string; readonly index: number };
+  /** The exception that covers it, when one does: the spec's (`index` in `policies.exceptions`) or Loom's own acknowledgement (`by: 'loom'`, index -1). */
+  readonly exception?: { readonly reason: string; readonly expires?: string; readonly index: number; readonly by: 'spec' | 'loom' };
 }
 
 /** What happened to an exception. */
@@ -150,9 +151,23 @@ export function exceptionProblems(exceptions: readonly PolicyException[], settin
 
 const locationOf = (f: RuleFinding) => ('address' in f.resource && 'type' in f.resource ? { stack: f.resource.stack, resource: f.resource.address, path: f.resource.path } : { stack: f.resource.stack, resource: f.resource.address ?? f.resource.path, path: `${f.resource.stack}/${f.resource.path}` });
 
-/** Runs `rules` over `stacks` under `settings`, with `exceptions` (assumed free of {@link exceptionProblems}). */
-export function checkPolicies(stacks: readonly SynthStack[], settings: PolicySettings, exceptions: readonly PolicyException[] = [], rules: readonly PolicyRule[] = RULES): PolicyReport {
+/** Loom's acknowledgements, compiled once. */
+const ACKNOWLEDGED = LOOM_ACKNOWLEDGEMENTS.map((a) => ({ ...a, match: picomatch([...a.paths], { dot: true }) }));
+
+/**
+ * Runs `rules` over `stacks` under `settings`, with `exceptions` (assumed free of
+ * {@link exceptionProblems}) after Loom's own acknowledgements (`acknowledgements: false` to see
+ * every finding of Loom's design as open).
+ */
+export function checkPolicies(
+  stacks: readonly SynthStack[],
+  settings: PolicySettings,
+  exceptions: readonly PolicyException[] = [],
+  rules: readonly PolicyRule[] = RULES,
+  options: { readonly acknowledgements?: boolean } = {},
+): PolicyReport {
   const ctx = ruleContext(stacks, settings);
+  const acknowledged = options.acknowledgements === false ? [] : ACKNOWLEDGED;
   const matchers = exceptions.map((e) => picomatch(e.resource, { dot: true }));
   const status = exceptions.map<{ covered: number; note?: string; state: ExceptionStatus['status'] }>((e) => {
     if (e.expires && e.expires < settings.today) return { covered: 0, state: 'expired', note: `expired on ${e.expires}: its findings are back` };
@@ -161,13 +176,22 @@ export function checkPolicies(stacks: readonly SynthStack[], settings: PolicySet
     return { covered: 0, state: 'unused' };
   });
   const findings: Finding[] = [];
+  /** Per exception, the findings it matched but may not cover (unsuppressible in prod). */
+  const refused: Record<number, number> = {};
   for (const rule of rules) {
     for (const f of rule.evaluate(ctx)) {
       const where = locationOf(f);
       const severity = severityIn(settings.packs, f.severity ?? rule.severity);
-      const i = exceptions.findIndex(
-        (e, k) => (status[k]!.state === 'unused' || status[k]!.state === 'applied') && e.rule === rule.id && (matchers[k]!(where.path) || matchers[k]!(`${where.stack}/${where.resource}`)),
-      );
+      const matches = (e: PolicyException, k: number) => e.rule === rule.id && (matchers[k]!(where.path) || matchers[k]!(`${where.stack}/${where.resource}`));
+      const locked = settings.environment === 'prod' && f.suppressible === false;
+      const loom = locked
+        ? undefined
+        : acknowledged.find((a) => a.rule === rule.id && a.match(where.path) && (!a.details || a.details.some((d) => (f.detail ?? '').startsWith(d))));
+      const i = locked || loom ? -1 : exceptions.findIndex((e, k) => (status[k]!.state === 'unused' || status[k]!.state === 'applied') && matches(e, k));
+      if (locked) {
+        const k = exceptions.findIndex((e, j) => status[j]!.state !== 'expired' && matches(e, j));
+        if (k >= 0) refused[k] = (refused[k] ?? 0) + 1;
+      }
       if (i >= 0) {
         status[i]!.covered++;
         status[i]!.state = 'applied';
@@ -184,8 +208,9 @@ export function checkPolicies(stacks: readonly SynthStack[], settings: PolicySet
         fix: rule.fix,
         anchors: rule.anchors,
         unknown: f.unknown === true,
-        excepted: i >= 0,
-        ...(i >= 0 ? { exception: { reason: exceptions[i]!.reason, ...(exceptions[i]!.expires ? { expires: exceptions[i]!.expires } : {}), index: i } } : {}),
+        excepted: i >= 0 || loom !== undefined,
+        ...(loom ? { exception: { reason: loom.reason, index: -1, by: 'loom' as const } } : {}),
+        ...(i >= 0 ? { exception: { reason: exceptions[i]!.reason, ...(exceptions[i]!.expires ? { expires: exceptions[i]!.expires } : {}), index: i, by: 'spec' as const } } : {}),
       });
     }
   }
@@ -194,7 +219,12 @@ export function checkPolicies(stacks: readonly SynthStack[], settings: PolicySet
   return {
     packs: settings.packs,
     findings,
-    exceptions: exceptions.map((exception, index) => ({ index, exception, status: status[index]!.state, covered: status[index]!.covered, ...(status[index]!.note ? { note: status[index]!.note } : {}) })),
+    exceptions: exceptions.map((exception, index) => {
+      const st = status[index]!;
+      const note = refused[index] ? `${st.note ? `${st.note}; ` : ''}may not cover ${refused[index]} finding${refused[index] === 1 ? '' : 's'} that cannot be excepted in prod` : st.note;
+      const state = st.state === 'unused' && refused[index] ? 'rejected' : st.state;
+      return { index, exception, status: state, covered: st.covered, ...(note ? { note } : {}) };
+    }),
     summary: {
       rules: rules.length,
       resources: stacks.reduce((n, s) => n + s.resources.length, 0),

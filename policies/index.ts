@@ -12,6 +12,7 @@ import { RULES } from './rules';
 
 export * from './types';
 export * from './engine';
+export * from './acknowledgements';
 export { RULES };
 export { readSynthDirectory, ruleContext, stackFromJson } from './stacks';
 
@@ -54,7 +55,9 @@ export class PolicyViolation extends Error {
  * in prod is a spec problem, thrown as {@link SpecValidationError}), then every rule.
  */
 export function checkStacks(stacks: readonly SynthStack[], policies: SpecPolicies, source = 'policies', rules: readonly PolicyRule[] = RULES): PolicyReport {
-  const problems = exceptionProblems(policies.exceptions, policies.settings, rules);
+  // Exceptions may name any rule of the catalogue, and of a pack of your own.
+  const known = [...RULES, ...rules.filter((r) => !RULES.includes(r))];
+  const problems = exceptionProblems(policies.exceptions, policies.settings, known);
   if (problems.length) throw new SpecValidationError(problems, source);
   return checkPolicies(stacks, policies.settings, policies.exceptions, rules);
 }

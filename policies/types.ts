@@ -129,6 +129,12 @@ export interface RuleFinding {
   readonly unknown?: boolean;
   /** This finding's severity when it differs from the rule's (e.g. ports CRITICAL, descriptions MEDIUM). */
   readonly severity?: Severity | PackSeverities;
+  /**
+   * False: no exception may cover this finding in prod, whatever the rule allows (full admin of
+   * LOOM-IAM-001, world-open SSH of LOOM-ING-002).
+   * @default the rule's `suppressible`
+   */
+  readonly suppressible?: boolean;
 }
 
 /** A rule of the catalogue (`../shared/guides/policy-rules.md`): one per file, grouped by area. */

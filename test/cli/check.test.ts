@@ -64,7 +64,7 @@ describe('loom check --out (a directory, without a spec)', () => {
   it('reports the finding as a table, with the fix, and exits 1', () => {
     const { code, stdout } = loom('check', '--out', out());
     expect(code).toBe(1);
-    expect(stdout).toMatch(/app-cluster\n {2}error {4}CRITICAL LOOM-ING-001\[PublicAccess\] {2}app-cluster\/Cluster\/Resource\n/);
+    expect(stdout).toMatch(/\n {2}error {4}CRITICAL LOOM-ING-001\[PublicAccess\] {2}app-cluster\/Cluster\/Resource\n/);
     expect(stdout).toContain('fix: Keep the endpoint private');
   });
 
@@ -144,11 +144,11 @@ describe('the synth gate', () => {
     const result = synthToDirectory(spec(), out, { rules: pack('LOW') });
     expect(result.policies!.summary).toMatchObject({ errors: 0, warnings: 1 });
     const marker = JSON.parse(readFileSync(join(out, '.loom-output.json'), 'utf8'));
-    expect(marker.policies).toMatchObject({ environment: spec().environment, packs: spec().policies.packs, exceptions: [] });
+    expect(marker.policies).toMatchObject({ environment: spec().environment, packs: spec().policies.packs, exceptions: spec().policies.exceptions });
   });
 
   it('refuses an exception naming an unknown rule before writing anything (exit 1, with a did-you-mean)', () => {
-    const text = readFileSync(example('aws-minimal.yaml'), 'utf8') + `\npolicies:\n  exceptions:\n    - { rule: LOOM-ING-010, resource: "**", reason: "a reason of more than twenty characters", expires: "2027-01-01" }\n`;
+    const text = readFileSync(join(root, 'test', 'schema', 'fixtures', 'minimal-aws.yaml'), 'utf8') + `\npolicies:\n  exceptions:\n    - { rule: LOOM-ING-010, resource: "**", reason: "a reason of more than twenty characters", expires: "2027-01-01" }\n`;
     const file = join(dir, 'typo.yaml');
     writeFileSync(file, text);
     const out = join(dir, 'typo-out');
@@ -156,5 +156,63 @@ describe('the synth gate', () => {
     expect(code).toBe(1);
     expect(stderr).toContain("policies.exceptions[0].rule: unknown rule 'LOOM-ING-010'");
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('loom check --out on a hand-made directory with known violations', () => {
+  /** Two stacks a TypeScript author could have written, with four violations and otherwise by the book. */
+  const handMade = () =>
+    outputDir('hand-made', {
+      'lab-network': {
+        terraform: { backend: { s3: { bucket: 'lab-state', key: 'lab-network.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } } },
+        provider: { aws: [{ region: 'eu-west-1', default_tags: [{ tags: { 'loom-platform': 'lab', 'loom-environment': 'prod', team: 'ml', 'cost-center': 'research' } }] }] },
+        resource: {
+          aws_security_group_rule: {
+            Ssh: { '//': { metadata: { path: 'lab-network/Bastion/Ssh' } }, type: 'ingress', description: 'SSH to the bastion', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['0.0.0.0/0'], security_group_id: 'sg-123' },
+          },
+          aws_iam_policy: {
+            Admin: {
+              '//': { metadata: { path: 'lab-network/Ops/Admin' } },
+              name: 'ops',
+              description: 'everything',
+              policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+            },
+          },
+          aws_budgets_budget: {
+            Budget: {
+              '//': { metadata: { path: 'lab-network/Budget' } },
+              name: 'lab',
+              budget_type: 'COST',
+              limit_amount: '1000',
+              limit_unit: 'USD',
+              time_unit: 'MONTHLY',
+              notification: [{ comparison_operator: 'GREATER_THAN', threshold: 80, threshold_type: 'PERCENTAGE', notification_type: 'FORECASTED', subscriber_email_addresses: ['ml@example.com'] }],
+            },
+          },
+        },
+      },
+      'lab-apps': {
+        terraform: { backend: { s3: { bucket: 'lab-state', key: 'lab-apps.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } } },
+        provider: { kubernetes: [{ host: 'https://example' }] },
+        resource: {
+          kubernetes_namespace_v1: {
+            Ns: {
+              '//': { metadata: { path: 'lab-apps/Namespace' } },
+              metadata: { name: 'lab', labels: { team: 'ml', 'cost-center': 'research', 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' } },
+            },
+          },
+        },
+      },
+    });
+
+  it('reports exactly those: world-open SSH, full admin, a privileged namespace, a cluster without metrics', () => {
+    const r = JSON.parse(loom('check', '--out', handMade(), '--format', 'json').stdout);
+    expect(r.findings.map((f: { findingId: string; path: string; severity: string }) => `${f.findingId} ${f.path} ${f.severity}`)).toEqual([
+      'LOOM-HARD-006[lab::enforce] lab-apps/Namespace HIGH',
+      'LOOM-MON-004[MetricsStack] lab-apps/provider.kubernetes MEDIUM',
+      'LOOM-IAM-001[Action::*] lab-network/Ops/Admin CRITICAL',
+      'LOOM-ING-002[Port::22] lab-network/Bastion/Ssh CRITICAL',
+    ]);
+    expect(r.summary).toMatchObject({ errors: 3, warnings: 1, unknown: 0, excepted: 0 });
   });
 });

@@ -128,3 +128,21 @@ describe('the spec checks exceptions itself', () => {
     expect(withExceptions([{ ...base, expires: '2026-11-01' }])).toEqual(['policies.exceptions[0].expires: expired on 2026-11-01: its findings are back; renew the exception or fix the finding']);
   });
 });
+
+describe('findings a rule marks unsuppressible', () => {
+  it('stay in prod whatever exception matches them, and the exception says why; the rule\'s other findings can be excepted', () => {
+    const mixed: PolicyRule = {
+      ...rule('LOOM-ING-905', { baseline: 'HIGH' }),
+      evaluate: (ctx) => ctx.resources('aws_eks_cluster').map((r) => ({ resource: r, message: 'x', ...(r.name === 'Cluster' ? { suppressible: false } : {}) })),
+    };
+    const e: PolicyException = { rule: 'LOOM-ING-905', resource: '**', reason: 'reviewed by the platform team, ticket PLAT-12', expires: '2027-01-01' };
+    const prod = checkPolicies(stacks, SETTINGS, [e], [mixed]);
+    expect(prod.findings.map((f) => [f.path, f.excepted])).toEqual([
+      ['acme-cluster-apps/aws_eks_cluster/Cluster', false],
+      ['acme-cluster-training/aws_eks_cluster/Cluster', false],
+      ['acme-cluster-training/aws_eks_cluster/Other', true],
+    ]);
+    expect(prod.exceptions[0]).toMatchObject({ status: 'applied', covered: 1, note: 'may not cover 2 findings that cannot be excepted in prod' });
+    expect(checkPolicies(stacks, { ...SETTINGS, environment: 'dev' }, [e], [mixed]).summary.excepted).toBe(3);
+  });
+});
