@@ -79,6 +79,8 @@ export interface DatabaseProfile {
   readonly highAvailability: boolean;
   /** Days automated backups are kept (RDS; Cloud SQL keeps as many daily backups). */
   readonly backupRetentionDays: number;
+  /** Days RDS's exported PostgreSQL logs are kept in CloudWatch Logs. */
+  readonly logRetentionDays: number;
   /** Whether point-in-time recovery is on (Cloud SQL; RDS has it whenever backups are kept). */
   readonly pointInTimeRecovery: boolean;
   /** Whether the database refuses deletion (RDS and Cloud SQL deletion protection). */
@@ -102,6 +104,7 @@ export const DATABASE_PROFILES: Readonly<Record<DatabaseEnvironment, DatabasePro
     cloudNativePg: { instances: 1, storageGi: 10 },
     highAvailability: false,
     backupRetentionDays: 1,
+    logRetentionDays: 7,
     pointInTimeRecovery: false,
     deletionProtection: false,
     finalSnapshot: false,
@@ -112,6 +115,7 @@ export const DATABASE_PROFILES: Readonly<Record<DatabaseEnvironment, DatabasePro
     cloudNativePg: { instances: 1, storageGi: 20 },
     highAvailability: false,
     backupRetentionDays: 7,
+    logRetentionDays: 30,
     pointInTimeRecovery: true,
     deletionProtection: false,
     finalSnapshot: true,
@@ -122,6 +126,7 @@ export const DATABASE_PROFILES: Readonly<Record<DatabaseEnvironment, DatabasePro
     cloudNativePg: { instances: 3, storageGi: 50 },
     highAvailability: true,
     backupRetentionDays: 14,
+    logRetentionDays: 90,
     pointInTimeRecovery: true,
     deletionProtection: true,
     finalSnapshot: true,

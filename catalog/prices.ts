@@ -177,6 +177,7 @@ export const PRICE_BOOK: Readonly<Record<PricedCloud, CloudPrices>> = {
       'nat.hour': verified(0.045, 'gateway-hour', 'IC nat_gateway_test golden', '2024-07-01'),
       'nat.gb': verified(0.045, 'GB processed', 'IC nat_gateway_test golden', '2024-07-01'),
       'nlb.hour': verified(0.0225, 'load-balancer-hour', 'IC lb_test golden', '2024-07-01'),
+      'vpce.hour': verified(0.01, 'endpoint-hour per zone', 'IC vpc_endpoint_test golden ($7.30 / 730 per subnet)', '2024-10-18'),
       // Backing stores of built components.
       // RDS for PostgreSQL instances: secondary tables only (three agree on the t4g sizes, which may
       // be MySQL's prices; one source for m7g). Multi-AZ is twice the instance and the storage (IC).

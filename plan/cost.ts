@@ -22,7 +22,7 @@ import type { ComponentName, PlatformSpec } from '../schema/schema';
 import type { ResolvedUsage } from '../schema/usage';
 import { componentCluster, componentFlavours, GKE_SYSTEM_POOL, SYSTEM_POOL, type ClusterPlan, type PlatformPlan } from './index';
 import { COMPONENT_PRODUCTS, implementationOf, MONITORING_PROFILES, type ComponentMode } from './components';
-import { builtFootprint, COMPONENT_SIZES, cpuCores, memoryGiB, MANAGED_KAFKA_GIB_PER_VCPU, MANAGED_KAFKA_MIN_VCPUS, MANAGED_KAFKA_VCPUS_PER_BROKER, MSK_INSTANCE_TYPES, type BuiltFootprint, type PodGroup } from './footprints';
+import { builtFootprint, COMPONENT_SIZES, INTERFACE_ENDPOINT_SERVICES, cpuCores, memoryGiB, MANAGED_KAFKA_GIB_PER_VCPU, MANAGED_KAFKA_MIN_VCPUS, MANAGED_KAFKA_VCPUS_PER_BROKER, MSK_INSTANCE_TYPES, type BuiltFootprint, type PodGroup } from './footprints';
 import { familiesForGpu, machineTypeFacts, type GpuType } from '../catalog/machine-types';
 import {
   HOURS_PER_MONTH,
@@ -762,6 +762,11 @@ function sharedStep(ctx: Ctx): OptionCost {
       }
     }
     if (ctx.cloud === 'aws') {
+      if (plan.network?.interfaceEndpoints) {
+        const n = INTERFACE_ENDPOINT_SERVICES.length * plan.zones.length;
+        const ep = must(ctx, 'vpce.hour');
+        out.add(`interface VPC endpoints: ${INTERFACE_ENDPOINT_SERVICES.length} × ${plan.zones.length} zones`, n * ep.value * H, `${n} × ${describe('vpce.hour', ep)} × ${H} h (data processed not priced)`, ep.status === 'estimate');
+      }
       const gateways = plan.network?.natGateways === 'per-zone' ? plan.zones.length : 1;
       const nat = must(ctx, 'nat.hour');
       out.add(`NAT gateways: ${gateways}`, gateways * nat.value * H, `${gateways} × ${describe('nat.hour', nat)} × ${H} h (data processed not priced)`, nat.status === 'estimate');

@@ -373,3 +373,13 @@ export function managedKafkaCapacity(brokers: number): {
   return { vcpuCount, memoryBytes: vcpuCount * MANAGED_KAFKA_GIB_PER_VCPU * 1024 ** 3 };
 }
 
+
+/* The network. */
+
+/**
+ * Interface endpoints created with `network.interfaceEndpoints`: what private nodes call most
+ * (EKS's list for private clusters, minus the low-volume controller APIs): ECR's API and registry
+ * (image pulls; the layers come from S3 through the gateway endpoint), STS (IAM roles for service
+ * accounts) and EC2 (the VPC CNI's address management, node autoscalers).
+ */
+export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'sts', 'ec2'] as const;

@@ -454,7 +454,9 @@ function planSystemPool(cluster: ClusterSpec, nodeZones: readonly string[], clou
     machineTypes: [machineType],
     machineFacts: describedMachineTypes(cloud, [machineType], {}),
     minNodes: p.minNodes,
-    maxNodes: p.maxNodes,
+    // With Karpenter nothing scales a managed node group (Karpenter provisions its own nodes, and
+    // no cluster-autoscaler runs): the group is as large as it starts (LOOM-AS-001).
+    maxNodes: !gke && cluster.autoscaler === 'karpenter' ? p.minNodes : p.maxNodes,
     desiredNodes: p.minNodes,
     diskGb: p.diskGb,
     spot: false,

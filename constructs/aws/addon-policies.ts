@@ -45,8 +45,9 @@ export interface PolicyStatement {
  * - Scaling (`SetDesiredCapacity`, `TerminateInstanceInAutoScalingGroup`) only on the Auto Scaling
  *   groups tagged `k8s.io/cluster-autoscaler/<cluster>: owned`, which EKS puts on the groups of the
  *   cluster's managed node groups and on no other cluster's.
- * - Read-only discovery everywhere (those APIs take no resource-level permissions), including
- *   `eks:DescribeNodegroup` so that scale-from-zero knows a managed node group's labels and taints.
+ * - Read-only discovery everywhere (those APIs take no resource-level permissions), and
+ *   `eks:DescribeNodegroup` on this cluster's node groups, so that scale-from-zero knows a managed
+ *   node group's labels and taints.
  */
 export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
   return {
@@ -72,9 +73,15 @@ export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
           'ec2:DescribeInstanceTypes',
           'ec2:DescribeLaunchTemplateVersions',
           'ec2:GetInstanceTypesFromInstanceRequirements',
-          'eks:DescribeNodegroup',
         ],
         Resource: '*',
+      },
+      {
+        // Scale-from-zero reads a managed node group's labels and taints: this cluster's groups only.
+        Sid: 'DescribeOwnNodeGroups',
+        Effect: 'Allow',
+        Action: ['eks:DescribeNodegroup'],
+        Resource: `arn:aws:eks:*:*:nodegroup/${clusterName}/*/*`,
       },
     ],
   };

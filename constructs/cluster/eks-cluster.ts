@@ -282,7 +282,9 @@ export class EksCluster extends Construct implements IAwsKubernetesCluster {
         ...(extra.serviceAccountRoleArn ? { serviceAccountRoleArn: extra.serviceAccountRoleArn } : {}),
         ...(extra.dependsOn ? { dependsOn: extra.dependsOn } : {}),
       });
-    const vpcCni = addon('VpcCni', 'vpc-cni', { serviceAccountRoleArn: cniRole.role.arn });
+    // The VPC CNI's network-policy agent (VPC CNI ≥ 1.14, Kubernetes ≥ 1.25): NetworkPolicy
+    // objects are enforced, not only accepted (LOOM-ING-007; the controller runs in the control plane).
+    const vpcCni = addon('VpcCni', 'vpc-cni', { serviceAccountRoleArn: cniRole.role.arn, configuration: { enableNetworkPolicy: 'true' } });
     const kubeProxy = addon('KubeProxy', 'kube-proxy');
     const podIdentity = addon('PodIdentityAgent', 'eks-pod-identity-agent');
 

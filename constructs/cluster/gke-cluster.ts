@@ -239,6 +239,9 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       defaultMaxPodsPerNode: GKE_MAX_PODS_PER_NODE,
       // Dataplane V2 (eBPF): enforces NetworkPolicy without Calico; fixed at creation.
       datapathProvider: 'ADVANCED_DATAPATH',
+      // Pod-to-pod traffic on one node through the VPC too, so that flow logs and firewall rules
+      // see it (LOOM-MON-002); eBPF-native with Dataplane V2 from GKE 1.36.
+      enableIntranodeVisibility: true,
       // See the module comment: the DNS endpoint for clients outside the VPC (IAM-authorized),
       // the IP endpoints for the nodes and the networks the spec lists.
       controlPlaneEndpointsConfig: {

@@ -47,8 +47,9 @@ export class RegistryCaSecret extends Construct implements GkeRegistryTrust {
     this.secret = new SecretManagerSecret(this, 'Secret', {
       secretId: registryCaSecretId(plan.name),
       project: plan.gcpProject!,
-      // A public certificate: Google-managed replication, no residency constraint beyond the project's.
-      replication: { auto: {} },
+      // In the platform's region, as every secret of the platform (LOOM-RES-002), though it holds
+      // only a public certificate.
+      replication: { userManaged: { replicas: [{ location: plan.region! }] } },
       labels: { ...plan.labels, 'loom-purpose': 'registry-ca' },
     });
     this.version = new SecretManagerSecretVersion(this, 'Version', {

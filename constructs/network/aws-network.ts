@@ -27,14 +27,9 @@ import { platformOf } from '../core/stack';
 import { AddressPlanner, awsNodeSubnetName, PlanError, platformZones, reservedLoadBalancerAddress } from '../../plan';
 import { networkSchema, type NetworkSpec, type NetworkSpecInput } from '../../schema/schema';
 import { standInClusters, validatePart } from '../../schema/props';
+import { INTERFACE_ENDPOINT_SERVICES } from '../../plan/footprints';
 
-/**
- * Interface endpoints created with `network.interfaceEndpoints`: what private nodes call most
- * (EKS's list for private clusters, minus the low-volume controller APIs): ECR's API and registry
- * (image pulls; the layers come from S3 through the gateway endpoint), STS (IAM roles for service
- * accounts) and EC2 (the VPC CNI's address management, node autoscalers).
- */
-export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'sts', 'ec2'] as const;
+export { INTERFACE_ENDPOINT_SERVICES };
 
 /**
  * The network as platform.yaml's `network` key has it (`cidr`, `zones`, `natGateways`,

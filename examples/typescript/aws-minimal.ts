@@ -16,7 +16,7 @@ import { AddonsStack } from '../../stacks/addons-stack';
 export function buildAwsMinimal(app: App): void {
   // The top-level keys of platform.yaml; every stack of the platform carries them.
   const networkStack = new NetworkStack(app, 'sandbox-network', {
-    platform: { name: 'sandbox', cloud: 'aws', region: 'eu-west-1' },
+    platform: { name: 'sandbox', cloud: 'aws', region: 'eu-west-1', labels: { team: 'research', 'cost-center': 'research' } },
     network: { cidr: '10.20.0.0/16', zones: 2 },
   });
   const platform = networkStack.platform;

@@ -38,6 +38,7 @@ const CRD_CHARTS: Record<string, string | null> = {
   'external-secrets.io/v1 SecretStore': 'external-secrets',
   'external-secrets.io/v1 ExternalSecret': 'external-secrets',
   'postgresql.cnpg.io/v1 Cluster': 'cloudnative-pg',
+  'postgresql.cnpg.io/v1 ScheduledBackup': 'cloudnative-pg',
   'serving.kserve.io/v1beta1 InferenceService': 'kserve-crd',
   'serving.kserve.io/v1alpha1 ClusterServingRuntime': 'kserve-crd',
   'kafka.strimzi.io/v1 Kafka': 'strimzi-kafka-operator',

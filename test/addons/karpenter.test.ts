@@ -41,7 +41,7 @@ describe('Karpenter', () => {
         node_group_name: 'acme-training-system',
         capacity_type: 'ON_DEMAND',
         instance_types: ['m7i.large'],
-        scaling_config: { min_size: 2, max_size: 3, desired_size: 2 },
+        scaling_config: { min_size: 2, max_size: 2, desired_size: 2 }, // nothing scales a managed group with Karpenter: fixed
         labels: { 'loom.dev/role': 'system', 'loom.dev/pool': 'system' },
         taint: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }],
       });

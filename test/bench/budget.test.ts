@@ -1,7 +1,7 @@
 /**
  * The performance budget of DESIGN.md, measured on the compiled app in fresh processes: synth of
- * the default example within 5× a bare cdktf app and under 300 MB, and a 20-cluster platform
- * still synthesizing in linear-ish time.
+ * the default example within 5× a bare cdktf app and under 300 MB (its policy packs included, and
+ * adding at most 30%), and a 20-cluster platform still synthesizing in linear-ish time.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,19 @@ describe.skipIf(!built)('synth performance budget', () => {
     expect(peak).toBeLessThan(BUDGET.maxRssMb);
     expect(ratio()).toBeLessThanOrEqual(BUDGET.timesBare);
   }, 240_000);
+
+  it('runs the policy packs in at most 30% more synth time of the default example', () => {
+    // The same synth with and without the packs, interleaved; the fastest of each (see above).
+    const withPacks: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      withPacks.push(measure(['spec', 'examples/aws-platform.yaml'], 1).cpuMs);
+      without.push(measure(['spec-no-policies', 'examples/aws-platform.yaml'], 1).cpuMs);
+    }
+    const share = Math.min(...withPacks) / Math.min(...without) - 1;
+    console.info(`CPU: default example ${Math.min(...without)} ms without the packs, ${Math.min(...withPacks)} ms with them (+${Math.round(share * 100)}%)`);
+    expect(share).toBeLessThanOrEqual(BUDGET.policyShare);
+  }, 120_000);
 
   it('synthesizes 20 clusters without loading more than the default example does', () => {
     const generated = measure(['generated', '20'], 1);

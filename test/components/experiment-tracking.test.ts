@@ -68,7 +68,7 @@ describe('buy on AWS: SageMaker managed MLflow', () => {
     const grants = findResources(services, 'aws_iam_role_policy', { name: 'mlflow-write-1' });
     expect(grants).toHaveLength(1);
     const doc = JSON.parse(String(grants[0]!.policy));
-    expect(doc.Statement[0]).toMatchObject({ Action: ['sagemaker-mlflow:*'], Resource: expect.stringMatching(/aws_sagemaker_mlflow_tracking_server\.\w+\.arn/) });
+    expect(doc.Statement[0]).toMatchObject({ Action: expect.arrayContaining(['sagemaker-mlflow:Log*', 'sagemaker-mlflow:Create*']), Resource: expect.stringMatching(/aws_sagemaker_mlflow_tracking_server\.\w+\.arn/) });
     expect(String(grants[0]!.role)).toContain('TrainerRole');
     const artifactGrants = findResources(services, 'aws_iam_role_policy').filter((r) => /^mlflow-artifacts-write-\d+$/.test(String(r.name)));
     expect(artifactGrants.map((r) => String(r.role))).toEqual([expect.stringContaining('ServerRole'), expect.stringContaining('TrainerRole')]);

@@ -200,7 +200,7 @@ describe('registry build on Google Cloud: pulled end to end', () => {
     expect(ca).toMatchObject({ is_ca_certificate: true, allowed_uses: expect.arrayContaining(['cert_signing']) });
     expect(ca.private_key_pem).toMatch(/^\$\{tls_private_key\.Registry_TrustedCa_CaKey_\w+\.private_key_pem\}$/);
     const secret = findResource(network, 'google_secret_manager_secret') as any;
-    expect(secret).toMatchObject({ secret_id: 'acme-registry-ca', project: 'acme-ml-prod', replication: { auto: {} } });
+    expect(secret).toMatchObject({ secret_id: 'acme-registry-ca', project: 'acme-ml-prod', replication: { user_managed: { replicas: [{ location: 'us-central1' }] } } });
     const version = findResource(network, 'google_secret_manager_secret_version') as any;
     expect(version.secret).toMatch(/^\$\{google_secret_manager_secret\.Registry_TrustedCa_Secret_\w+\.id\}$/);
     expect(version.secret_data).toMatch(/^\$\{tls_self_signed_cert\.Registry_TrustedCa_\w+\.cert_pem\}$/);

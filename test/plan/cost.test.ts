@@ -107,8 +107,8 @@ describe('build and buy, checked against the price book (aws-platform.yaml, us-e
     near(component(r(), 'featureStore').build.monthly, expected);
   });
 
-  // ranker: 2–8 replicas, fraud: 1–4; the medium profile runs 10% of the month above the minimum.
-  const replicas = [2 + 0.1 * 6, 1 + 0.1 * 3];
+  // ranker: 2–8 replicas, fraud: 2–4; the medium profile runs 10% of the month above the minimum.
+  const replicas = [2 + 0.1 * 6, 2 + 0.1 * 2];
 
   it('serving built: each endpoint\'s average replicas at the predictor\'s requests, a load balancer each', () => {
     const expected = replicas.reduce((s, n) => s + cpuShare(n, COMPONENT_SIZES.kservePredictor, apps), 0) + 2 * P('aws', 'nlb.hour') * H + builtLabour('serving', 2);
@@ -177,8 +177,9 @@ describe('build and buy, checked against the price book (aws-platform.yaml, us-e
     near(component(r(), 'streaming').build.monthly, expected);
   });
 
-  it('the shared step: three control planes, the training cluster\'s system nodes, three NAT gateways, cluster operations', () => {
-    const expected = 3 * P('aws', 'eks.cluster') * H + 2 * P('aws', 'ec2.m7i.large') * H + 3 * P('aws', 'nat.hour') * H + (45 + 2 * 15) * RATE;
+  it('the shared step: three control planes, the training cluster\'s system nodes, interface endpoints, three NAT gateways, cluster operations', () => {
+    // The example asks for interface endpoints: four services in each of its three zones.
+    const expected = 3 * P('aws', 'eks.cluster') * H + 2 * P('aws', 'ec2.m7i.large') * H + 4 * 3 * P('aws', 'vpce.hour') * H + 3 * P('aws', 'nat.hour') * H + (45 + 2 * 15) * RATE;
     near(r().platform.shared.monthly, expected);
   });
 
@@ -217,7 +218,7 @@ describe('Google Cloud and existing clusters, checked against the price book', (
   it('serving built on GCP: a GPU endpoint takes whole g2-standard-8 nodes of the training cluster\'s L4 pool', () => {
     const c = component(costed('gcp-platform.yaml').report, 'serving');
     const line = c.build.lines.find((l) => l.item.startsWith('endpoint embedder'))!;
-    near(line.monthly, (1 + 0.1 * 5) * P('gcp', 'gce.g2-standard-8') * H);
+    near(line.monthly, (2 + 0.1 * 4) * P('gcp', 'gce.g2-standard-8') * H);
   });
 
   it('existing clusters: capacity at the onPremises rates, nothing to buy, no pivot', () => {

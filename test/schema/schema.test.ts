@@ -174,8 +174,8 @@ describe('policy exceptions', () => {
     expect(valid(exception({})).warnings).toEqual([]);
   });
 
-  it('needs a reason of at least 10 characters', () => {
-    expect(onlyError(exception({ reason: 'lab' }))).toEqual(issue('policies.exceptions[0].reason', 'at least 10 characters'));
+  it('needs a reason of at least 20 characters', () => {
+    expect(onlyError(exception({ reason: 'lab' }))).toEqual(issue('policies.exceptions[0].reason', 'at least 20 characters'));
   });
 
   it('needs a YYYY-MM-DD expiry date', () => {

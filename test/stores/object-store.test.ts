@@ -147,9 +147,10 @@ describe('GcsObjectStore', () => {
     });
   });
 
-  it('deletes noncurrent versions after the environment\'s days', () => {
+  it('deletes noncurrent versions after the environment\'s days, and abandoned upload parts after a week', () => {
     expect(only(stack, 'google_storage_bucket').lifecycle_rule).toEqual([
       { action: { type: 'Delete' }, condition: { days_since_noncurrent_time: NONCURRENT_VERSION_DAYS.dev, with_state: 'ARCHIVED' } },
+      { action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: 7 } },
     ]);
   });
 

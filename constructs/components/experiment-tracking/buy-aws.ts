@@ -24,7 +24,23 @@ import type { IExperimentTracking, ResolvedExperimentTrackingProps } from './con
 /** MLflow API actions by access level (`sagemaker-mlflow` service prefix), on the tracking server. */
 export const SAGEMAKER_MLFLOW_ACTIONS: Readonly<Record<StoreAccess, readonly string[]>> = {
   read: ['sagemaker-mlflow:AccessUI', 'sagemaker-mlflow:Get*', 'sagemaker-mlflow:Search*', 'sagemaker-mlflow:List*'],
-  write: ['sagemaker-mlflow:*'],
+  // Every verb of the service by prefix rather than `sagemaker-mlflow:*` (LOOM-IAM-001): writers
+  // log, create, update, delete and transition runs, experiments and models.
+  write: [
+    'sagemaker-mlflow:AccessUI',
+    'sagemaker-mlflow:Get*',
+    'sagemaker-mlflow:Search*',
+    'sagemaker-mlflow:List*',
+    'sagemaker-mlflow:Create*',
+    'sagemaker-mlflow:Log*',
+    'sagemaker-mlflow:Set*',
+    'sagemaker-mlflow:Update*',
+    'sagemaker-mlflow:Delete*',
+    'sagemaker-mlflow:Restore*',
+    'sagemaker-mlflow:Rename*',
+    'sagemaker-mlflow:Transition*',
+    'sagemaker-mlflow:Finalize*',
+  ],
 };
 
 /** What automatic model registration does in the SageMaker Model Registry, as the server's role. */

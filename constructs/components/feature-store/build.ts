@@ -61,6 +61,7 @@
 import { Construct } from 'constructs';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, TerraformLocal, type ITerraformDependable } from '../../core/cdk';
@@ -247,7 +248,11 @@ export function feastValues(props: FeastValuesProps): Record<string, unknown> {
     // Spread over nodes, so that one node's loss leaves a server running.
     affinity: {
       podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...POD_LABELS } } } }],
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...POD_LABELS } } } },
+          // And across zones, so that a zone's loss leaves a server (the chart has no spread key).
+          { weight: 50, podAffinityTerm: { topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: { ...POD_LABELS } } } },
+        ],
       },
     },
   };
@@ -381,6 +386,13 @@ export class FeastFeatureStore extends Construct implements IFeatureStore, IScra
         serviceAccount: stores.serviceAccount,
       }),
       dependsOn,
+    });
+
+    // One server at a time may be evicted by a drain or an upgrade (the chart writes no budget).
+    new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
+      metadata: { name: FEAST_SERVICE, namespace, labels: { ...componentTags('featureStore'), 'app.kubernetes.io/managed-by': 'loom' } },
+      spec: { maxUnavailable: '1', selector: { matchLabels: { ...POD_LABELS } } },
+      dependsOn: [this.release],
     });
 
     const network = addons.cluster.network;

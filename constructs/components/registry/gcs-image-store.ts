@@ -10,6 +10,7 @@ import { registryNames } from '../../../plan';
 import { componentLabels } from '../contract';
 import { gkeClusterOf } from '../clusters';
 import { HARBOR_REGISTRY_SERVICE_ACCOUNT, type CloudImageStoreProps, type HarborImageStore } from './image-store';
+import { ABORT_INCOMPLETE_UPLOADS_DAYS } from '../../stores/object-store/gcs-object-store';
 
 /** Harbor's image store on GCS, with a service account bound through Workload Identity. */
 export class GcsImageStore extends Construct implements HarborImageStore {
@@ -38,7 +39,10 @@ export class GcsImageStore extends Construct implements HarborImageStore {
       publicAccessPrevention: 'enforced',
       versioning: { enabled: true },
       // Harbor's garbage collection deletes blobs; versioning keeps them recoverable for a while.
-      lifecycleRule: [{ action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: 30, withState: 'ARCHIVED' } }],
+      lifecycleRule: [
+        { action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: 30, withState: 'ARCHIVED' } },
+        { action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: ABORT_INCOMPLETE_UPLOADS_DAYS } },
+      ],
       forceDestroy: false,
       labels,
     });

@@ -68,6 +68,7 @@ import type { ServingEndpointSpec, SERVING_FRAMEWORKS } from '../../../schema/sc
 import { servingNames } from '../../../schema/serving-rules';
 import { controllerPlacement, GPU_TOLERATION, placementValues } from '../../addons/context';
 import { CustomResources, type CustomResourceManifest } from '../../addons/release';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { componentClusterAddons, componentOutput, componentScope, componentTags, servicesScope, type ComponentScrapeTarget, type IClusterAddons, type IScrapedComponent } from '../contract';
 import { componentRelease } from '../helm';
 import { fixedEndpoint, internalLoadBalancerAnnotations, loadBalancerAddress, type FixedEndpoint } from '../load-balancer';
@@ -224,6 +225,18 @@ const containerSecurity = (runAsUser?: number) => ({
 });
 
 /** The ports a runtime's container declares: HTTP first (KServe's Service targets the first), then metrics where separate. */
+/**
+ * The model server's probes: TCP on the HTTP port, every runtime's (a model server answers there
+ * once it listens; loading a large model delays the listener, hence the liveness probe's patience).
+ */
+export const PREDICTOR_PROBES = {
+  readinessProbe: { tcpSocket: { port: KSERVE_HTTP_PORT.number }, periodSeconds: 10, failureThreshold: 3 },
+  livenessProbe: { tcpSocket: { port: KSERVE_HTTP_PORT.number }, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6 },
+} as const;
+
+/** The label KServe puts on an InferenceService's pods: the spread and the disruption budget select by it. */
+export const INFERENCE_SERVICE_LABEL = 'serving.kserve.io/inferenceservice';
+
 const runtimePorts = (metrics: KServeRuntime['metricsPort']) => [
   { name: KSERVE_HTTP_PORT.name, containerPort: KSERVE_HTTP_PORT.number, protocol: 'TCP' },
   ...(metrics.number !== KSERVE_HTTP_PORT.number ? [{ name: metrics.name, containerPort: metrics.number, protocol: 'TCP' }] : []),
@@ -254,6 +267,7 @@ export function clusterServingRuntimes(labels: Readonly<Record<string, string>> 
           args: [...r.args],
           ...(r.env ? { env: r.env.map((e) => ({ ...e })) } : {}),
           ports: runtimePorts(r.metricsPort),
+          ...PREDICTOR_PROBES,
           resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } },
           securityContext: containerSecurity(r.runAsUser),
           ...(r.devShm ? { volumeMounts: [{ name: 'devshm', mountPath: '/dev/shm' }] } : {}),
@@ -314,6 +328,7 @@ export function inferenceService(props: InferenceServiceProps): AnnotatedManifes
           env: [{ name: 'STORAGE_URI', value: props.storageUri }, ...env],
           ...(envFrom.length ? { envFrom } : {}),
           ports: runtimePorts(HTTP_METRICS),
+          ...PREDICTOR_PROBES,
           resources,
           securityContext: containerSecurity(),
         },
@@ -354,6 +369,13 @@ export function inferenceService(props: InferenceServiceProps): AnnotatedManifes
         // On the predictor's pods: the scrape targets select them by these.
         labels: { ...componentTags('serving'), [SERVING_METRICS_LABEL]: metricsPortOf(endpoint.framework) },
         securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+        // Replicas across zones (and nodes), as far as capacity allows: a zone's loss leaves some.
+        topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          maxSkew: 1,
+          topologyKey,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { [INFERENCE_SERVICE_LABEL]: endpoint.name } },
+        })),
         ...placement,
         ...server,
       },
@@ -521,6 +543,15 @@ export class KServeServing extends Construct implements IServing, IScrapedCompon
           }),
         ),
         dependsOn: [this.crdRelease, this.release, this.runtimes.resource, serviceAccount, ...(namespaceResource ? [namespaceResource] : []), ...(fromConfig ? [fromConfig] : [])],
+      });
+    }
+
+    // One predictor pod of each endpoint at a time may be evicted by a drain or an upgrade.
+    for (const endpoint of spec.endpoints) {
+      new PodDisruptionBudgetV1(this, `DisruptionBudget-${endpoint.name}`, {
+        metadata: { name: `${endpoint.name}-predictor`, namespace: SERVING_NAMESPACE, labels },
+        spec: { maxUnavailable: '1', selector: { matchLabels: { [INFERENCE_SERVICE_LABEL]: endpoint.name } } },
+        ...(this.inferenceServices ? { dependsOn: [this.inferenceServices.resource] } : {}),
       });
     }
 

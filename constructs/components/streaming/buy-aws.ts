@@ -359,7 +359,9 @@ export class MskTopics extends Construct {
     const labels = { ...componentTags('streaming'), 'app.kubernetes.io/name': KAFKA_TOPICS_JOB, 'app.kubernetes.io/managed-by': 'loom' };
     const serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
       metadata: { name: KAFKA_TOPICS_JOB, namespace, labels, annotations: { ...props.msk.topicsIdentity.serviceAccountAnnotations } },
-      automountServiceAccountToken: true,
+      // IRSA's web identity token is a projected volume of its own (the EKS pod identity webhook
+      // adds it); the Job never calls the Kubernetes API, so no API token is mounted.
+      automountServiceAccountToken: false,
     });
     const script = mskTopicsScript(props.topics, props.serverless);
     const config = new ConfigMapV1(this, 'Config', {
@@ -383,6 +385,7 @@ export class MskTopics extends Construct {
           spec: {
             restartPolicy: 'Never',
             serviceAccountName: KAFKA_TOPICS_JOB,
+            automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
             initContainers: [
               {

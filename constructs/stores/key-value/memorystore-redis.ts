@@ -105,7 +105,8 @@ export class MemorystoreRedis extends Construct implements IKeyValueStore {
     this.secret = new SecretManagerSecret(this, 'AuthString', {
       secretId: `${this.instanceName}-auth`,
       project,
-      replication: { auto: {} },
+      // Kept in the platform's region (LOOM-RES-002): automatic replication places copies where Google chooses.
+      replication: { userManaged: { replicas: [{ location: platform.region! }] } },
       labels: { ...labels, 'loom-purpose': 'key-value-auth' },
     });
     new SecretManagerSecretVersion(this, 'AuthStringValue', {

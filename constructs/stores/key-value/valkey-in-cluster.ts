@@ -136,6 +136,12 @@ export function valkeyValues(spec: ValkeyValuesSpec): HelmValues {
     ...persistence,
     startupProbe: tcpProbe(30),
     livenessProbe: tcpProbe(3),
+    // Out of the Service while it does not answer (the chart makes readiness opt-in).
+    readinessProbe: tcpProbe(3),
+    // The primary and its replicas across zones, as far as the nodes allow.
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/instance': spec.name } } },
+    ],
     resources: containerResources(COMPONENT_SIZES.valkey),
     ...statefulPlacement(spec.cluster),
   };

@@ -18,6 +18,9 @@ import type { IObjectStore, StoreAccess, WorkloadIdentity } from '../contract';
 import type { CloudObjectStoreProps } from './props';
 import { NONCURRENT_VERSION_DAYS, objectStoreNames, prefixProblem, purposeProblem, storeUri } from './names';
 
+/** Days after which the parts of an unfinished multipart upload are deleted. */
+export const ABORT_INCOMPLETE_UPLOADS_DAYS = 7;
+
 /** Props of {@link GcsObjectStore}. */
 export interface GcsObjectStoreProps extends CloudObjectStoreProps {}
 
@@ -66,7 +69,11 @@ export class GcsObjectStore extends Construct implements IObjectStore {
       uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced',
       versioning: { enabled: true },
-      lifecycleRule: [{ action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: days, withState: 'ARCHIVED' } }],
+      lifecycleRule: [
+        { action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: days, withState: 'ARCHIVED' } },
+        // Parts of uploads never completed cost storage and show nowhere (LOOM-COST-003).
+        { action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: ABORT_INCOMPLETE_UPLOADS_DAYS } },
+      ],
       forceDestroy: false,
       labels: { ...platform.labels, 'loom-purpose': props.purpose },
     });

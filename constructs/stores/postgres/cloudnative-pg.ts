@@ -19,6 +19,7 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, type ITerraformDependable } from '../../core/cdk';
+import { platformOf } from '../../core/stack';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmValues } from '../../addons/release';
@@ -127,6 +128,48 @@ export interface CloudNativePgClusterSpec {
   readonly cluster: Pick<ClusterPlan, 'systemPool' | 'pools'>;
   /** Labels of the object. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Where base backups and the WAL archive go (the data centre's object store), and for how long. */
+  readonly backup?: CloudNativePgBackup;
+}
+
+/** Base backups and WAL archiving of a CNPG cluster to an S3-compatible store (barman). */
+export interface CloudNativePgBackup {
+  /** The store's https URL. */
+  readonly endpoint: string;
+  /** The bucket; backups go under `cloudnative-pg/<cluster>/`. */
+  readonly bucket: string;
+  /** A Secret in the cluster's namespace with `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`. */
+  readonly credentialsSecret: string;
+  /** Days base backups and WAL are kept. */
+  readonly retentionDays: number;
+}
+
+/** When the scheduled base backup runs (CNPG's six-field cron: seconds first): daily at 03:00. */
+export const CNPG_BACKUP_SCHEDULE = '0 0 3 * * *';
+
+/** The `spec.backup` of a CNPG cluster archiving to `b` (compressed base backups and WAL). */
+function barmanBackup(b: CloudNativePgBackup): Record<string, unknown> {
+  const key = (k: string) => ({ name: b.credentialsSecret, key: k });
+  return {
+    retentionPolicy: `${b.retentionDays}d`,
+    barmanObjectStore: {
+      destinationPath: `s3://${b.bucket}/cloudnative-pg`,
+      endpointURL: b.endpoint,
+      s3Credentials: { accessKeyId: key('AWS_ACCESS_KEY_ID'), secretAccessKey: key('AWS_SECRET_ACCESS_KEY') },
+      wal: { compression: 'gzip' },
+      data: { compression: 'gzip' },
+    },
+  };
+}
+
+/** The daily base backup of a CNPG cluster (its WAL is archived continuously), taken once at creation too. */
+export function cloudNativePgScheduledBackup(spec: Pick<CloudNativePgClusterSpec, 'name' | 'namespace' | 'labels'>): CustomResourceManifest {
+  return {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'ScheduledBackup',
+    metadata: { name: `${spec.name}-daily`, namespace: spec.namespace, labels: { ...spec.labels } },
+    spec: { schedule: CNPG_BACKUP_SCHEDULE, cluster: { name: spec.name }, method: 'barmanObjectStore', backupOwnerReference: 'self', immediate: true },
+  };
 }
 
 /** A CNPG `Cluster` (postgresql.cnpg.io/v1) as Loom creates it. */
@@ -159,6 +202,7 @@ export function cloudNativePgCluster(spec: CloudNativePgClusterSpec): CustomReso
       // Requests, so that PostgreSQL is never a BestEffort pod (the first evicted under memory
       // pressure); `loom cost` prices the same size.
       resources: containerResources(COMPONENT_SIZES.postgresInstance),
+      ...(spec.backup ? { backup: barmanBackup(spec.backup) } : {}),
       affinity,
     },
   };
@@ -203,6 +247,7 @@ export class CloudNativePg extends Construct implements IPostgres {
     const storageGi = checkSize(this, 'storageGb', props.storageGb ?? profile.cloudNativePg.storageGi, 1, 16384);
 
     this.operator = CloudNativePgOperator.of(props.addons);
+    const store = platformOf(this).settings.objectStorage;
     this.manifest = cloudNativePgCluster({
       name: this.clusterName,
       namespace: this.namespace,
@@ -213,13 +258,17 @@ export class CloudNativePg extends Construct implements IPostgres {
       ...(props.storageClass ? { storageClass: props.storageClass } : {}),
       cluster: props.addons.cluster.plan,
       labels: { 'loom.dev/store': props.name, 'loom.dev/store-kind': 'postgres' },
+      // Point-in-time recovery from the data centre's object store, when the platform names one
+      // (LOOM-BAK-001): continuous WAL archiving and a daily base backup, kept as long as the
+      // environment keeps backups on the clouds.
+      ...(store ? { backup: { endpoint: store.endpoint, bucket: store.bucket, credentialsSecret: store.credentialsSecret, retentionDays: profile.backupRetentionDays } } : {}),
     });
     const namespaceResource = props.addons.namespaces.system.resource;
     const dependsOn: ITerraformDependable[] = [this.operator.resource, ...(namespaceResource ? [namespaceResource] : [])];
     this.resources = new CustomResources(this, 'Cluster', {
       releaseName: `loom-pg-${this.clusterName}`,
       namespace: props.addons.namespaces.system.name,
-      manifests: [this.manifest],
+      manifests: [this.manifest, ...(store ? [cloudNativePgScheduledBackup({ name: this.clusterName, namespace: this.namespace, labels: { 'loom.dev/store': props.name } })] : [])],
       dependsOn,
     });
     this.host = `${this.clusterName}-rw.${this.namespace}.svc`;

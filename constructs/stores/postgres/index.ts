@@ -3,7 +3,7 @@
  * (constructs/stores/contract.ts): RDS on AWS, Cloud SQL on Google Cloud, CloudNativePG on any
  * cluster (the choice on existing clusters).
  */
-export { RdsPostgres, RDS_IDENTIFIER_MAX_LENGTH, type RdsPostgresProps } from './rds-postgres';
+export { RdsPostgres, RDS_IDENTIFIER_MAX_LENGTH, RDS_LOG_EXPORTS, type RdsPostgresProps } from './rds-postgres';
 export { CloudSqlPostgres, CLOUD_SQL_NAME_MAX_LENGTH, CLOUD_SQL_IAM_USER_ROLES, iamServiceAccountUser, type CloudSqlPostgresProps } from './cloud-sql-postgres';
 export {
   CloudNativePg,
@@ -12,6 +12,9 @@ export {
   CNPG_OPERATOR_RELEASE,
   cloudNativePgCluster,
   cloudNativePgOperatorValues,
+  cloudNativePgScheduledBackup,
+  CNPG_BACKUP_SCHEDULE,
+  type CloudNativePgBackup,
   type CloudNativePgProps,
   type CloudNativePgClusterSpec,
 } from './cloudnative-pg';

@@ -16,6 +16,7 @@
  */
 import { allowClusterIngress, dataTierKey, dataTierSecurityGroup } from '../aws-data-tier';
 import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
@@ -26,6 +27,9 @@ import { PlatformValidationError } from '../../core/errors';
 import type { IPostgres, SecretReference } from '../contract';
 import { POSTGRES_VERSIONS } from '../../../catalog/databases';
 import { checkPgIdentifier, checkSize, databaseProfile, POSTGRES_PORT, storeName, type PostgresBaseProps } from './common';
+
+/** The PostgreSQL logs RDS exports to CloudWatch Logs. */
+export const RDS_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
 
 /** RDS caps DB instance identifiers at 63 characters. */
 export const RDS_IDENTIFIER_MAX_LENGTH = 63;
@@ -124,6 +128,12 @@ export class RdsPostgres extends Construct implements IPostgres {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    // The server's and upgrades' logs, exported to CloudWatch Logs (LOOM-MON-005) into log groups
+    // Loom owns, so that they are kept for the profile's days rather than forever.
+    const logGroups = RDS_LOG_EXPORTS.map(
+      (log) =>
+        new CloudwatchLogGroup(this, `Logs-${log}`, { name: `/aws/rds/instance/${this.identifier}/${log}`, retentionInDays: profile.logRetentionDays, tags }),
+    );
     this.instance = new DbInstance(this, 'Instance', {
       identifier: this.identifier,
       engine: POSTGRES_VERSIONS.rds.engine,
@@ -154,7 +164,9 @@ export class RdsPostgres extends Construct implements IPostgres {
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: this.key.arn,
       performanceInsightsRetentionPeriod: 7,
+      enabledCloudwatchLogsExports: [...RDS_LOG_EXPORTS],
       tags,
+      dependsOn: logGroups,
     });
     this.host = this.instance.address;
     this.passwordSecret = { kind: 'aws-secrets-manager', arn: this.instance.masterUserSecret.get(0).secretArn, jsonKey: 'password' };
