@@ -3,7 +3,7 @@
  * Prints one JSON line: { mode, ms, cpuMs, maxRssMb, stacks, providerPackages } (cpuMs: user + system CPU time of
  * the whole process, start-up included, which other load on the machine hardly changes).
  *
- *   node dist/bench/synth-once.js bare|spec <file>|generated <count>
+ *   node dist/bench/synth-once.js bare|spec <file>|spec-no-policies <file>|generated <count>
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,14 +24,15 @@ try {
     const { synthToDirectory } = require('../cli/synth') as typeof import('../cli/synth');
     const { validateSpec, loadSpecFile } = require('../schema/load') as typeof import('../schema/load');
     let spec;
-    if (mode === 'spec') spec = loadSpecFile(arg!).spec;
+    if (mode === 'spec' || mode === 'spec-no-policies') spec = loadSpecFile(arg!).spec;
     else {
       const { generatedSpec } = require('./generate') as typeof import('./generate');
       const r = validateSpec(generatedSpec(Number(arg ?? 20)));
       if (!r.ok) throw new Error(JSON.stringify(r.errors));
       spec = r.spec;
     }
-    synthToDirectory(spec, join(out, 'cdktf.out'));
+    // spec-no-policies: the same synth without the policy packs, to show what the packs cost.
+    synthToDirectory(spec, join(out, 'cdktf.out'), { policies: mode !== 'spec-no-policies' });
   }
   stacks = readdirSync(join(out, mode === 'bare' ? '' : 'cdktf.out', 'stacks')).length;
 } finally {
