@@ -25,10 +25,10 @@ import { ENVIRONMENTS, platformSchema, POLICY_PACKS, type PlatformSpec } from '.
 import { evaluationDate } from '../catalog/today';
 import { EXIT, report } from './report';
 import { summarize } from './summary';
-import { synthToDirectory } from './synth';
-import { formatStacks, platformStacks } from './stacks';
-import { githubWorkflow, renderWorkflow } from './ci-github';
-import { renderExplained } from './explain';
+// Each command loads what it needs: synth brings cdktf, every construct and the policy rules,
+// which `loom cost` or `loom maturity` must not pay for.
+const synthModule = () => require('./synth') as typeof import('./synth');
+const stacksModule = () => require('./stacks') as typeof import('./stacks');
 
 function printWarnings(warnings: readonly { path: string; message: string }[]): void {
   for (const w of warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
@@ -95,6 +95,7 @@ Examples:
       const plan = resolvePlan(spec);
       const summary = `${summarize(plan)}\nvalid: ${file === '-' ? '<stdin>' : file}`;
       // With --explain stdout is one YAML document that validates as it is; the summary follows as comments.
+      const { renderExplained } = require('./explain') as typeof import('./explain');
       if (opts.explain) process.stdout.write(`${renderExplained(spec, plan)}${summary.replace(/^/gm, '# ')}\n`);
       else process.stdout.write(`${summary}\n`);
     });
@@ -109,7 +110,7 @@ Examples:
       const { spec, warnings } = loadSpecFile(file);
       printWarnings(warnings);
       const started = Date.now();
-      const result = synthToDirectory(spec, opts.out);
+      const result = synthModule().synthToDirectory(spec, opts.out);
       process.stdout.write(`synthesized ${result.stacks.length} stacks into ${opts.out} in ${((Date.now() - started) / 1000).toFixed(1)}s:\n${result.stacks.map((s) => `  ${s}`).join('\n')}\n`);
       const policies = result.policies;
       if (policies) {
@@ -129,6 +130,7 @@ Examples:
       if (opts.format !== 'text' && opts.format !== 'json') throw new SpecInputError(`--format: must be text or json, got '${opts.format}'`);
       const { spec, warnings } = loadSpecFile(file);
       printWarnings(warnings);
+      const { formatStacks, platformStacks } = stacksModule();
       const stacks = platformStacks(spec);
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(stacks, null, 2)}\n` : formatStacks(stacks));
     });
@@ -237,7 +239,8 @@ Examples:
         if (spec.state.backend === 'local') {
           process.stderr.write('warning: state.backend: local state does not survive a CI runner; use s3 or gcs for a pipeline\n');
         }
-        const workflow = githubWorkflow(spec, platformStacks(spec), {
+        const { githubWorkflow, renderWorkflow } = require('./ci-github') as typeof import('./ci-github');
+        const workflow = githubWorkflow(spec, stacksModule().platformStacks(spec), {
           specPath: file,
           branch: opts.branch,
           runsOn: opts.runsOn,
@@ -290,7 +293,7 @@ function runCheck(file: string | undefined, opts: { out?: string; pack?: string[
     // Synthesize afresh into a scratch directory (the gate off: every finding is reported here).
     const dir = mkdtempSync(join(tmpdir(), 'loom-check-'));
     try {
-      synthToDirectory(spec, join(dir, 'out'), { policies: false });
+      synthModule().synthToDirectory(spec, join(dir, 'out'), { policies: false });
       return policies.checkStacks(policies.readSynthDirectory(join(dir, 'out')), policies.specPolicies(spec), file);
     } finally {
       rmSync(dir, { recursive: true, force: true });

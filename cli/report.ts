@@ -4,7 +4,6 @@
  */
 import { SpecValidationError, formatIssues } from '../schema/issues';
 import { SpecInputError } from '../schema/load';
-import { PlatformValidationError, SynthRefusal } from '../constructs/core/errors';
 
 /** Exit codes of the CLI (and of the cdktf app entry). */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
@@ -15,11 +14,14 @@ export function report(e: unknown, out: (s: string) => void = (s) => process.std
     out(`${e.source}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}\n${formatIssues(e.issues)}\n`);
     return EXIT.invalid;
   }
-  if (e instanceof SynthRefusal) {
-    out(`${e.path}: ${e.message.slice(e.path.length + 2)}\n`);
+  // By name, not class: the error classes live with the constructs, which load cdktf — a cost
+  // `loom validate`, `cost` or `maturity` should not pay.
+  if (e instanceof Error && e.name === 'SynthRefusal') {
+    const path = (e as Error & { path: string }).path;
+    out(`${path}: ${e.message.slice(path.length + 2)}\n`);
     return EXIT.invalid;
   }
-  if (e instanceof PlatformValidationError) {
+  if (e instanceof Error && (e.name === 'PlatformValidationError' || e.name === 'InvalidPropsError')) {
     out(`${e.message}\n`);
     return EXIT.invalid;
   }

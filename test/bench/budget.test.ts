@@ -15,23 +15,29 @@ describe.skipIf(!built)('synth performance budget', () => {
     // CPU time of fresh processes, interleaved; the fastest of each is the estimate of the
     // intrinsic cost, since interference (other tests, a noisy neighbour on a shared host) only
     // ever adds time. On a noisy machine a series of seven can stay inflated throughout, so up to
-    // three series are taken, stopping as soon as the estimate is within budget: more samples
-    // refine the minimum, and a synth really over budget fails every series.
-    const bares: number[] = [];
-    const examples: number[] = [];
+    // three series are taken, stopping as soon as one is within budget; a synth really over budget
+    // fails every series. Each series is judged on its own (its fastest bare against its fastest
+    // example): pooling them would keep lowering the bare minimum, which has the larger relative
+    // noise.
+    let bares: number[] = [];
+    let examples: number[] = [];
     let peak = 0;
+    let runs = 0;
     const ratio = () => Math.min(...examples) / Math.min(...bares);
     for (let series = 0; series < 3 && (series === 0 || ratio() > BUDGET.timesBare); series++) {
+      bares = [];
+      examples = [];
       for (let i = 0; i < 7; i++) {
         bares.push(measure(['bare'], 1).cpuMs);
         const m = measure(['spec', 'examples/aws-platform.yaml'], 1);
         examples.push(m.cpuMs);
         peak = Math.max(peak, m.maxRssMb);
+        runs++;
       }
     }
     const bare = Math.min(...bares);
     const example = Math.min(...examples);
-    console.info(`CPU: bare ${bare} ms; default example ${example} ms / ${peak} MB (${ratio().toFixed(1)}×, fastest of ${examples.length} runs each)`);
+    console.info(`CPU: bare ${bare} ms; default example ${example} ms / ${peak} MB (${ratio().toFixed(1)}×, fastest of 7 runs each in the last series, ${runs} runs in all)`);
     expect(peak).toBeLessThan(BUDGET.maxRssMb);
     expect(ratio()).toBeLessThanOrEqual(BUDGET.timesBare);
   }, 240_000);
