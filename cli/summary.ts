@@ -20,6 +20,13 @@ export function summarize(plan: PlatformPlan): string {
   for (const comp of plan.components) {
     lines.push(`  component ${comp.name}: ${comp.mode}${comp.cluster && comp.mode === 'build' ? ` on ${comp.cluster}` : ''}`);
   }
+  for (const t of plan.teams) {
+    const where = t.clusters.map((c) => `${c.cluster} (${c.quota.cpu} CPU, ${c.quota.memoryGiB} GiB${c.quota.gpus ? `, ${c.quota.gpus} GPU` : ''}${c.borrowing.cpu || c.borrowing.gpus ? `, borrows up to ${c.borrowing.cpu} CPU${c.borrowing.gpus ? ` ${c.borrowing.gpus} GPU` : ''}` : ''})`);
+    const access = Object.entries(t.access)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => (typeof v === 'string' ? `${k} ${v}` : k));
+    lines.push(`  team ${t.name}: namespace ${t.namespace} on ${where.join(', ')}; ${t.members.length} member${t.members.length === 1 ? '' : 's'}${access.length ? `; ${access.join(', ')}` : ''}`);
+  }
   const stacks = [
     ...(plan.network ? [plan.stacks.network] : []),
     ...(plan.cloud !== 'kubernetes' ? plan.clusters.map((c) => c.stackName) : []),

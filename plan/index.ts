@@ -28,7 +28,9 @@ export * from './components';
 export * from './capacity';
 export * from './settings';
 export * from './stores';
+export * from './teams';
 import { resolvePlatformContext, type PlatformContext } from './settings';
+import { resolveTeams, type TeamPlan } from './teams';
 export {
   GKE_CONTROL_PLANE_PREFIX,
   GKE_MAX_PODS_PER_NODE,
@@ -192,6 +194,8 @@ export interface PlatformPlan extends PlatformContext {
   readonly clusters: readonly ClusterPlan[];
   /** The components the spec lists, in {@link COMPONENTS} order. */
   readonly components: readonly ComponentPlan[];
+  /** The teams onboarded, resolved (`teams`). */
+  readonly teams: readonly TeamPlan[];
   /** The names of the platform-wide stacks. */
   readonly stacks: {
     /** The network stack, `<platform>-network`. */
@@ -611,6 +615,7 @@ export function resolvePlan(spec: PlatformSpec): PlatformPlan {
       : {}),
     clusters,
     components,
+    teams: resolveTeams(spec),
     state: spec.state,
     stacks: { network: stackNames.network(spec.name), services: stackNames.services(spec.name) },
     spec,

@@ -41,6 +41,7 @@ import { checkStreamingRules } from './streaming-rules';
 import { checkPipelinesRules } from './pipelines-rules';
 import { checkServingRules } from './serving-rules';
 import { checkReachRules } from './reach-rules';
+import { checkTeamRules } from './team-rules';
 
 /** What the cross-field rules found in a spec. */
 export interface RuleResult {
@@ -491,6 +492,9 @@ export function checkRules(spec: PlatformSpec, options: RuleOptions = {}): RuleR
       }
     }
   }
+
+  // Teams.
+  checkTeamRules(spec, err);
 
   // Policy exceptions: dated, and in prod reviewed at least every PROD_EXCEPTION_MAX_DAYS days
   // (the policy engine checks the rule ids against its catalogue).

@@ -890,6 +890,95 @@ export const machineTypeSpecSchema = z.strictObject({
 /** A validated `machineTypes` entry, defaults applied. */
 export type MachineTypeSpec = z.infer<typeof machineTypeSpecSchema>;
 
+/**
+ * A team's share of each cluster it uses (`teams[].quota`): the namespace's ResourceQuota, and on
+ * batch clusters the nominal quota of its ClusterQueue.
+ */
+export const teamQuotaSchema = z.strictObject({
+  /** CPU cores (requests) on each cluster. */
+  cpu: z.number().positive({ error: 'must be > 0 (CPU cores)' }),
+  /** Memory (requests), GiB, on each cluster. */
+  memoryGiB: z.number().positive({ error: 'must be > 0 (GiB)' }),
+  /**
+   * NVIDIA GPUs on each cluster that has GPUs (clusters without GPUs get 0).
+   * @default 0
+   */
+  gpus: z.int().min(0, { error: 'must be >= 0' }).default(0),
+  /** Pods at most, per cluster. @default 100 */
+  pods: z.int().positive({ error: 'must be > 0' }).default(100),
+  /** Persistent volume claims' storage, GiB, per cluster. @default 500 */
+  storageGiB: z.number().positive({ error: 'must be > 0 (GiB)' }).default(500),
+});
+/** A validated `teams[].quota`. */
+export type TeamQuotaSpec = z.infer<typeof teamQuotaSchema>;
+
+/** What a team may borrow from the cohort of a batch cluster beyond its quota (`teams[].borrowingLimit`). */
+export const teamBorrowingSchema = z.strictObject({
+  /** CPU cores. @default 0 */
+  cpu: z.number().min(0, { error: 'must be >= 0' }).default(0),
+  /** GPUs. @default 0 */
+  gpus: z.int().min(0, { error: 'must be >= 0' }).default(0),
+});
+
+/** What a team may do with each component (`teams[].access`); a component left out: nothing. */
+export const teamAccessSchema = z.strictObject({
+  /** Tracking and the model registry: read runs and models, or also write them. */
+  experimentTracking: z.enum(['read', 'write']).optional(),
+  /** The registry: the repositories it may push to (it may pull from all). */
+  registry: z
+    .strictObject({
+      /** Repositories of `components.registry.repositories` the team pushes to. @default [] */
+      push: z.array(imageRepositoryName).default([]),
+    })
+    .optional(),
+  /** The feature store: read features, or also write them. */
+  featureStore: z.enum(['read', 'write']).optional(),
+  /** Serving: invoke the endpoints, or also deploy models to them. */
+  serving: z.enum(['invoke', 'deploy']).optional(),
+  /** Pipelines: submit runs. */
+  pipelines: z.enum(['submit']).optional(),
+  /** Streaming: the declared topics it may produce to and consume from. */
+  streaming: z
+    .strictObject({
+      /** Declared topics the team produces to. @default [] */
+      produce: z.array(z.string().min(1)).default([]),
+      /** Declared topics the team consumes from. @default [] */
+      consume: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+});
+/** A validated `teams[].access`. */
+export type TeamAccessSpec = z.infer<typeof teamAccessSchema>;
+
+/**
+ * An ML team onboarded onto the platform (`teams[]`): on each of its clusters a namespace with its
+ * quota, its queue on batch clusters, its members' access and its workload identity, granted what
+ * `access` names through each component's contract.
+ */
+export const teamSchema = z.strictObject({
+  /** A DNS label; the team's namespace is `team-<name>`. */
+  name: dnsLabel(40),
+  /** The clusters it uses. @default every cluster */
+  clusters: z.array(z.string().min(1)).min(1, { error: 'list at least one cluster, or leave clusters out for every cluster' }).optional(),
+  /** Its quota on each of its clusters. */
+  quota: teamQuotaSchema,
+  /** What it may borrow on batch clusters. @default { cpu: 0, gpus: 0 } */
+  borrowingLimit: teamBorrowingSchema.default({ cpu: 0, gpus: 0 }),
+  /**
+   * Who belongs to it: AWS IAM role or user ARNs; on Google Cloud `group:<email>` or
+   * `user:<email>`; on existing clusters `group:<name>` or `user:<name>` as the cluster's OIDC
+   * issuer names them.
+   * @default []
+   */
+  members: z.array(z.string().min(1)).default([]),
+  /** What it may do with each component. @default {} */
+  access: teamAccessSchema.default({}),
+});
+/** A validated `teams[]` entry. */
+export type TeamSpec = z.infer<typeof teamSchema>;
+/** A `teams[]` entry as written. */
+export type TeamSpecInput = z.input<typeof teamSchema>;
+
 /** The whole `platform.yaml`. */
 export const platformSchema = z.strictObject({
   /**
@@ -978,6 +1067,11 @@ export const platformSchema = z.strictObject({
    * @default `<name>.internal` on aws and gcp; none on existing clusters
    */
   internalDomain: dnsName('ml.internal.example').optional(),
+  /**
+   * The ML teams onboarded onto the platform, each given a place to work on its clusters.
+   * @default []
+   */
+  teams: z.array(teamSchema).max(100, { error: 'at most 100 teams' }).default([]),
 });
 
 /** A platform spec as written (defaults not yet applied). */
