@@ -27,6 +27,8 @@ import type { IMonitoring } from '../constructs/components/monitoring/contract';
 import type { IRegistry } from '../constructs/components/registry/contract';
 import type { AddonDefinition, IAddon } from '../constructs/addons';
 import type { GcpNetwork } from '../constructs/network/gcp-network';
+import { teamSpaces } from '../constructs/teams/space';
+import { teamAccess } from '../constructs/teams/access';
 
 /** The components Loom synthesizes: the rows of the component table (all seven of platform.yaml). */
 export const SYNTHESIZED_COMPONENTS: readonly string[] = PLATFORM_COMPONENTS.map((c) => c.name);
@@ -130,6 +132,12 @@ export class MlPlatform extends Construct {
     for (const addons of Object.values(this.addonsStacks)) {
       for (const target of addons.scrapeTargets) this.monitoring?.scrape(addons.cluster, target);
     }
+
+    // Teams, after the components they are granted: their place on each cluster, then who acts there.
+    for (const team of this.plan.teams) {
+      teamSpaces(this, team);
+      teamAccess(this, team);
+    }
   }
 
   /** The monitoring component, through its contract, when the platform has one. */
@@ -150,8 +158,12 @@ export class MlPlatform extends Construct {
     return this.servicesStackOf;
   }
 
-  /** The services stack, created on first use. Its cloud-side identities refer to the clusters, so it comes after every cluster stack. */
-  private useServicesStack(): ServicesStack | undefined {
+  /**
+   * The services stack, created on first use (components with cloud-side resources, teams'
+   * identities). Its cloud-side identities refer to the clusters, so it comes after every cluster
+   * stack. Undefined on `cloud: kubernetes`.
+   */
+  useServicesStack(): ServicesStack | undefined {
     if (this.servicesStackOf || this.spec.cloud === 'kubernetes') return this.servicesStackOf;
     const stack = new ServicesStack(this.stackScope, stackNames.services(this.spec.name), { platform: this.platform });
     for (const clusterStack of Object.values(this.clusterStacks)) stack.addDependency(clusterStack);

@@ -253,7 +253,11 @@ describe.each([
     expect(changes.length).toBeGreaterThan(0);
     // Built serving reads the platform's environment from a copy of loom-platform in its namespace.
     const servingCopy = (c: { path: string; change: string }) => component === 'serving' && isPlatformConfigCopy(c) && c.change !== 'changed';
-    const strays = changes.filter((c) => c.path.split('/')[1] !== SCOPE[component] && !(stores && (isSharedStoreInfrastructure(c) || isScrapeOfBuiltComponent(c))) && !grantToFlipped(c) && !servingCopy(c));
+    // On Google Cloud the teams' network policies admit bought monitoring's collectors (gmp-system).
+    const teamsAdmitCollectors = (c: { path: string; change: string }) => component === 'monitoring' && example.startsWith('gcp') && /\/Team-[^/]+\/AllowPlatform$/.test(c.path) && c.change === 'changed';
+    const strays = changes.filter(
+      (c) => c.path.split('/')[1] !== SCOPE[component] && !(stores && (isSharedStoreInfrastructure(c) || isScrapeOfBuiltComponent(c))) && !grantToFlipped(c) && !servingCopy(c) && !teamsAdmitCollectors(c),
+    );
     expect(strays, JSON.stringify(strays, null, 2)).toEqual([]);
   });
 
@@ -263,7 +267,7 @@ describe.each([
 
   const exception =
     component === 'monitoring'
-      ? `outside the component, changes the system pools' machine type${example.startsWith('gcp') ? " and the GKE clusters' monitoring_config" : ''} and nothing else`
+      ? `outside the component, changes the system pools' machine type${example.startsWith('gcp') ? ", the GKE clusters' monitoring_config and the teams' admission of its collectors" : ''} and nothing else`
       : stores
         ? 'outside the component, only adds or removes the shared data tier and store operators, never changes them'
         : !example.startsWith('gcp')
@@ -295,11 +299,14 @@ describe.each([
     if (component === 'monitoring') {
       expect(outside.map((c) => c.change)).toEqual(outside.map(() => 'changed'));
       const types = new Set(outside.map((c) => c.key.split(' ')[1]!.split('.')[0]));
-      const allowed = example.startsWith('gcp') ? ['google_container_cluster', 'google_container_node_pool'] : ['aws_eks_node_group'];
+      const allowed = example.startsWith('gcp') ? ['google_container_cluster', 'google_container_node_pool', 'kubernetes_network_policy_v1'] : ['aws_eks_node_group'];
+      for (const c of outside.filter((x) => x.key.includes('kubernetes_network_policy_v1'))) expect(c.path).toMatch(/\/Team-[^/]+\/AllowPlatform$/);
       for (const t of types) expect(allowed).toContain(t);
       // the system pools resize: at least one system pool exists in each example
       expect(outside.some((c) => /system/i.test(c.path))).toBe(true);
-      expect(differing(a.stacks, b.stacks, compose(withoutMonitoringOutside)).filter((c) => c.path.split('/')[1] !== SCOPE[component])).toEqual([]);
+      expect(
+        differing(a.stacks, b.stacks, compose(withoutMonitoringOutside)).filter((c) => c.path.split('/')[1] !== SCOPE[component] && !/\/Team-[^/]+\/AllowPlatform$/.test(c.path)),
+      ).toEqual([]);
     } else if (stores) {
       expect(outside.filter((c) => !isSharedStoreInfrastructure(c) && !isScrapeOfBuiltComponent(c) && !grantToFlipped(c))).toEqual([]);
       expect(outside.filter((c) => c.change === 'changed' && c.path.split('/')[1] === 'Network')).toEqual([]);
@@ -411,6 +418,8 @@ describe('the services stack comes and goes with cloud-side resources', () => {
     const spec = JSON.parse(JSON.stringify(specFromFile(join(examples, 'gcp-platform.yaml'))));
     // Only monitoring left: the other components keep buckets, identities or databases in the cloud.
     for (const component of Object.keys(spec.components)) if (component !== 'monitoring') delete spec.components[component];
+    // …and no teams, whose identities would need the services stack.
+    spec.teams = [];
     const dir = mkdtempSync(join(tmpdir(), 'loom-mode-switch-'));
     dirs.push(dir);
     const app = new App({ outdir: dir });

@@ -51,11 +51,17 @@ const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   'constructs/components/serving/buy-aws.ts': () => import('../../constructs/components/serving/buy-aws'),
   'constructs/components/serving/buy-gcp.ts': () => import('../../constructs/components/serving/buy-gcp'),
   'constructs/aws/account.ts': () => import('../../constructs/aws/account'),
+  'constructs/teams/access-identity.ts': () => import('../../constructs/teams/access-identity'),
+  'constructs/teams/access-members.ts': () => import('../../constructs/teams/access-members'),
   'cli/diagram.ts': () => import('../../cli/diagram'),
   'cli/cost.ts': () => import('../../cli/cost'),
   'plan/cost.ts': () => import('../../plan/cost'),
   'schema/usage.ts': () => import('../../schema/usage'),
   'cli/check.ts': () => import('../../cli/check'),
+  'cli/synth.ts': () => import('../../cli/synth'),
+  'cli/stacks.ts': () => import('../../cli/stacks'),
+  'cli/ci-github.ts': () => import('../../cli/ci-github'),
+  'cli/explain.ts': () => import('../../cli/explain'),
   'policies/index.ts': () => import('../../policies'),
 };
 

@@ -186,7 +186,15 @@ export class SageMakerPipelines extends Construct implements IPipelines {
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'Pipelines', Effect: 'Allow', Action: [...PIPELINE_SUBMIT_ACTIONS], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': this.artifacts.region } } },
+          // Pipelines and their executions of this account and region (LOOM-IAM-001: no Resource
+          // "*" for actions that take one); listing takes no resource.
+          {
+            Sid: 'Pipelines',
+            Effect: 'Allow',
+            Action: [...PIPELINE_SUBMIT_ACTIONS],
+            Resource: [this.arn('pipeline'), `${this.arn('pipeline')}/execution/*`],
+          },
+          { Sid: 'ListPipelines', Effect: 'Allow', Action: ['sagemaker:ListPipelines'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': this.artifacts.region } } },
           {
             Sid: 'PassExecutionRole',
             Effect: 'Allow',

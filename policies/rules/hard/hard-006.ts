@@ -34,7 +34,9 @@ export const HARD_006: PolicyRule = {
         out.push({ resource: r, message: `namespace ${name}: a pod-security label is a reference, decided at apply time`, unknown: true });
         continue;
       }
-      const needed = team ? 'restricted' : 'baseline';
+      // Team namespaces enforce restricted outside dev; a dev platform's may enforce baseline (the
+      // product contract: teams get restricted outside dev), warning and auditing at restricted.
+      const needed = team && ctx.settings.environment !== 'dev' ? 'restricted' : 'baseline';
       if (enforce === undefined) out.push({ resource: r, message: `namespace ${name} has no pod-security.kubernetes.io/enforce label: PSA admits privileged pods`, detail: `${name}::enforce` });
       else if (LEVELS.indexOf(String(enforce)) < LEVELS.indexOf(needed)) out.push({ resource: r, message: `namespace ${name} enforces ${String(enforce)}; a ${team ? 'team' : 'platform'} namespace needs at least ${needed}`, detail: `${name}::enforce` });
       for (const mode of ['warn', 'audit']) {

@@ -229,9 +229,11 @@ describe('LOOM-HARD-006 namespaces carry PSA labels', () => {
     expect(runRule(HARD_006, ns(psa('baseline')))).toEqual([]);
     expect(runRule(HARD_006, ns({ ...psa('restricted'), 'loom.dev/team': 'ranking' }))).toEqual([]);
   });
-  it('fails privileged, and baseline on a team namespace', () => {
+  it('fails privileged, and baseline on a team namespace outside dev (a dev platform\'s teams may enforce baseline)', () => {
     expect(addresses(runRule(HARD_006, ns(psa('privileged'))))).toEqual(['kubernetes_namespace_v1.n [apps::enforce]']);
     expect(addresses(runRule(HARD_006, ns({ ...psa('baseline'), 'loom.dev/team': 'ranking' })))).toEqual(['kubernetes_namespace_v1.n [apps::enforce]']);
+    expect(addresses(runRule(HARD_006, ns({ ...psa('baseline'), 'loom.dev/team': 'ranking' }), { environment: 'staging' }))).toEqual(['kubernetes_namespace_v1.n [apps::enforce]']);
+    expect(runRule(HARD_006, ns({ ...psa('baseline'), 'loom.dev/team': 'ranking' }), { environment: 'dev' })).toEqual([]);
   });
   it('fails a namespace without labels (PSA then enforces nothing)', () => {
     expect(addresses(runRule(HARD_006, ns()))).toEqual(['kubernetes_namespace_v1.n [apps::enforce]', 'kubernetes_namespace_v1.n [apps::warn]', 'kubernetes_namespace_v1.n [apps::audit]']);
