@@ -19,6 +19,10 @@ export function checkGcpRules(spec: PlatformSpec, err: Report, warn: Report): vo
   const cloud = spec.cloud;
   // gcpProjectNumber is optional: without it the cluster stacks read it (data.google_project).
   if (cloud !== 'gcp' && spec.gcpProjectNumber !== undefined) err('gcpProjectNumber', `is only for cloud: gcp; remove it (cloud is '${cloud}')`);
+  // Google Groups for RBAC is GKE's: other clouds map groups in their own way (EKS access entries, the OIDC issuer).
+  if (cloud !== 'gcp' && spec.gkeSecurityGroup !== undefined) {
+    err('gkeSecurityGroup', `is only for cloud: gcp (Google Groups for RBAC on GKE), and cloud is '${cloud}'; remove it${cloud === 'aws' ? " (on EKS, list teams' members as IAM role or user ARNs)" : " (on existing clusters, bind the group names the cluster's OIDC issuer gives)"}`);
+  }
   if (cloud !== 'gcp') return;
 
   // Pod and service ranges.

@@ -1011,6 +1011,18 @@ export const platformSchema = z.strictObject({
     .regex(/^[1-9][0-9]{5,19}$/, { error: 'must be a Google Cloud project number: digits only, e.g. 123456789012' })
     .optional(),
   /**
+   * gcp only, optional: the Google Group for Google Groups for RBAC, always
+   * `gke-security-groups@<your domain>` (a group of your Google Workspace or Cloud Identity domain,
+   * with the groups RBAC should recognise nested in it). Given, every GKE cluster sets
+   * `authenticator_groups_config.security_group` to it, so that Kubernetes bindings to Google
+   * Groups — teams' `group:` members — take effect; absent, GKE recognises users only and a
+   * team's `group:` members are bound to no effect (a warning says so).
+   */
+  gkeSecurityGroup: z
+    .email({ error: 'must be an email address: gke-security-groups@<your domain>' })
+    .regex(/^gke-security-groups@/, { error: 'must be gke-security-groups@<your domain>: GKE accepts no other group name' })
+    .optional(),
+  /**
    * `prod` tightens the rules: at least 2 zones, microservice pools of at least 2 nodes, streaming
    * over 3 zones, GKE's Stable channel where it has the version.
    * @default dev
@@ -1089,6 +1101,7 @@ export const platformSettingsSchema = platformSchema.pick({
   region: true,
   gcpProject: true,
   gcpProjectNumber: true,
+  gkeSecurityGroup: true,
   environment: true,
   labels: true,
   state: true,

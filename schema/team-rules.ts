@@ -1,7 +1,8 @@
 /**
  * Rules of `teams`: names (and the names derived from them) within each cloud's limits, clusters
  * and components that exist, GPU quotas only where GPUs are, teams' nominal quotas on a batch
- * cluster within what its pools can hold, members written the way the cloud names them. Called
+ * cluster within what its pools can hold, members written the way the cloud names them, registry
+ * push only where the registry can grant it (not Harbor, yet). Called
  * from `checkRules`.
  */
 import type { ClusterSpec, PlatformSpec, TeamSpec } from './schema';
@@ -109,6 +110,13 @@ export function checkTeamRules(spec: PlatformSpec, err: Report): void {
     (team.access.registry?.push ?? []).forEach((r, k) => {
       if (spec.components.registry && !repositories.includes(r)) err(at(`access.registry.push[${k}]`), `'${r}' is not a repository of the registry; add it to components.registry.repositories (${repositories.join(', ')})`);
     });
+    // Harbor (registry mode build) has no per-team push grant yet (IRegistry.grantPush).
+    if (team.access.registry?.push.length && spec.components.registry?.mode === 'build') {
+      err(
+        at('access.registry.push'),
+        "pushing to Harbor from a team's identity is not supported yet (components.registry.mode is build); push with the project's robot, use registry mode buy, or remove this access",
+      );
+    }
     const topics = (spec.components.streaming?.topics ?? []).map((t) => t.name);
     for (const dir of ['produce', 'consume'] as const) {
       (team.access.streaming?.[dir] ?? []).forEach((t, k) => {

@@ -264,6 +264,8 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
+      // Google Groups for RBAC (`gkeSecurityGroup`): bindings to Google Groups nested in it take effect.
+      ...(platform.settings.gkeSecurityGroup ? { authenticatorGroupsConfig: { securityGroup: platform.settings.gkeSecurityGroup } } : {}),
       // Stable in prod where the minor is on Stable; Regular otherwise (catalog/kubernetes-versions.ts).
       releaseChannel: { channel: gkeReleaseChannel(cluster.kubernetesVersion, platform.environment, evaluationDate()) },
       // With a release channel GKE upgrades the control plane; this is only the floor.

@@ -23,6 +23,7 @@ import { TEAM_SERVICE_ACCOUNT } from '../../plan/teams';
 import { PlatformValidationError } from '../core/errors';
 import { platformOf } from '../core/stack';
 import type { WorkloadIdentity } from '../stores/contract';
+import type { StreamingPrincipal } from '../components/streaming/contract';
 import { serviceAccountTrustPolicy } from '../aws/iam';
 import { eksClusterOf, gkeClusterOf } from '../components/clusters';
 import type { TeamPlatform } from './index';
@@ -60,6 +61,17 @@ export function teamNamespaceResource(stack: Construct, name: string): Terraform
   return known.get(name);
 }
 const namespacesByStack = new WeakMap<Construct, Map<string, TerraformResource>>();
+
+/**
+ * `principal`, placed where `team`'s pods run: a Kubernetes service account principal (Strimzi's
+ * Kafka users) gets the team's namespace and clusters, so that built streaming writes the user's
+ * credentials Secret and the brokers' CA there (waiting for the namespace ./space.ts creates);
+ * a cloud identity is returned as it is (MSK and Managed Kafka authorize IAM, no Secret).
+ */
+export function teamStreamingPrincipal<P extends StreamingPrincipal | undefined>(principal: P, team: Pick<TeamPlan, 'namespace' | 'clusters'>): P {
+  if (principal?.kind !== 'kubernetes-service-account') return principal;
+  return { ...principal, namespace: team.namespace, clusters: team.clusters.map((c) => c.cluster) } as P;
+}
 
 /** A team's identity: what the components grant to, and its service accounts by cluster. */
 export interface TeamIdentity {

@@ -14,8 +14,8 @@
  *   `roles/container.clusterViewer` on the project (`container.clusters.get`, what fetching the
  *   cluster's credentials needs; no Kubernetes permission). Group subjects take effect only on a
  *   cluster with Google Groups for RBAC (`authenticator_groups_config.security_group =
- *   gke-security-groups@<domain>`, the groups nested in it), which Loom's GKE cluster does not
- *   set: a warning says so.
+ *   gke-security-groups@<domain>`, the groups nested in it), which Loom's GKE clusters set from
+ *   the spec's `gkeSecurityGroup`: without it, a warning says so.
  * - Existing clusters: the same RoleBinding, to the group and user names the cluster's OIDC issuer
  *   gives (`group:<name>`, `user:<name>`; any `--oidc-groups-prefix` is part of the name written).
  */
@@ -77,11 +77,11 @@ export function teamMembers(platform: TeamPlatform, team: TeamPlan): void {
       new ProjectIamMember(new Construct(members, id), 'ClusterViewer', { project, role: 'roles/container.clusterViewer', member });
     }
     const groups = team.members.filter((m) => m.startsWith('group:'));
-    if (groups.length) {
+    if (groups.length && !platform.plan.spec.gkeSecurityGroup) {
       Annotations.of(platform).addWarning(
         `teams '${team.name}': ${groups.join(', ')} are bound as RBAC groups, which GKE recognises only with Google Groups for RBAC ` +
           '(the cluster\'s authenticator_groups_config.security_group, gke-security-groups@<your domain>, with these groups nested in it); ' +
-          "Loom's GKE clusters do not set it yet: bind users, or enable it on the clusters",
+          'the spec sets no gkeSecurityGroup: set it to gke-security-groups@<your domain>, or bind users',
       );
     }
   }

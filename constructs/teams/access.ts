@@ -19,8 +19,10 @@
  *   - `streaming: { produce, consume }` → `grantProduce` / `grantConsume` per topic, to the cloud
  *     identity where the brokers authorize one (MSK, Managed Kafka) and to a Kafka user named
  *     after the team's namespace where they authorize Kafka users (Strimzi);
- *   - `registry.push`: the registry contract has no push grant yet; nothing is granted, and a
- *     warning says so.
+ *   - `registry.push: [repo, …]` → `grantPush(identity, repos)`: ECR push on exactly those
+ *     repositories, Artifact Registry's writer role on the platform's repository; a built
+ *     registry (Harbor — always the case on existing clusters, which have no cloud identity)
+ *     cannot grant push yet, which schema validation reports.
  *
  * The provider classes load only for a platform with teams (the modules are required lazily).
  */
@@ -32,6 +34,7 @@ import type { IExperimentTracking } from '../components/experiment-tracking/cont
 import type { IFeatureStore } from '../components/feature-store/contract';
 import type { IServing } from '../components/serving/contract';
 import type { IPipelines } from '../components/pipelines/contract';
+import type { IRegistry } from '../components/registry/contract';
 import type { IStreaming, StreamingPrincipal } from '../components/streaming/contract';
 import type { WorkloadIdentity } from '../stores/contract';
 import type { TeamPlatform } from './index';
@@ -84,7 +87,8 @@ function teamGrants(platform: TeamPlatform, team: TeamPlan, identity: WorkloadId
   }
   if (access.streaming && (access.streaming.produce.length || access.streaming.consume.length)) {
     const streaming = component<IStreaming>(platform, team, 'streaming');
-    const principal = streamingPrincipal(streaming, team, identity);
+    // A Kafka user's credentials go to the team's namespace on its clusters (cloud identities are unchanged).
+    const principal = (require('./access-identity') as typeof Identity).teamStreamingPrincipal(streamingPrincipal(streaming, team, identity), team);
     if (!principal) {
       warn(`streaming (${streaming.product}) authorizes ${streaming.authentication} clients, and the team has no such identity: no topic is granted`);
     } else {
@@ -93,8 +97,16 @@ function teamGrants(platform: TeamPlatform, team: TeamPlan, identity: WorkloadId
     }
   }
   if (access.registry?.push.length) {
-    component(platform, team, 'registry');
-    warn(`registry push (${access.registry.push.join(', ')}) is not granted: the registry contract has no push grant yet; pushing stays with CI's own credentials`);
+    const registry = component<IRegistry>(platform, team, 'registry');
+    // Without a cloud identity (existing clusters) the registry is Harbor, which schema
+    // validation already rejects for push; grantPush says why if reached anyway.
+    if (identity) registry.grantPush(identity, access.registry.push);
+    else {
+      throw new PlatformValidationError(
+        `team '${team.name}': pushing to ${registry.product} from a team without a cloud identity is not supported yet; push with the project's robot or use registry mode buy`,
+        platform,
+      );
+    }
   }
 }
 

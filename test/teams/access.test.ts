@@ -306,13 +306,15 @@ describe('teams on existing clusters with built components', () => {
   });
 });
 
-describe('access the contracts cannot grant yet', () => {
-  it('warns that registry push is not granted', () => {
-    const platform = new MlPlatform(new App(), 'acme', awsSpec({
+describe('registry push (see ./registry-push.test.ts for the grants themselves)', () => {
+  it('is granted through the registry contract, with no warning', () => {
+    const app = new App();
+    const platform = new MlPlatform(app, 'acme', awsSpec({
       components: { registry: { mode: 'buy', repositories: ['images'] } },
       teams: [{ name: 'ranking', quota, access: { registry: { push: ['images'] } } }],
     }) as any);
     const warnings = platform.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
-    expect(warnings.some((w) => w.includes('registry push (images) is not granted'))).toBe(true);
+    expect(warnings.filter((w) => w.includes('registry push'))).toEqual([]);
+    expect(app.node.findAll().some((c) => /\/Registry\/.*Push1$/.test(c.node.path))).toBe(true);
   });
 });

@@ -16,6 +16,11 @@
  *   made private too), pulled by a robot account whose credentials are the default image pull
  *   secret of every cluster's `loom-workloads` (`pull-access.ts`).
  *
+ * Pushing from a workload identity (`grantPush`, a team's `access.registry.push`) is not supported
+ * yet: it would take a Harbor robot account per team with push and pull on the project, made by
+ * the setup Job, and its secret in each of the team's namespaces. Schema validation reports such a
+ * team (schema/team-rules.ts); `grantPush` throws if reached anyway.
+ *
  * Secrets are inputs, never defaults, and sensitive Terraform variables of the registry cluster's
  * add-ons stack: Harbor's initial admin password (`TF_VAR_harbor_admin_password`), its
  * 16-character secret key (`TF_VAR_harbor_secret_key`: it encrypts the credentials Harbor stores;
@@ -41,6 +46,7 @@ import { internalLoadBalancerAnnotations } from '../load-balancer';
 
 export { internalLoadBalancerAnnotations } from '../load-balancer';
 import { repositoryUrlOf, type IRegistry } from './contract';
+import type { WorkloadIdentity } from '../../stores/contract';
 import { HARBOR_IMAGE_STORE_SECRET, HARBOR_REGISTRY_SERVICE_ACCOUNT, type HarborImageStore } from './image-store';
 import { HarborDns } from './dns';
 import { HARBOR_TLS_SECRET, HarborCertificate, NodeTrust } from './trust';
@@ -316,6 +322,14 @@ export class Harbor extends Construct implements IRegistry {
 
   repositoryUrl(name: string): string {
     return repositoryUrlOf(this, name);
+  }
+
+  /** Not supported yet (see the module comment): throws. */
+  grantPush(_identity: WorkloadIdentity, repositories: readonly string[]): void {
+    throw new PlatformValidationError(
+      `pushing to Harbor from a team's identity is not supported yet (repositories ${repositories.join(', ')}); push with the project's robot or use registry mode buy`,
+      this,
+    );
   }
 }
 

@@ -5,6 +5,10 @@
  * every node identity of every cluster pull: the managed node groups' role and, with
  * `autoscaler: karpenter`, the role of the nodes Karpenter launches.
  *
+ * {@link EcrRegistry.grantPush} gives a workload's IAM role an inline policy with ECR's push and
+ * pull actions on the named repositories only, and `ecr:GetAuthorizationToken` (which takes no
+ * resource).
+ *
  * Everything lives in the services stack; the node roles arrive as cross-stack references from the
  * cluster stacks, so the grant follows the cluster objects it was given, never names.
  */
@@ -15,13 +19,16 @@ import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { IKubernetesCluster } from '../../core/contracts';
+import { PlatformValidationError } from '../../core/errors';
+import type { WorkloadIdentity } from '../../stores/contract';
 import { awsAccount } from '../../aws/account';
 import { keyPolicy } from '../../aws/kms';
 import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
 import { componentOutput, componentTags, servicesScope } from '../contract';
 import { eksClusterOf } from '../clusters';
-import { repositoryUrlOf, type IRegistry } from './contract';
+import { checkPushRepositories, repositoryUrlOf, type IRegistry } from './contract';
 
 /** Every IAM role a cluster's nodes run as: the node groups' role, and Karpenter's node role. */
 export function nodeRoleArns(cluster: IKubernetesCluster, why: string): string[] {
@@ -31,6 +38,9 @@ export function nodeRoleArns(cluster: IKubernetesCluster, why: string): string[]
 
 /** What a node needs to pull an image, and nothing more. */
 export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
+
+/** What a client needs to push an image (and pull it back), on the repository: no deleting, no settings. */
+export const ECR_PUSH_ACTIONS = [...ECR_PULL_ACTIONS, 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'] as const;
 
 /** The lifecycle policy of one repository: untagged images expire, tagged ones beyond the last N do. */
 export function ecrLifecyclePolicy(profile: RegistryProfile): string {
@@ -66,6 +76,7 @@ export class EcrRegistry extends Construct implements IRegistry {
   readonly key: KmsKey;
   /** The ECR repositories, by listed name. */
   readonly ecrRepositories: Readonly<Record<string, EcrRepository>>;
+  private pushGrants = 0;
 
   constructor(scope: Construct, id: string, props: ResolvedRegistryProps) {
     super(scope, id);
@@ -120,6 +131,30 @@ export class EcrRegistry extends Construct implements IRegistry {
   repositoryUrl(name: string): string {
     // `<account>.dkr.ecr.<region>.amazonaws.com/<platform>/<name>`: the repository's own URL.
     return repositoryUrlOf(this, name);
+  }
+
+  /**
+   * Lets `identity` (an IAM role) push to and pull from the listed repositories only: an inline
+   * role policy with {@link ECR_PUSH_ACTIONS} on exactly those repositories' ARNs, and
+   * `ecr:GetAuthorizationToken` on "*" (`docker login` needs it, and it takes no resource).
+   */
+  grantPush(identity: WorkloadIdentity, repositories: readonly string[]): void {
+    if (identity.kind !== 'aws-iam-role') throw new PlatformValidationError(`ECR grants push to IAM roles; got ${identity.kind}`, this);
+    checkPushRepositories(this, repositories);
+    const names = [...new Set(repositories)];
+    // Numbered: an inline policy name is unique per role, and role names are references here.
+    this.pushGrants += 1;
+    new IamRolePolicy(this, `Push${this.pushGrants}`, {
+      role: identity.roleName,
+      name: `ecr-push-${this.pushGrants}`,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Push', Effect: 'Allow', Action: [...ECR_PUSH_ACTIONS], Resource: names.map((n) => this.ecrRepositories[n]!.arn) },
+          { Sid: 'Login', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        ],
+      }),
+    });
   }
 }
 

@@ -3,6 +3,10 @@
  * platform's region) with immutable tags, vulnerability scanning and cleanup policies, and
  * `roles/artifactregistry.reader` on it for every GKE cluster's node service account.
  *
+ * {@link ArtifactRegistry.grantPush} binds `roles/artifactregistry.writer` on that repository: the
+ * repository is the unit of Artifact Registry's IAM, so a team granted push may push any image path
+ * in it (the listed names are a convention there).
+ *
  * Everything lives in the services stack; the node service accounts arrive as cross-stack
  * references from the cluster stacks.
  */
@@ -12,11 +16,12 @@ import { ArtifactRegistryRepository, type ArtifactRegistryRepositoryCleanupPolic
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
+import type { WorkloadIdentity } from '../../stores/contract';
 import { serviceAccountMember } from '../../gcp/gcp';
 import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
 import { componentLabels, componentOutput, servicesScope } from '../contract';
 import { gkeClusterOf } from '../clusters';
-import { repositoryUrlOf, type IRegistry } from './contract';
+import { checkPushRepositories, repositoryUrlOf, type IRegistry } from './contract';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -45,11 +50,16 @@ export class ArtifactRegistry extends Construct implements IRegistry {
   readonly pullers: readonly IKubernetesCluster[];
   /** The `google_artifact_registry_repository` resource (Docker format). */
   readonly resource: ArtifactRegistryRepository;
+  private readonly project: string;
+  private readonly location: string;
+  private pushGrants = 0;
 
   constructor(scope: Construct, id: string, props: ResolvedRegistryProps) {
     super(scope, id);
     const plan = props.platform;
     if (!plan.gcpProject || !plan.region) throw new PlatformValidationError('Artifact Registry needs gcpProject and region in the plan', this);
+    this.project = plan.gcpProject;
+    this.location = plan.region;
     const names = registryNames(plan.name);
     const profile = REGISTRY_PROFILES[plan.environment];
     this.repositories = [...registryOptions({ name: plan.name, components: { registry: props.spec } }).repositories];
@@ -88,6 +98,30 @@ export class ArtifactRegistry extends Construct implements IRegistry {
 
   repositoryUrl(name: string): string {
     return repositoryUrlOf(this, name);
+  }
+
+  /**
+   * Lets `identity` (a Google service account) push and pull: `roles/artifactregistry.writer` on
+   * the platform's repository. Artifact Registry grants per repository, and every listed name is an
+   * image path inside the one repository, so the identity may push any image path in it; the
+   * listed names are checked against the spec but are a convention, not a boundary.
+   *
+   * No IAM condition narrows it: conditions on a repository binding see the repository's own
+   * `resource.name`, and Artifact Registry documents no image- (package-) level IAM resource a
+   * `resource.name` condition could match for pushes (checked against Google's docs), so one would
+   * either match the whole repository or nothing. Separate paths need separate repositories.
+   */
+  grantPush(identity: WorkloadIdentity, repositories: readonly string[]): void {
+    if (identity.kind !== 'gcp-service-account') throw new PlatformValidationError(`Artifact Registry grants push to Google service accounts; got ${identity.kind}`, this);
+    checkPushRepositories(this, repositories);
+    this.pushGrants += 1;
+    new ArtifactRegistryRepositoryIamMember(this, `Push${this.pushGrants}`, {
+      project: this.project,
+      location: this.location,
+      repository: this.resource.name,
+      role: 'roles/artifactregistry.writer',
+      member: serviceAccountMember(identity.email),
+    });
   }
 }
 

@@ -5,7 +5,7 @@
 export * from './contract';
 export { registryFor } from './select';
 export { Harbor, harborValues, harborProject, assertS3Credentials, internalLoadBalancerAnnotations, HARBOR_SERVICE } from './build';
-export { EcrRegistry, ecrLifecyclePolicy, nodeRoleArns, ECR_PULL_ACTIONS } from './buy-aws';
+export { EcrRegistry, ecrLifecyclePolicy, nodeRoleArns, ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from './buy-aws';
 export { ArtifactRegistry, artifactRegistryCleanupPolicies } from './buy-gcp';
 export { HARBOR_REGISTRY_SERVICE_ACCOUNT, HARBOR_IMAGE_STORE_SECRET, type HarborImageStore, type CloudImageStoreProps, type S3Credentials } from './image-store';
 export { HarborDns, HARBOR_DNS_TTL } from './dns';

@@ -39,8 +39,12 @@
  * - Users: one `KafkaUser` per Kubernetes service account granted anything
  *   ({@link StrimziKafka.grantProduce}, {@link StrimziKafka.grantConsume}), named after it, in
  *   `loom-workloads` — the User Operator watches that namespace, so the Secret it generates for
- *   the user (same name; `password` and a ready `sasl.jaas.config`) lands where the teams' pods
- *   run, and a pod mounts it. ACLs: `Write`/`Describe` on a produced topic, `Read`/`Describe` on a
+ *   the user (same name; `password` and a ready `sasl.jaas.config`) lands there, and a pod there
+ *   mounts it. A principal that names its namespace (a team's `team-<name>`, on the team's
+ *   clusters) gets its credentials Secret and the CA Secret `loom-kafka-ca` written there instead,
+ *   on each of its clusters, waiting for the namespace (aws, gcp: Loom makes the password, see
+ *   ./credentials.ts; on existing clusters Strimzi does, and its Secret stays in `loom-workloads`
+ *   of the streaming cluster — a warning says so). ACLs: `Write`/`Describe` on a produced topic, `Read`/`Describe` on a
  *   consumed one and `Read` on consumer groups whose names start with the service account's name.
  *   Clients verify the brokers against Strimzi's cluster CA: the public certificate is in the
  *   `loom-kafka-cluster-ca-cert` Secret (`ca.crt`) of `loom-system`; clients outside that
@@ -51,7 +55,7 @@
  */
 import { Construct } from 'constructs';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { dependable } from '../../core/cdk';
+import { Annotations, dependable, type TerraformResource } from '../../core/cdk';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
@@ -352,6 +356,12 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
   private readonly credentials?: StrimziCredentials;
   /** The add-ons stacks of the other clusters, whose clients get each user's Secret. */
   private readonly clients: readonly IClusterAddons[];
+  /** The add-ons stacks of every cluster, the streaming cluster's included. */
+  private readonly clusters: readonly IClusterAddons[];
+  /** Where each user's credentials go (its principal's namespace and clusters), from its first grant. */
+  private readonly placements = new Map<string, string>();
+  /** The CA Secrets written into principals' namespaces, by `<cluster>/<namespace>`. */
+  private readonly namespaceCas = new Map<string, SecretV1>();
 
   constructor(scope: Construct, id: string, props: StrimziKafkaProps) {
     super(scope, id);
@@ -402,6 +412,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
     const namespaceResources = [addons.namespaces.system.resource, addons.namespaces.workloads.resource].filter((r) => r !== undefined);
     this.credentials = props.credentials;
     this.clients = props.clusters.filter((c) => c !== addons);
+    this.clusters = props.clusters;
     const caSecrets: SecretV1[] = [];
     if (props.credentials) {
       // Loom's cluster CA, as Strimzi takes a CA of one's own: before the Kafka cluster exists.
@@ -478,11 +489,23 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
     }
     const spec = declaredTopic(this.declared, topic, 'streaming');
     const user = principal.name;
+    const placement = JSON.stringify([principal.namespace ?? null, principal.namespace ? [...(principal.clusters ?? [])].sort() : null]);
+    const placed = this.placements.get(user);
+    if (placed !== undefined && placed !== placement) {
+      throw new PlatformValidationError(`Kafka user '${user}' is granted with different namespaces or clusters (${placed} and ${placement}); its credentials go to one place`, this);
+    }
     let acls = this.users.get(user);
     if (!acls) {
       acls = [];
       this.users.set(user, acls);
-      const password = this.credentials ? this.userPassword(user) : undefined;
+      this.placements.set(user, placement);
+      const password = this.credentials ? this.userPassword(user, principal) : undefined;
+      if (!this.credentials && principal.namespace && principal.namespace !== PLATFORM_NAMESPACES.workloads) {
+        Annotations.of(this).addWarning(
+          `streaming (Strimzi on existing clusters): the credentials of Kafka user '${user}' are the Secret '${user}' Strimzi writes in ${PLATFORM_NAMESPACES.workloads} of cluster '${this.cluster.plan.name}', ` +
+            `not in ${principal.namespace}: Loom does not know the password to copy it; copy it (and ${KAFKA_CLUSTER_CA_SECRET} of ${PLATFORM_NAMESPACES.system}) into ${principal.namespace} yourself`,
+        );
+      }
       this.resources.add({
         apiVersion: STRIMZI_API_VERSION,
         kind: 'KafkaUser',
@@ -512,7 +535,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
    * cluster (the release waits for it), and on every other cluster a Secret named after the user
    * with what a SCRAM client needs — the shape of the one Strimzi writes on the streaming cluster.
    */
-  private userPassword(user: string): string {
+  private userPassword(user: string, principal: StreamingPrincipal & { readonly kind: 'kubernetes-service-account' }): string {
     const credentials = this.credentials!;
     const password = credentials.password(user);
     const labels = { ...componentTags('streaming'), 'app.kubernetes.io/managed-by': 'loom' };
@@ -522,15 +545,60 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
     });
     const release = this.resources.resource;
     release.dependsOn = [...(release.dependsOn ?? []), dependable(input)];
-    for (const client of this.clients) {
-      const scope = componentScope(client, 'streaming').node.findChild('Clients') as Construct;
-      new SecretV1(scope, `User-${user}`, {
-        metadata: { name: user, namespace: client.namespaces.workloads.name, labels },
-        data: { username: user, password, 'sasl.jaas.config': scramJaasConfig(user, password) },
-      });
+    const data = { username: user, password, 'sasl.jaas.config': scramJaasConfig(user, password) };
+    const namespace = principal.namespace;
+    if (!namespace || namespace === PLATFORM_NAMESPACES.workloads) {
+      // Strimzi writes the streaming cluster's copy; every other cluster gets one in loom-workloads.
+      for (const client of this.clients) {
+        new SecretV1(clientsScope(client), `User-${user}`, { metadata: { name: user, namespace: client.namespaces.workloads.name, labels }, data });
+      }
+      return password;
+    }
+    // Where the principal's pods run: its namespace on each of its clusters (the streaming
+    // cluster's too, since Strimzi's own Secret is in loom-workloads), with the brokers' CA.
+    for (const client of this.principalClusters(user, principal.clusters)) {
+      const waitFor = namespaceResourceIn(client, namespace);
+      const dependsOn = waitFor ? { dependsOn: [waitFor] } : {};
+      const scope = clientsScope(client);
+      const key = `${client.cluster.plan.name}/${namespace}`;
+      if (!this.namespaceCas.has(key)) {
+        this.namespaceCas.set(key, new SecretV1(scope, `Ca-${namespace}`, { metadata: { name: KAFKA_CA_SECRET, namespace, labels }, data: { 'ca.crt': credentials.caCertPem }, ...dependsOn }));
+      }
+      new SecretV1(scope, `User-${user}`, { metadata: { name: user, namespace, labels }, data, ...dependsOn });
     }
     return password;
   }
+
+  /** The add-ons stacks of the clusters `names` (every cluster when undefined). */
+  private principalClusters(user: string, names: readonly string[] | undefined): readonly IClusterAddons[] {
+    if (!names) return this.clusters;
+    return names.map((name) => {
+      const found = this.clusters.find((c) => c.cluster.plan.name === name);
+      if (!found) {
+        throw new PlatformValidationError(`Kafka user '${user}': its pods run on cluster '${name}', which the platform does not have (clusters: ${this.clusters.map((c) => c.cluster.plan.name).join(', ')})`, this);
+      }
+      return found;
+    });
+  }
+}
+
+/** The construct, in a cluster's streaming scope, that the clients' Secrets go under. */
+function clientsScope(client: IClusterAddons): Construct {
+  return componentScope(client, 'streaming').node.findChild('Clients') as Construct;
+}
+
+/**
+ * The `kubernetes_namespace_v1` named `name` in the add-ons stack `addons`, when something there
+ * created it (a team's namespace, ./constructs/teams/space.ts): looked up by its name, so that
+ * the Secrets placed in it wait for it.
+ */
+export function namespaceResourceIn(addons: IClusterAddons, name: string): TerraformResource | undefined {
+  for (const c of addons.node.findAll()) {
+    const resource = c as Partial<TerraformResource> & { metadata?: { internalValue?: { name?: unknown } } };
+    if (resource.terraformResourceType !== 'kubernetes_namespace_v1' && resource.terraformResourceType !== 'kubernetes_namespace') continue;
+    if (resource.metadata?.internalValue?.name === name) return c as TerraformResource;
+  }
+  return undefined;
 }
 
 /** Streaming, built: Strimzi on the component's (streaming) cluster, in its add-ons stack. */

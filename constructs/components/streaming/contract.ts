@@ -40,6 +40,20 @@ export interface KubernetesServiceAccount {
   readonly kind: 'kubernetes-service-account';
   /** The service account's name (a DNS label; names the Kafka user and its Secret). */
   readonly name: string;
+  /**
+   * Where the principal's pods run: built streaming (Strimzi) writes the Kafka user's credentials
+   * Secret (`username`, `password`, `sasl.jaas.config`) and the brokers' CA (`loom-kafka-ca`)
+   * into this namespace, on each of {@link clusters}, waiting for the namespace where the
+   * cluster's add-ons stack creates it (a team's `team-<name>`).
+   * @default `loom-workloads` of every cluster
+   */
+  readonly namespace?: string;
+  /**
+   * The clusters (their names in `clusters[]`) the principal's pods run on, where its credentials
+   * go when it names a {@link namespace}.
+   * @default every cluster of the platform
+   */
+  readonly clusters?: readonly string[];
 }
 
 /**
