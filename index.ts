@@ -27,6 +27,8 @@ export * from './stacks/cluster-stack';
 export * from './stacks/addons-stack';
 export * from './stacks/services-stack';
 export * from './stacks/ml-platform';
+export * from './stacks/platform-teams';
+export type { TeamPlatform, TeamPlatformPlan, TeamPlatformSpec, TeamComponentMode } from './constructs/teams';
 export type { CaPem } from './constructs/tls/ca';
 export type { PolicyDocument, PolicyStatement } from './constructs/aws/addon-policies';
 export type { HarborDnsProps } from './constructs/components/registry/dns';

@@ -34,7 +34,7 @@ export interface StackInfo {
 const KIND_HOLDS: Readonly<Record<StackKind, string>> = {
   network: 'network: VPC or VPC network, subnets, NAT, flow logs',
   cluster: 'cluster: control plane, node pools, identities, keys',
-  services: "services: components' cloud side (managed services, stores, identities)",
+  services: "services: components' cloud side (managed services, stores, identities) and what Terraform generates for them (Kafka CA, passwords)",
   addons: "add-ons: namespaces, add-ons and components' in-cluster parts",
 };
 

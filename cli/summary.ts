@@ -24,7 +24,7 @@ export function summarize(plan: PlatformPlan): string {
     const where = t.clusters.map((c) => `${c.cluster} (${c.quota.cpu} CPU, ${c.quota.memoryGiB} GiB${c.quota.gpus ? `, ${c.quota.gpus} GPU` : ''}${c.borrowing.cpu || c.borrowing.gpus ? `, borrows up to ${c.borrowing.cpu} CPU${c.borrowing.gpus ? ` ${c.borrowing.gpus} GPU` : ''}` : ''})`);
     const access = Object.entries(t.access)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => (typeof v === 'string' ? `${k} ${v}` : k));
+      .map(([k, v]) => `${k} ${typeof v === 'string' ? v : accessLists(v as Record<string, readonly string[]>)}`.trimEnd());
     lines.push(`  team ${t.name}: namespace ${t.namespace} on ${where.join(', ')}; ${t.members.length} member${t.members.length === 1 ? '' : 's'}${access.length ? `; ${access.join(', ')}` : ''}`);
   }
   const stacks = [
@@ -35,4 +35,12 @@ export function summarize(plan: PlatformPlan): string {
   ];
   if (stacks.length) lines.push(`  stacks: ${stacks.join(', ')}`);
   return lines.join('\n');
+}
+
+/** `{ produce: [a, b], consume: [c] }` → `produce a b consume c` (empty lists left out). */
+function accessLists(access: Record<string, readonly string[]>): string {
+  return Object.entries(access)
+    .filter(([, list]) => list.length)
+    .map(([verb, list]) => `${verb} ${list.join(' ')}`)
+    .join(' ');
 }

@@ -1,7 +1,7 @@
 /**
  * What the plan decides about components, in pure TypeScript: which implementation a component
- * gets (mode × cloud), whether it has cloud-side resources (and so whether the platform needs a
- * `<name>-services` stack), how it is sized per environment, and the names it derives.
+ * gets (mode × cloud), whether it has cloud-side or Terraform-generated resources (and so whether
+ * the platform needs a `<name>-services` stack), how it is sized per environment, and the names it derives.
  */
 import type { Cloud, ComponentName, Environment, PlatformSpec } from '../schema/schema';
 import { grafanaSchema, registryComponentSchema, type GrafanaSpec } from '../schema/schema';
@@ -78,17 +78,46 @@ const CLOUD_SIDE: Readonly<Partial<Record<ComponentName, Readonly<Record<Impleme
 };
 
 /**
- * Whether `component`, provided by `mode` on `cloud`, has resources in the `<name>-services`
- * stack. Existing clusters (`cloud: kubernetes`) never do: there is no cloud.
+ * What Terraform itself generates for a component, by mode, on every cloud (existing clusters
+ * included): it needs no cloud provider, and it is kept in the services stack so that every add-ons
+ * stack reads it from there, upstream of them all. Built streaming: Strimzi's cluster CA (tls) and
+ * its Kafka users' SCRAM passwords (random), see constructs/components/streaming/credentials.ts.
+ */
+const TERRAFORM_GENERATED: Readonly<Partial<Record<ComponentName, Readonly<Partial<Record<ComponentMode, boolean>>>>>> = {
+  streaming: { build: true },
+};
+
+/**
+ * Whether `component`, provided by `mode` on `cloud`, has resources in the cloud (a managed
+ * service, a bucket, an identity, a private DNS zone). Existing clusters (`cloud: kubernetes`)
+ * never do: there is no cloud.
  */
 export function hasCloudSideResources(cloud: Cloud, component: ComponentName, mode: ComponentMode): boolean {
   if (cloud === 'kubernetes') return false;
   return CLOUD_SIDE[component]?.[implementationOf(mode, cloud)] ?? false;
 }
 
-/** Whether the platform gets a `<name>-services` stack: only when some component has cloud-side resources. */
-export function servicesStackNeeded(plan: { readonly cloud: Cloud; readonly components: readonly { readonly name: ComponentName; readonly mode: ComponentMode }[] }): boolean {
-  return plan.components.some((c) => hasCloudSideResources(plan.cloud, c.name, c.mode));
+/**
+ * Whether `component`, provided by `mode` on `cloud`, has resources in the `<name>-services`
+ * stack: cloud-side ones ({@link hasCloudSideResources}), or what Terraform itself generates for
+ * it (built streaming's CA and passwords), which existing clusters keep there too.
+ */
+export function hasServicesStackResources(cloud: Cloud, component: ComponentName, mode: ComponentMode): boolean {
+  return (TERRAFORM_GENERATED[component]?.[mode] ?? false) || hasCloudSideResources(cloud, component, mode);
+}
+
+/**
+ * Whether the platform gets a `<name>-services` stack: when some component has resources there
+ * ({@link hasServicesStackResources}: on `cloud: kubernetes`, built streaming's credentials
+ * only), or (aws, gcp) it onboards teams — their workload identities and members' cluster
+ * access are cloud-side.
+ */
+export function servicesStackNeeded(plan: {
+  readonly cloud: Cloud;
+  readonly components: readonly { readonly name: ComponentName; readonly mode: ComponentMode }[];
+  readonly teams?: readonly unknown[];
+}): boolean {
+  return plan.components.some((c) => hasServicesStackResources(plan.cloud, c.name, c.mode)) || (plan.cloud !== 'kubernetes' && (plan.teams?.length ?? 0) > 0);
 }
 
 /** The mode of `component` in the plan, or undefined when the platform does not have it. */

@@ -29,6 +29,7 @@ export * from './capacity';
 export * from './settings';
 export * from './stores';
 export * from './teams';
+export * from './team-queues';
 import { resolvePlatformContext, type PlatformContext } from './settings';
 import { resolveTeams, type TeamPlan } from './teams';
 export {

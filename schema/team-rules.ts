@@ -2,12 +2,12 @@
  * Rules of `teams`: names (and the names derived from them) within each cloud's limits, clusters
  * and components that exist, GPU quotas only where GPUs are, teams' nominal quotas on a batch
  * cluster within what its pools can hold, members written the way the cloud names them, registry
- * push only where the registry can grant it (not Harbor, yet). Called
- * from `checkRules`.
+ * push only to repositories the registry lists. Called from `checkRules`.
  */
 import type { ClusterSpec, PlatformSpec, TeamSpec } from './schema';
 import { machineTypeFacts } from '../catalog/machine-types';
 import type { RegionalCloud } from '../catalog/regions';
+import { componentCluster, componentFlavours } from '../plan';
 
 type Report = (path: string, message: string) => void;
 
@@ -110,12 +110,21 @@ export function checkTeamRules(spec: PlatformSpec, err: Report): void {
     (team.access.registry?.push ?? []).forEach((r, k) => {
       if (spec.components.registry && !repositories.includes(r)) err(at(`access.registry.push[${k}]`), `'${r}' is not a repository of the registry; add it to components.registry.repositories (${repositories.join(', ')})`);
     });
-    // Harbor (registry mode build) has no per-team push grant yet (IRegistry.grantPush).
-    if (team.access.registry?.push.length && spec.components.registry?.mode === 'build') {
-      err(
-        at('access.registry.push'),
-        "pushing to Harbor from a team's identity is not supported yet (components.registry.mode is build); push with the project's robot, use registry mode buy, or remove this access",
-      );
+    // Deploying: its own InferenceServices in its namespace on KServe's cluster; on SageMaker its
+    // models and endpoints are named `<platform>-team-<name>-*`, a prefix no spec endpoint may take.
+    const serving = spec.components.serving;
+    if (team.access.serving === 'deploy' && serving) {
+      if (serving.mode === 'build') {
+        const on = componentCluster(spec, componentFlavours('serving', 'build'), serving.cluster);
+        if (on && !clusters.some((c) => c.name === on.name)) {
+          err(at('clusters'), `the team deploys to KServe, which runs on cluster '${on.name}', where the team has no namespace; add '${on.name}' to its clusters or give it serving: invoke`);
+        }
+      }
+      serving.endpoints.forEach((e, k) => {
+        if (e.name.startsWith(`${teamNamespace(team.name)}-`)) {
+          err(`components.serving.endpoints[${k}].name`, `'${e.name}' starts with '${teamNamespace(team.name)}-', the prefix of team '${team.name}''s own deployments; rename the endpoint`);
+        }
+      });
     }
     const topics = (spec.components.streaming?.topics ?? []).map((t) => t.name);
     for (const dir of ['produce', 'consume'] as const) {

@@ -23,7 +23,7 @@ import { addClusterProviders } from '../constructs/kubernetes/providers';
 import { PlatformNamespace, type PodSecurity } from '../constructs/kubernetes/namespace';
 import { PriorityClasses } from '../constructs/kubernetes/priority-classes';
 import { PlatformConfig } from '../constructs/kubernetes/platform-config';
-import { PLATFORM_NAMESPACES } from '../plan';
+import { PLATFORM_NAMESPACES, type TeamOnCluster } from '../plan';
 import { installAddons, type AddonDefinition, type IAddon, type PlatformAddons } from '../constructs/addons';
 import type { Environment } from '../schema/schema';
 
@@ -78,6 +78,12 @@ export interface AddonsStackProps extends Omit<LoomStackProps, 'cloudProvider'> 
    * @default none
    */
   readonly extraAddons?: readonly AddonDefinition[];
+  /**
+   * The teams onboarded onto the cluster, with their share of it (`teams[]`; `MlPlatform` gives
+   * them): on a batch cluster the platform's queue leaves their nominal quota to them.
+   * @default none
+   */
+  readonly teams?: readonly TeamOnCluster[];
 }
 
 const isCluster = (c: IKubernetesCluster | ExistingClusterProps): c is IKubernetesCluster => 'node' in c && 'connection' in c;
@@ -149,6 +155,7 @@ export class AddonsStack extends LoomStack implements IClusterAddons {
       namespaces: this.namespaces,
       priorityClasses: this.priorityClasses,
       ...(props.extraAddons ? { extraAddons: props.extraAddons } : {}),
+      ...(props.teams?.length ? { teams: props.teams } : {}),
     });
   }
 

@@ -10,7 +10,7 @@
  * maps the spec's keys to their props, in order.
  */
 import { Construct } from 'constructs';
-import { registryOptions, resolvePlan, resolvePlatformContext, stackNames, type PlatformContext, type PlatformPlan } from '../plan';
+import { registryOptions, resolvePlan, resolvePlatformContext, stackNames, teamsOnCluster, type PlatformContext, type PlatformPlan } from '../plan';
 import { settingsOf, type ComponentName, type ComponentSpecInput, type PlatformSpec, type PlatformSpecInput } from '../schema/schema';
 import { validateSpec } from '../schema/load';
 import { InvalidPropsError, PlatformValidationError } from '../constructs/core/errors';
@@ -118,7 +118,11 @@ export class MlPlatform extends Construct {
     // Add-ons go on every cluster: a cluster stack's cluster reaches its add-ons stack through
     // cross-stack references; an existing cluster is described inside its add-ons stack.
     for (const cluster of spec.clusters) {
-      const addons = new AddonsStack(scope, stackNames.addons(spec.name, cluster.name), { platform, cluster: this.clusters[cluster.name] ?? cluster });
+      const addons = new AddonsStack(scope, stackNames.addons(spec.name, cluster.name), {
+        platform,
+        cluster: this.clusters[cluster.name] ?? cluster,
+        teams: teamsOnCluster(this.plan.teams, cluster.name).map((share) => share.on),
+      });
       this.addonsStacks[cluster.name] = addons;
       this.clusters[cluster.name] = addons.cluster;
     }
@@ -151,20 +155,22 @@ export class MlPlatform extends Construct {
   }
 
   /**
-   * `<name>-services`: where components keep their cloud-side resources (aws, gcp), when some
-   * component has any; never on `cloud: kubernetes`.
+   * `<name>-services`: where components keep their cloud-side resources (aws, gcp) and what
+   * Terraform generates for them (built streaming's credentials, on `cloud: kubernetes` too), when
+   * some component has any.
    */
   get servicesStack(): ServicesStack | undefined {
     return this.servicesStackOf;
   }
 
   /**
-   * The services stack, created on first use (components with cloud-side resources, teams'
+   * The services stack, created on first use (components with resources there, teams'
    * identities). Its cloud-side identities refer to the clusters, so it comes after every cluster
-   * stack. Undefined on `cloud: kubernetes`.
+   * stack. On `cloud: kubernetes` it has no cloud provider and holds only what Terraform generates
+   * (built streaming's credentials): only such components ask for it there.
    */
-  useServicesStack(): ServicesStack | undefined {
-    if (this.servicesStackOf || this.spec.cloud === 'kubernetes') return this.servicesStackOf;
+  useServicesStack(): ServicesStack {
+    if (this.servicesStackOf) return this.servicesStackOf;
     const stack = new ServicesStack(this.stackScope, stackNames.services(this.spec.name), { platform: this.platform });
     for (const clusterStack of Object.values(this.clusterStacks)) stack.addDependency(clusterStack);
     this.servicesStackOf = stack;
@@ -174,8 +180,9 @@ export class MlPlatform extends Construct {
   /**
    * Adds a component through its contract: one of Loom's (a row of `PLATFORM_COMPONENTS`) or one of
    * your own with the same shape. Its props are `spec` (validated by its schema), every cluster's
-   * add-ons stack and, when it keeps resources in the cloud, the services stack; the components
-   * of its `uses` already in the platform are handed to it (add those first).
+   * add-ons stack and, when it keeps resources in the cloud or ones Terraform generates
+   * ({@link ComponentDefinition.hasCloudSideResources}), the services stack; the components of its
+   * `uses` already in the platform are handed to it (add those first).
    */
   addComponent<S extends ComponentSpecInput, C extends IPlatformComponent>(definition: ComponentDefinition<S, C>, spec: S): C {
     if (this.components[definition.name]) throw new PlatformValidationError(`component '${definition.name}' is already part of the platform`, this);

@@ -9,7 +9,7 @@ import type { Construct, IConstruct } from 'constructs';
 import type { AddonRelease } from './release';
 import type { PlatformNamespace } from '../kubernetes/namespace';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
-import type { ClusterPlan, PlatformContext, Taint } from '../../plan';
+import type { ClusterPlan, PlatformContext, Taint, TeamOnCluster } from '../../plan';
 import { GPU_TAINT } from '../../plan';
 
 /** A pod toleration, as charts take it. */
@@ -59,6 +59,11 @@ export interface AddonContext {
    * has one (`{}` otherwise). See {@link controllerPlacement}.
    */
   readonly controllerNodeSelector: Readonly<Record<string, string>>;
+  /**
+   * The teams onboarded onto the cluster, with their share of it (`teams[]`): on a batch cluster
+   * the platform's own queue leaves their nominal quota to them (see `kueue.ts`).
+   */
+  readonly teams: readonly TeamOnCluster[];
 }
 
 /** The node label of the system pool that controllers select (set by Loom on the pool). */

@@ -25,7 +25,7 @@ import { Construct } from 'constructs';
 import type { IKubernetesCluster, ScrapeTarget } from '../core/contracts';
 import { PlatformValidationError } from '../core/errors';
 import { isAwsKubernetesCluster } from '../aws/aws-cluster';
-import { ADDON_SERVICE_ACCOUNTS } from '../../plan';
+import { ADDON_SERVICE_ACCOUNTS, type TeamOnCluster } from '../../plan';
 import { platformOf } from '../core/stack';
 import { finalizePools } from '../core/pools';
 import type { PriorityClasses } from '../kubernetes/priority-classes';
@@ -64,6 +64,12 @@ export interface PlatformAddonsProps {
    * @default none
    */
   readonly extraAddons?: readonly AddonDefinition[];
+  /**
+   * The teams onboarded onto the cluster, with their share of it (a batch cluster's queue leaves
+   * their nominal quota to them).
+   * @default none
+   */
+  readonly teams?: readonly TeamOnCluster[];
 }
 
 const awsCluster = (cluster: IKubernetesCluster, scope: Construct) => {
@@ -153,6 +159,7 @@ export class PlatformAddons extends Construct {
       highAvailability: platform.environment === 'prod',
       controllerTolerations: placement.tolerations,
       controllerNodeSelector: placement.nodeSelector,
+      teams: props.teams ?? [],
     };
     for (const addon of [...PLATFORM_ADDONS, ...(props.extraAddons ?? [])]) this.addAddon(addon);
   }

@@ -9,6 +9,8 @@
  *   type's vCPUs, memory and GPUs (see `plan/capacity.ts` for multi-type pools). CPU flavours
  *   come first, so CPU-only work fills CPU pools before it spills onto GPU nodes; jobs of a higher
  *   priority class may preempt lower ones within the queue (`loom-batch-high` over `loom-batch-low`).
+ *   Where teams are onboarded (`teams[]`, see `constructs/teams/space.ts`) it keeps only what their
+ *   nominal quotas leave, in their cohort, so that the cluster is promised once.
  * - A `LocalQueue` named `default` in the workloads namespace: jobs there without a
  *   `kueue.x-k8s.io/queue-name` label are queued in it.
  */
@@ -16,7 +18,7 @@ import type { IAddon } from './context';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ScrapeTarget } from '../core/contracts';
-import { PLATFORM_NAMESPACES, queueFlavors, type QueueFlavor } from '../../plan';
+import { cpuQuantity, memoryQuantity, PLATFORM_NAMESPACES, platformQueueShares, queueFlavors, TEAM_COHORT, type QueueFlavor, type TeamOnCluster } from '../../plan';
 import { AddonRelease, CustomResources, type CustomResourceManifest, type HelmValues } from './release';
 import { controllerPriorityClass, controllerValues, tolerationFor, type AddonContext } from './context';
 
@@ -184,17 +186,25 @@ export function coveredResources(flavors: readonly QueueFlavor[]): string[] {
   return flavors.some((f) => f.quota.gpus > 0) ? ['cpu', 'memory', GPU_RESOURCE] : ['cpu', 'memory'];
 }
 
-/** The ClusterQueue: one resource group, a nominal quota per flavour (every covered resource, in order). */
-export function clusterQueueManifest(flavors: readonly QueueFlavor[], labels: Record<string, string>): CustomResourceManifest {
+/**
+ * The ClusterQueue: one resource group, a nominal quota per flavour (every covered resource, in
+ * order). Alone on the cluster it holds every flavour whole. With `teams` on the cluster it joins
+ * their cohort holding what they leave ({@link platformQueueShares}), so that the cohort's nominal
+ * quotas add up to the cluster once: the platform's work borrows what the teams leave idle, and
+ * each side takes its own nominal quota back by preempting borrowers.
+ */
+export function clusterQueueManifest(flavors: readonly QueueFlavor[], labels: Record<string, string>, teams: readonly Pick<TeamOnCluster, 'quota'>[] = []): CustomResourceManifest {
   const covered = coveredResources(flavors);
-  const quantity = (f: QueueFlavor, resource: string): string => {
+  const kept = teams.length ? platformQueueShares(flavors, teams) : undefined;
+  const quantity = (f: QueueFlavor, i: number, resource: string): string => {
+    const share = kept?.[i];
     switch (resource) {
       case 'cpu':
-        return String(f.quota.vcpu);
+        return share ? cpuQuantity(share.cpu) : String(f.quota.vcpu);
       case 'memory':
-        return `${f.quota.memoryGiB}Gi`;
+        return share ? memoryQuantity(share.memory) : `${f.quota.memoryGiB}Gi`;
       default:
-        return String(f.quota.gpus);
+        return String(share ? share.gpus : f.quota.gpus);
     }
   };
   return {
@@ -202,14 +212,15 @@ export function clusterQueueManifest(flavors: readonly QueueFlavor[], labels: Re
     kind: 'ClusterQueue',
     metadata: { name: CLUSTER_QUEUE_NAME, labels },
     spec: {
+      ...(kept ? { cohortName: TEAM_COHORT } : {}),
       // Which namespaces may use it is decided by where LocalQueues point at it.
       namespaceSelector: {},
       queueingStrategy: 'BestEffortFIFO',
-      preemption: { withinClusterQueue: 'LowerPriority' },
+      preemption: kept ? { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any' } : { withinClusterQueue: 'LowerPriority' },
       resourceGroups: [
         {
           coveredResources: covered,
-          flavors: flavors.map((f) => ({ name: f.name, resources: covered.map((r) => ({ name: r, nominalQuota: quantity(f, r) })) })),
+          flavors: flavors.map((f, i) => ({ name: f.name, resources: covered.map((r) => ({ name: r, nominalQuota: quantity(f, i, r) })) })),
         },
       ],
     },
@@ -264,7 +275,7 @@ export class Kueue extends Construct implements IAddon {
     this.queues = new CustomResources(this, 'Queues', {
       releaseName: KUEUE_QUEUES_RELEASE,
       namespace: ctx.namespaces.system.name,
-      manifests: [...this.flavors.map((f) => resourceFlavorManifest(f, labels)), clusterQueueManifest(this.flavors, labels), localQueueManifest(labels)],
+      manifests: [...this.flavors.map((f) => resourceFlavorManifest(f, labels)), clusterQueueManifest(this.flavors, labels, ctx.teams), localQueueManifest(labels)],
       // The LocalQueue names the workloads namespace literally: wait for it explicitly.
       dependsOn: [this.release.resource, ctx.namespaces.workloads.resource],
     });

@@ -222,7 +222,7 @@ export function componentClusterAddons(props: ResolvedComponentProps): IClusterA
 /** The services stack, or a clear error when an implementation that needs it was given none. */
 export function servicesScope(props: ResolvedComponentProps, what: string): Construct {
   if (!props.services) {
-    throw new PlatformValidationError(`${props.name} (${what}) keeps resources in the cloud and needs the services stack; pass services`);
+    throw new PlatformValidationError(`${props.name} (${what}) keeps resources in the services stack and needs it; pass services`);
   }
   return componentScope(props.services, props.name);
 }

@@ -6,7 +6,7 @@
  * changes to add one.
  */
 import type { Flavour } from '../../schema/schema';
-import { COMPONENT_FLAVOURS, COMPONENT_USES, hasCloudSideResources, type ComponentMode } from '../../plan';
+import { COMPONENT_FLAVOURS, COMPONENT_USES, hasServicesStackResources, type ComponentMode } from '../../plan';
 import type { ComponentProps, IPlatformComponent } from './contract';
 import type { ComponentSpecInput } from '../../schema/schema';
 import type { Cloud } from '../../schema/schema';
@@ -39,8 +39,10 @@ export interface ComponentDefinition<S extends ComponentSpecInput = ComponentSpe
   /** The cluster flavours it may run on, first the one it prefers (its default cluster is the first cluster of that flavour). */
   readonly flavours: readonly Flavour[];
   /**
-   * Whether the component keeps resources in the cloud (a managed service, a bucket, an identity)
-   * in `mode` on `cloud`: then the platform has a services stack for it.
+   * Whether the component keeps resources in the services stack in `mode` on `cloud`: resources in
+   * the cloud (a managed service, a bucket, an identity), or ones Terraform generates itself that
+   * every cluster's add-ons stack reads (built streaming's Kafka CA and passwords, on existing
+   * clusters too). Then the platform has a services stack for it.
    */
   hasCloudSideResources(mode: ComponentMode, cloud: Cloud): boolean;
   /**
@@ -68,35 +70,35 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
   {
     name: 'monitoring',
     flavours: COMPONENT_FLAVOURS.monitoring,
-    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'monitoring', mode),
+    hasCloudSideResources: (mode, cloud) => hasServicesStackResources(cloud, 'monitoring', mode),
     create: (props) => monitoringFor(props),
     clientEnvironment: (monitoring, cluster) => monitoringEnvironment(monitoring as IMonitoring, cluster),
   },
   {
     name: 'registry',
     flavours: COMPONENT_FLAVOURS.registry,
-    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'registry', mode),
+    hasCloudSideResources: (mode, cloud) => hasServicesStackResources(cloud, 'registry', mode),
     create: (props) => registryFor(props),
     clientEnvironment: (registry) => registryEnvironment(registry as IRegistry),
   },
   {
     name: 'experimentTracking',
     flavours: COMPONENT_FLAVOURS.experimentTracking,
-    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'experimentTracking', mode),
+    hasCloudSideResources: (mode, cloud) => hasServicesStackResources(cloud, 'experimentTracking', mode),
     create: (props) => experimentTrackingFor(props),
     clientEnvironment: (tracking, cluster) => experimentTrackingEnvironment(tracking as IExperimentTracking, cluster),
   },
   {
     name: 'featureStore',
     flavours: COMPONENT_FLAVOURS.featureStore,
-    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'featureStore', mode),
+    hasCloudSideResources: (mode, cloud) => hasServicesStackResources(cloud, 'featureStore', mode),
     create: (props) => featureStoreFor(props),
     clientEnvironment: (store, cluster) => featureStoreEnvironment(store as IFeatureStore, cluster),
   },
   {
     name: 'serving',
     flavours: COMPONENT_FLAVOURS.serving,
-    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'serving', mode),
+    hasCloudSideResources: (mode, cloud) => hasServicesStackResources(cloud, 'serving', mode),
     uses: COMPONENT_USES.serving!,
     create: (props, used) => {
       const tracking = used.experimentTracking as IExperimentTracking | undefined;
@@ -115,7 +117,7 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
   {
     name: 'pipelines',
     flavours: COMPONENT_FLAVOURS.pipelines,
-    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'pipelines', mode),
+    hasCloudSideResources: (mode, cloud) => hasServicesStackResources(cloud, 'pipelines', mode),
     // Runs log to tracking and read the feature store's offline store (the batch queue is Kueue's,
     // on the pipelines' cluster).
     uses: COMPONENT_USES.pipelines!,
@@ -133,7 +135,7 @@ export const PLATFORM_COMPONENTS: readonly ComponentDefinition[] = [
   {
     name: 'streaming',
     flavours: COMPONENT_FLAVOURS.streaming,
-    hasCloudSideResources: (mode, cloud) => hasCloudSideResources(cloud, 'streaming', mode),
+    hasCloudSideResources: (mode, cloud) => hasServicesStackResources(cloud, 'streaming', mode),
     create: (props) => streamingFor(props),
     clientEnvironment: (streaming, cluster) => streamingEnvironment(streaming as IStreaming, cluster),
   },

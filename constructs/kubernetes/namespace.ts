@@ -5,6 +5,7 @@
  * the one pod-hardening control that works the same on EKS, GKE and any existing cluster.
  */
 import { Construct } from 'constructs';
+import type { TerraformResource } from '../core/cdk';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 
 /** The Pod Security Standards, from least to most restrictive. */
@@ -72,3 +73,25 @@ export class PlatformNamespace extends Construct {
     this.name = this.resource.metadata.name;
   }
 }
+
+/**
+ * The `kubernetes_namespace_v1` named `name` in `stack` (an add-ons stack), when something there
+ * created it — a team's namespace (constructs/teams/space.ts) — looked up by its name, so that
+ * what other constructs place in it by name can wait for it. Found namespaces are remembered per
+ * stack; a name not found yet is looked up again (namespaces may be added later).
+ */
+export function namespaceResourceIn(stack: Construct, name: string): TerraformResource | undefined {
+  let known = namespacesByStack.get(stack);
+  if (!known?.has(name)) {
+    known = new Map();
+    for (const c of stack.node.findAll()) {
+      const resource = c as Partial<TerraformResource> & { metadata?: { internalValue?: { name?: unknown } } };
+      if (resource.terraformResourceType !== 'kubernetes_namespace_v1' && resource.terraformResourceType !== 'kubernetes_namespace') continue;
+      const found = resource.metadata?.internalValue?.name;
+      if (typeof found === 'string') known.set(found, c as TerraformResource);
+    }
+    namespacesByStack.set(stack, known);
+  }
+  return known.get(name);
+}
+const namespacesByStack = new WeakMap<Construct, Map<string, TerraformResource>>();

@@ -17,7 +17,7 @@
  * found there. Provider classes are required lazily, for the platform's cloud only.
  */
 import { Construct } from 'constructs';
-import type { TerraformResource } from '../core/cdk';
+import { namespaceResourceIn } from '../kubernetes/namespace';
 import type { TeamPlan } from '../../plan';
 import { TEAM_SERVICE_ACCOUNT } from '../../plan/teams';
 import { PlatformValidationError } from '../core/errors';
@@ -41,26 +41,8 @@ export function teamLabels(scope: Construct, team: TeamPlan): Record<string, str
   return { ...platformOf(scope).labels, 'loom.dev/team': team.name, 'app.kubernetes.io/managed-by': 'loom' };
 }
 
-/**
- * The `kubernetes_namespace_v1` named `name` in `stack`, when ./space.ts created one (looked up by
- * its name, not its construct id), so that what is placed in it by name can wait for it.
- */
-export function teamNamespaceResource(stack: Construct, name: string): TerraformResource | undefined {
-  let known = namespacesByStack.get(stack);
-  if (!known?.has(name)) {
-    // Not seen yet (./space.ts adds one per team, just before this runs): look again.
-    known = new Map();
-    for (const c of stack.node.findAll()) {
-      const resource = c as Partial<TerraformResource> & { metadata?: { internalValue?: { name?: string } } };
-      if (resource.terraformResourceType !== 'kubernetes_namespace_v1' && resource.terraformResourceType !== 'kubernetes_namespace') continue;
-      const found = resource.metadata?.internalValue?.name;
-      if (typeof found === 'string') known.set(found, c as TerraformResource);
-    }
-    namespacesByStack.set(stack, known);
-  }
-  return known.get(name);
-}
-const namespacesByStack = new WeakMap<Construct, Map<string, TerraformResource>>();
+/** The team namespace `name` in `stack`, when ./space.ts created one there (what is placed in it by name waits for it). */
+export const teamNamespaceResource = namespaceResourceIn;
 
 /**
  * `principal`, placed where `team`'s pods run: a Kubernetes service account principal (Strimzi's

@@ -6,7 +6,9 @@
  *   keys entries by principal, so a member of several teams has one entry), with one
  *   `aws_eks_access_policy_association` of `AmazonEKSEditPolicy` scoped to the namespaces of every
  *   team that lists the member on that cluster (EKS keys associations by principal and policy, so
- *   one association carries all of them). A member that is one of the cluster's `admins` already
+ *   one association carries all of them). The entry also puts the member in the Kubernetes group
+ *   `loom-team-<name>` of each of those teams ({@link teamMemberSubjects}), which what Loom binds
+ *   beyond `edit` (a deploying team's InferenceServices) names. A member that is one of the cluster's `admins` already
  *   has an entry (cluster-admin, from the cluster stack) and gets none here. In the services
  *   stack (the AWS provider's), like Argo's submit grant.
  * - GKE: a RoleBinding of the ClusterRole `edit` in the team's namespace to the members —
@@ -44,6 +46,19 @@ export function memberId(member: string): string {
 export function memberSubject(member: string): { kind: 'Group' | 'User'; name: string; apiGroup: string } {
   const [prefix, ...rest] = member.split(':');
   return { kind: prefix === 'group' ? 'Group' : 'User', name: rest.join(':'), apiGroup: 'rbac.authorization.k8s.io' };
+}
+
+/** The Kubernetes group EKS access entries put a team's members in (`kubernetes_groups`). */
+export const teamMemberGroup = (team: Pick<TeamPlan, 'namespace'>): string => `loom-${team.namespace}`;
+
+/**
+ * `team`'s members as RBAC subjects on its clusters: on EKS the group its access entries put them
+ * in ({@link teamMemberGroup}), elsewhere each `group:` and `user:` member ({@link memberSubject}).
+ */
+export function teamMemberSubjects(cloud: string, team: Pick<TeamPlan, 'namespace' | 'members'>): ReturnType<typeof memberSubject>[] {
+  if (!team.members.length) return [];
+  if (cloud === 'aws') return [{ kind: 'Group', name: teamMemberGroup(team), apiGroup: 'rbac.authorization.k8s.io' }];
+  return team.members.map(memberSubject);
 }
 
 /** Binds `team`'s members on each of its clusters (see the module comment). */
@@ -102,13 +117,15 @@ function awsMembers(platform: TeamPlatform, team: TeamPlan): void {
       const id = memberId(member);
       // Made with the first team that lists the member on this cluster, for all of them.
       if (scope.node.tryFindChild(id)) continue;
-      const namespaces = platform.plan.teams.filter((t) => t.members.includes(member) && t.clusters.some((c) => c.cluster === on.cluster)).map((t) => t.namespace);
+      const teams = platform.plan.teams.filter((t) => t.members.includes(member) && t.clusters.some((c) => c.cluster === on.cluster));
+      const namespaces = teams.map((t) => t.namespace);
       const partition = member.split(':')[1] ?? 'aws';
       const at = new Construct(scope, id);
       const entry = new EksAccessEntry(at, 'Entry', {
         clusterName: cluster.clusterName,
         principalArn: member,
         type: 'STANDARD',
+        kubernetesGroups: teams.map(teamMemberGroup),
         tags: { 'loom.dev/teams': platform.plan.teams.filter((t) => namespaces.includes(t.namespace)).map((t) => t.name).join('.').slice(0, 256) },
       });
       new EksAccessPolicyAssociation(at, 'Edit', {

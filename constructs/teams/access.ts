@@ -11,18 +11,21 @@
  *   implementation places its grants in its own scope):
  *   - `experimentTracking: read|write` → `grantAccess(identity, read|write)`;
  *   - `featureStore: read|write` → `grantRead` / `grantWrite`;
- *   - `serving: invoke|deploy` → `grantInvoke` (deploying is Loom's, from `components.serving.endpoints`:
- *     the contract has no deploy grant, so `deploy` grants what `invoke` does);
+ *   - `serving: invoke` → `grantInvoke`; `serving: deploy` → `grantDeploy` (which implies invoke):
+ *     its own SageMaker models and endpoints `<platform>-team-<name>-*` (IAM), Vertex AI User
+ *     (Google), or InferenceServices in its namespace on KServe's cluster, bound to its service
+ *     account and members;
  *   - `pipelines: submit` → `grantSubmit` (on existing clusters, which authenticate no cloud
  *     identity, Argo's `grantSubmitToServiceAccount` for the team's service account when Argo
  *     runs on one of the team's clusters);
  *   - `streaming: { produce, consume }` → `grantProduce` / `grantConsume` per topic, to the cloud
  *     identity where the brokers authorize one (MSK, Managed Kafka) and to a Kafka user named
  *     after the team's namespace where they authorize Kafka users (Strimzi);
- *   - `registry.push: [repo, …]` → `grantPush(identity, repos)`: ECR push on exactly those
- *     repositories, Artifact Registry's writer role on the platform's repository; a built
- *     registry (Harbor — always the case on existing clusters, which have no cloud identity)
- *     cannot grant push yet, which schema validation reports.
+ *   - `registry.push: [repo, …]` → `grantPush(pusher, repos)`, to the principal the registry
+ *     authorizes: the cloud identity for ECR (push on exactly those repositories) and Artifact
+ *     Registry (the writer role on the platform's repository); the team's service account in its
+ *     namespace on its clusters for Harbor (built, always the case on existing clusters), whose
+ *     project robot's login goes there as the `harbor-push` Secret (project-wide: synth warns).
  *
  * The provider classes load only for a platform with teams (the modules are required lazily).
  */
@@ -34,7 +37,7 @@ import type { IExperimentTracking } from '../components/experiment-tracking/cont
 import type { IFeatureStore } from '../components/feature-store/contract';
 import type { IServing } from '../components/serving/contract';
 import type { IPipelines } from '../components/pipelines/contract';
-import type { IRegistry } from '../components/registry/contract';
+import type { IRegistry, RegistryPusher } from '../components/registry/contract';
 import type { IStreaming, StreamingPrincipal } from '../components/streaming/contract';
 import type { WorkloadIdentity } from '../stores/contract';
 import type { TeamPlatform } from './index';
@@ -78,7 +81,20 @@ function teamGrants(platform: TeamPlatform, team: TeamPlan, identity: WorkloadId
   }
   if (access.serving) {
     const serving = component<IServing>(platform, team, 'serving');
-    if (identity) serving.grantInvoke(identity);
+    if (access.serving === 'invoke') {
+      if (identity) serving.grantInvoke(identity);
+    } else {
+      const { teamMemberSubjects } = require('./access-members') as typeof Members;
+      const { teamNamespaceResource } = require('./access-identity') as typeof Identity;
+      serving.grantDeploy({
+        namespace: team.namespace,
+        serviceAccount: TEAM_SERVICE_ACCOUNT,
+        ...(identity ? { identity } : {}),
+        subjects: teamMemberSubjects(platform.plan.spec.cloud, team),
+        clusters: team.clusters.map((c) => c.cluster),
+        namespaceResourceOn: (cluster) => teamNamespaceResource(platform.addonsStacks[cluster]!, team.namespace),
+      });
+    }
   }
   if (access.pipelines) {
     const pipelines = component<IPipelines>(platform, team, 'pipelines');
@@ -98,15 +114,31 @@ function teamGrants(platform: TeamPlatform, team: TeamPlan, identity: WorkloadId
   }
   if (access.registry?.push.length) {
     const registry = component<IRegistry>(platform, team, 'registry');
-    // Without a cloud identity (existing clusters) the registry is Harbor, which schema
-    // validation already rejects for push; grantPush says why if reached anyway.
-    if (identity) registry.grantPush(identity, access.registry.push);
-    else {
-      throw new PlatformValidationError(
-        `team '${team.name}': pushing to ${registry.product} from a team without a cloud identity is not supported yet; push with the project's robot or use registry mode buy`,
-        platform,
-      );
+    const pusher = registryPusher(registry, team, identity);
+    if (!pusher) {
+      throw new PlatformValidationError(`team '${team.name}': ${registry.product} authorizes ${registry.authentication} pushers, and the team has no such identity`, platform);
     }
+    registry.grantPush(pusher, access.registry.push);
+  }
+}
+
+/**
+ * Who the registry grants push to: the team's cloud identity where it authorizes one (ECR: an IAM
+ * role, Artifact Registry: a Google service account), the team's service account in its namespace
+ * on its clusters where it authorizes those (Harbor, whose robot's login goes there).
+ */
+export function registryPusher(
+  registry: Pick<IRegistry, 'authentication'>,
+  team: Pick<TeamPlan, 'namespace' | 'clusters'>,
+  identity: WorkloadIdentity | undefined,
+): RegistryPusher | undefined {
+  switch (registry.authentication) {
+    case 'aws-iam':
+      return identity?.kind === 'aws-iam-role' ? identity : undefined;
+    case 'google-iam':
+      return identity?.kind === 'gcp-service-account' ? identity : undefined;
+    default:
+      return { kind: 'kubernetes-service-account', name: TEAM_SERVICE_ACCOUNT, namespace: team.namespace, clusters: team.clusters.map((c) => c.cluster) };
   }
 }
 

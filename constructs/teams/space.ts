@@ -14,7 +14,10 @@
  *   more harm than good), and claims between 1 GiB and the team's storage.
  * - **NetworkPolicies**: default-deny ingress; ingress allowed from the namespace's own pods and
  *   from the platform's namespaces (`loom-system`: monitoring, serving, the load balancer
- *   controllers; `gmp-system` where Google's managed collection scrapes). Egress is not isolated,
+ *   controllers; `gmp-system` where Google's managed collection scrapes); on AWS with monitoring
+ *   bought, from the cluster's node subnets — where AMP's managed scraper, which is no pod, has its
+ *   network interfaces — to container ports named `metrics` only (the pods' IPs share those
+ *   ranges, so nothing wider is opened to them). Egress is not isolated,
  *   so DNS (and the components, the registry, the cloud's APIs) stay reachable: an egress policy
  *   that allowed DNS alone would cut a team's code off from every component it was given.
  * - **`loom-platform`**: the cluster's ConfigMap mirrored into the namespace
@@ -26,17 +29,17 @@
  *   are admitted through the team's ClusterQueue alone. Released through Loom's resources chart
  *   after Kueue's (CRDs, webhooks) and the platform's flavours.
  *
- * The platform's own ClusterQueue `loom-batch` stays out of the teams' cohort. It holds the whole
- * cluster as nominal quota for `loom-workloads`; in the cohort, all of it would be lendable to every
- * team, so a team's nominal quota (what validation sums against the pools) would no longer bound
- * what it can take beyond its borrowing limit, and the cohort would count the cluster twice. Apart,
- * the teams lend to and borrow from each other only — what one team leaves idle another may use, up
- * to its borrowing limit, and reclaiming one's nominal quota preempts borrowers.
+ * The platform's own ClusterQueue `loom-batch` (for `loom-workloads`) joins the teams' cohort on
+ * a cluster with teams, holding only what their nominal quotas leave of each flavour
+ * (`platformQueueShares`): the cohort's nominal quotas add up to the cluster once, never twice
+ * (validation keeps the teams' sum within the pools). What one queue leaves idle another may use —
+ * a team up to its borrowing limit, the platform's work without one — and reclaiming one's nominal
+ * quota preempts borrowers.
  */
 import { Construct } from 'constructs';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { NetworkPolicyV1, NetworkPolicyV1Config } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-import { PLATFORM_NAMESPACES, TEAM_COHORT, TEAM_NAMESPACE_ROLE, type QueueFlavor, type TeamOnCluster, type TeamPlan } from '../../plan';
+import { cpuQuantity, flavourShares, memoryQuantity, PLATFORM_NAMESPACES, TEAM_COHORT, TEAM_NAMESPACE_ROLE, teamBorrowing, toMi, toMilli, type FlavourShare, type QueueFlavor, type TeamOnCluster, type TeamPlan } from '../../plan';
 import type { Environment } from '../../schema/schema';
 import type { AddonsStack } from '../../stacks/addons-stack';
 import { PlatformNamespace, type PodSecurity } from '../kubernetes/namespace';
@@ -58,6 +61,8 @@ export const TEAM_NETWORK_POLICIES = {
   sameNamespace: 'allow-same-namespace',
   /** Ingress from the platform's namespaces. */
   platform: 'allow-platform',
+  /** Ingress to metrics ports from AMP's managed scraper (AWS, monitoring bought). */
+  managedScraper: 'allow-managed-scraper',
 } as const;
 /** A container's requests where it gives none, and its memory limit where it sets none. */
 export const TEAM_CONTAINER_DEFAULTS = {
@@ -80,80 +85,6 @@ export function teamPodSecurity(environment: Environment): PodSecurity {
 export function teamScope(stack: Construct, team: Pick<TeamPlan, 'name'>): Construct {
   const id = `Team-${team.name}`;
   return stack.node.tryFindChild(id) ?? new Construct(stack, id);
-}
-
-/** A quantity in integer units, so that shares add up exactly: CPU in millicores, memory in MiB. */
-const toMilli = (cores: number) => Math.round(cores * 1000);
-const toMi = (gib: number) => Math.round(gib * 1024);
-/** Millicores as Kubernetes writes them: whole cores plainly. */
-export const cpuQuantity = (milli: number): string => (milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`);
-/** MiB as Kubernetes writes them: whole GiB as `Gi`. */
-export const memoryQuantity = (mi: number): string => (mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`);
-
-/** `total` (an integer) split in proportion to `weights`, largest remainders first, summing to `total` exactly. */
-export function splitByWeight(total: number, weights: readonly number[]): number[] {
-  if (weights.length === 0) return [];
-  const w = weights.every((x) => x <= 0) ? weights.map(() => 1) : weights.map((x) => Math.max(0, x));
-  const sum = w.reduce((a, b) => a + b, 0);
-  const exact = w.map((x) => (total * x) / sum);
-  const out = exact.map(Math.floor);
-  let left = total - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) out[order[k]!.i]!++;
-  return out;
-}
-
-/** A team's share of one flavour: millicores, MiB, GPUs. */
-export interface FlavourShare {
-  /** CPU, millicores. */
-  readonly cpu: number;
-  /** Memory, MiB. */
-  readonly memory: number;
-  /** GPUs. */
-  readonly gpus: number;
-}
-
-/**
- * The team's nominal quota split over the cluster's flavours (Kueue's quotas are per flavour; the
- * team's is per cluster), summing exactly to it: its GPUs over the GPU flavours in proportion to
- * their GPUs, with the CPU and memory those GPUs' nodes have per GPU (what its GPU jobs need
- * there); the rest of its CPU and memory over the CPU flavours in proportion to their size (over
- * the GPU flavours when the cluster has no other). Since every team's share of a flavour is in
- * proportion to it, the teams' shares of a flavour stay within it whenever their quotas stay
- * within the cluster, as validation requires.
- */
-export function flavourShares(flavors: readonly QueueFlavor[], quota: Pick<TeamOnCluster['quota'], 'cpu' | 'memoryGiB' | 'gpus'>): FlavourShare[] {
-  const cpu = toMilli(quota.cpu);
-  const memory = toMi(quota.memoryGiB);
-  const shares = flavors.map(() => ({ cpu: 0, memory: 0, gpus: 0 }));
-  const gpuIdx = flavors.flatMap((f, i) => (f.quota.gpus > 0 ? [i] : []));
-  const cpuIdx = flavors.flatMap((f, i) => (f.quota.gpus > 0 ? [] : [i]));
-  if (gpuIdx.length && quota.gpus > 0) {
-    const gpus = splitByWeight(quota.gpus, gpuIdx.map((i) => flavors[i]!.quota.gpus));
-    const cpuNeed = gpuIdx.map((i, k) => Math.floor((gpus[k]! * toMilli(flavors[i]!.quota.vcpu)) / flavors[i]!.quota.gpus));
-    const memNeed = gpuIdx.map((i, k) => Math.floor((gpus[k]! * toMi(flavors[i]!.quota.memoryGiB)) / flavors[i]!.quota.gpus));
-    const fit = (need: number[], total: number) => (need.reduce((a, b) => a + b, 0) <= total ? need : splitByWeight(total, need));
-    const cpuGpu = fit(cpuNeed, cpu);
-    const memGpu = fit(memNeed, memory);
-    gpuIdx.forEach((i, k) => (shares[i] = { cpu: cpuGpu[k]!, memory: memGpu[k]!, gpus: gpus[k]! }));
-  }
-  const rest = cpuIdx.length ? cpuIdx : gpuIdx;
-  const cpuLeft = cpu - shares.reduce((n, s) => n + s.cpu, 0);
-  const memLeft = memory - shares.reduce((n, s) => n + s.memory, 0);
-  const cpuRest = splitByWeight(cpuLeft, rest.map((i) => flavors[i]!.quota.vcpu));
-  const memRest = splitByWeight(memLeft, rest.map((i) => flavors[i]!.quota.memoryGiB));
-  rest.forEach((i, k) => (shares[i] = { ...shares[i]!, cpu: shares[i]!.cpu + cpuRest[k]!, memory: shares[i]!.memory + memRest[k]! }));
-  return shares;
-}
-
-/**
- * What the team may borrow on a batch cluster, in millicores, MiB and GPUs: its borrowing limit,
- * with memory in the proportion of its own quota (borrowed CPU brings the memory its jobs use; the
- * spec states no memory limit, and Kueue's absent limit would mean "unlimited").
- */
-export function teamBorrowing(on: Pick<TeamOnCluster, 'quota' | 'borrowing'>): FlavourShare {
-  const cpu = toMilli(on.borrowing.cpu);
-  return { cpu, memory: Math.round((toMi(on.quota.memoryGiB) * cpu) / toMilli(on.quota.cpu)), gpus: on.borrowing.gpus };
 }
 
 /** The ResourceQuota's `hard`: the quota, plus the borrowing limit on batch clusters; GPUs where the cluster has them. */
@@ -223,6 +154,19 @@ function platformIngressNamespaces(platform: TeamPlatform): string[] {
   return [PLATFORM_NAMESPACES.system, ...(spec.cloud === 'gcp' && spec.components.monitoring?.mode === 'buy' ? [GMP_NAMESPACE] : [])];
 }
 
+/** The container port name AMP's managed scraper may reach in a team's namespace. */
+export const TEAM_METRICS_PORT = 'metrics';
+
+/**
+ * Where AMP's managed scraper reaches `cluster`'s pods from: the cluster's node subnets, where its
+ * network interfaces are (AWS with monitoring bought); none elsewhere.
+ */
+function managedScraperRanges(platform: TeamPlatform, cluster: string): string[] {
+  const spec = platform.plan.spec;
+  if (spec.cloud !== 'aws' || spec.components.monitoring?.mode !== 'buy') return [];
+  return (platform.plan.clusters.find((c) => c.name === cluster)?.nodeSubnets ?? []).map((s) => s.cidr);
+}
+
 /** Gives `team` its namespace, quota, limits, network policies, ConfigMap and queues on each of its clusters. */
 export function teamSpaces(platform: TeamPlatform, team: TeamPlan): void {
   // Loaded only for platforms with teams (nothing else of Loom uses them).
@@ -270,6 +214,17 @@ export function teamSpaces(platform: TeamPlatform, team: TeamPlan): void {
       policyTypes: ['Ingress'],
       ingress: [{ from: ingressFrom.map((n) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } })) }],
     });
+
+    // AMP's managed scraper is no pod: it scrapes from its network interfaces in the cluster's
+    // subnets. Only the ports named `metrics` open to those ranges.
+    const scraperRanges = managedScraperRanges(platform, on.cluster);
+    if (scraperRanges.length) {
+      policy('AllowManagedScraper', TEAM_NETWORK_POLICIES.managedScraper, {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: scraperRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: TEAM_METRICS_PORT, protocol: 'TCP' }] }],
+      });
+    }
 
     // The cluster's loom-platform, with the same data, in the team's namespace.
     stack.platformConfig.mirrorInto(team.namespace, ns);

@@ -168,7 +168,7 @@ describe('factories', () => {
     const platform = new MlPlatform(app, 'platform', specFrom(platformSpec('aws', {})));
     const clusters = platform.plan.clusters.map((c) => platform.addonsStacks[c.name]!);
     expect(() => monitoringFor({ spec: { mode: 'buy', cluster: 'apps' }, clusters })).toThrow(
-      /monitoring \(buy on AWS: Amazon Managed Service for Prometheus\) keeps resources in the cloud and needs the services stack; pass services/,
+      /monitoring \(buy on AWS: Amazon Managed Service for Prometheus\) keeps resources in the services stack and needs it; pass services/,
     );
     // The rules' own message for components.monitoring.cluster, at the component's construct path.
     expect(() => monitoringFor({ spec: { mode: 'build', cluster: 'nope' }, clusters })).toThrow(/^acme-addons-apps\/Monitoring: cluster: /);

@@ -173,8 +173,9 @@ describe('fixed names of built components on existing clusters, under internalDo
   const { stacks } = out;
 
   it('synthesizes with components on three clusters: no add-ons stack reads another but the registry cluster\'s, none reads a load balancer back', () => {
-    for (const name of ['apps', 'gpu']) expect(readsStateOf(stacks[`lab-addons-${name}`]!)).toEqual(['lab-addons-events']);
-    expect(readsStateOf(stacks['lab-addons-events']!)).toEqual([]);
+    // Besides the services stack, upstream of them all (built streaming's CA and passwords).
+    for (const name of ['apps', 'gpu']) expect(readsStateOf(stacks[`lab-addons-${name}`]!)).toEqual(['lab-addons-events', 'lab-services']);
+    expect(readsStateOf(stacks['lab-addons-events']!)).toEqual(['lab-services']);
     for (const name of ['apps', 'events', 'gpu']) expect(stacks[`lab-addons-${name}`]!.data?.kubernetes_service_v1, name).toBeUndefined();
   });
 

@@ -199,6 +199,8 @@ const OUTPUTS = {
 } as const;
 const isPlatformConfig = (c: { path: string }) => c.path.split('/')[1] === 'PlatformConfig';
 /** A copy of loom-platform in another namespace (built serving's predictors read it with envFrom). */
+/** A team's network policy admitting AMP's managed scraper, added or removed with monitoring's mode (AWS). */
+const isScraperAdmission = (c: { path: string; change: string }): boolean => /\/Team-[^/]+\/AllowManagedScraper$/.test(c.path) && c.change !== 'changed';
 const isPlatformConfigCopy = (c: { path: string }) => isPlatformConfig(c) && /^In-/.test(c.path.split('/')[2] ?? '');
 
 /**
@@ -253,8 +255,9 @@ describe.each([
     expect(changes.length).toBeGreaterThan(0);
     // Built serving reads the platform's environment from a copy of loom-platform in its namespace.
     const servingCopy = (c: { path: string; change: string }) => component === 'serving' && isPlatformConfigCopy(c) && c.change !== 'changed';
-    // On Google Cloud the teams' network policies admit bought monitoring's collectors (gmp-system).
-    const teamsAdmitCollectors = (c: { path: string; change: string }) => component === 'monitoring' && example.startsWith('gcp') && /\/Team-[^/]+\/AllowPlatform$/.test(c.path) && c.change === 'changed';
+    // The teams' network policies admit bought monitoring's collectors: gmp-system on Google Cloud,
+    // AMP's managed scraper (the node subnets, to metrics ports) on AWS.
+    const teamsAdmitCollectors = (c: { path: string; change: string }) => component === 'monitoring' && (example.startsWith('gcp') ? /\/Team-[^/]+\/AllowPlatform$/.test(c.path) && c.change === 'changed' : isScraperAdmission(c));
     const strays = changes.filter(
       (c) => c.path.split('/')[1] !== SCOPE[component] && !(stores && (isSharedStoreInfrastructure(c) || isScrapeOfBuiltComponent(c))) && !grantToFlipped(c) && !servingCopy(c) && !teamsAdmitCollectors(c),
     );
@@ -267,7 +270,7 @@ describe.each([
 
   const exception =
     component === 'monitoring'
-      ? `outside the component, changes the system pools' machine type${example.startsWith('gcp') ? ", the GKE clusters' monitoring_config and the teams' admission of its collectors" : ''} and nothing else`
+      ? `outside the component, changes the system pools' machine type${example.startsWith('gcp') ? ", the GKE clusters' monitoring_config and the teams' admission of its collectors" : ", and adds or removes the teams' admission of AMP's scraper"} and nothing else`
       : stores
         ? 'outside the component, only adds or removes the shared data tier and store operators, never changes them'
         : !example.startsWith('gcp')
@@ -295,8 +298,11 @@ describe.each([
   });
 
   it(exception, () => {
-    const outside = differing(a.stacks, b.stacks).filter((c) => c.path.split('/')[1] !== SCOPE[component] && !isPlatformConfig(c));
+    const all = differing(a.stacks, b.stacks).filter((c) => c.path.split('/')[1] !== SCOPE[component] && !isPlatformConfig(c));
+    const outside = all.filter((c) => !(component === 'monitoring' && isScraperAdmission(c)));
     if (component === 'monitoring') {
+      // AWS: every team's namespace on every cluster admits AMP's scraper (bought) or not (built).
+      if (!example.startsWith('gcp')) expect(all.filter(isScraperAdmission).length).toBeGreaterThan(0);
       expect(outside.map((c) => c.change)).toEqual(outside.map(() => 'changed'));
       const types = new Set(outside.map((c) => c.key.split(' ')[1]!.split('.')[0]));
       const allowed = example.startsWith('gcp') ? ['google_container_cluster', 'google_container_node_pool', 'kubernetes_network_policy_v1'] : ['aws_eks_node_group'];
@@ -305,7 +311,7 @@ describe.each([
       // the system pools resize: at least one system pool exists in each example
       expect(outside.some((c) => /system/i.test(c.path))).toBe(true);
       expect(
-        differing(a.stacks, b.stacks, compose(withoutMonitoringOutside)).filter((c) => c.path.split('/')[1] !== SCOPE[component] && !/\/Team-[^/]+\/AllowPlatform$/.test(c.path)),
+        differing(a.stacks, b.stacks, compose(withoutMonitoringOutside)).filter((c) => c.path.split('/')[1] !== SCOPE[component] && !/\/Team-[^/]+\/AllowPlatform$/.test(c.path) && !isScraperAdmission(c)),
       ).toEqual([]);
     } else if (stores) {
       expect(outside.filter((c) => !isSharedStoreInfrastructure(c) && !isScrapeOfBuiltComponent(c) && !grantToFlipped(c))).toEqual([]);
@@ -403,10 +409,12 @@ describe.each([
         const cloud = example.startsWith('aws') ? 'aws' : 'google';
         expect(tls && !name.includes('-addons-'), name).toBe(((name.endsWith('-network') && example.startsWith('gcp')) || (name.endsWith('-services') && kafkaCa)) && tls);
         // Terraform's random provider generates a Cloud SQL built-in user's password and built
-        // Kafka users' passwords, in the services stack.
+        // Kafka users' passwords, in the services stack, and the secrets of the teams' Harbor push
+        // robots in Harbor's cluster's add-ons stack (beside Harbor's certificate).
         const random = Object.keys(stack.resource ?? {}).some((t) => t.startsWith('random_'));
-        expect(random && !name.endsWith('-services'), name).toBe(false);
-        const expected = name.includes('-addons-') ? ['helm', 'kubernetes', ...(tls ? ['tls'] : [])] : [cloud, ...(random ? ['random'] : []), ...(tls ? ['tls'] : [])];
+        const harborPush = Object.keys(stack.resource?.random_password ?? {}).length > 0 && Object.keys(stack.resource?.random_password ?? {}).every((k) => k.startsWith('Registry_'));
+        expect(random && !name.endsWith('-services') && !(name.includes('-addons-') && harborPush), name).toBe(false);
+        const expected = name.includes('-addons-') ? ['helm', 'kubernetes', ...(tls ? ['tls'] : []), ...(random ? ['random'] : [])] : [cloud, ...(random ? ['random'] : []), ...(tls ? ['tls'] : [])];
         expect(providers, name).toEqual(expected.sort());
       }
     }

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -349,7 +349,11 @@ case "$method $path" in
   "POST /projects") code=$FAKE_PROJECT_CODE ;;
   "PUT /projects/"*) ;;
   "GET /robots?page_size=100") body=$FAKE_ROBOTS ;;
-  "POST /robots") code=201; body='{"creation_time":"2026-01-01T00:00:00Z","expires_at":-1,"id":7,"name":"robot$acme+loom-pull","secret":"generated"}' ;;
+  "POST /robots")
+    code=201; name=$(printf '%s' "$data" | sed 's/^{"name":"\\([^"]*\\)".*/\\1/')
+    case "$name" in loom-pull) id=7 ;; *) id=8 ;; esac
+    body='{"creation_time":"2026-01-01T00:00:00Z","expires_at":-1,"id":'$id',"name":"robot$acme+'$name'","secret":"generated"}' ;;
+  "PUT /robots/"*) ;;
   "PATCH /robots/"*) ;;
   *) code=404 ;;
 esac
@@ -358,9 +362,12 @@ printf '%s\\n%s' "$body" "$code"
 `;
 
 describe('the setup script against a fake Harbor API', () => {
-  function run(robots: string, projectCode = '201') {
+  function run(robots: string, projectCode = '201', push: Record<string, string> = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'loom-harbor-setup-'));
     try {
+      // The push robots' secrets, one file per robot (as the Job mounts them).
+      mkdirSync(join(dir, 'push'));
+      for (const [robot, secret] of Object.entries(push)) writeFileSync(join(dir, 'push', robot), secret);
       writeFileSync(join(dir, 'curl'), FAKE_CURL);
       chmodSync(join(dir, 'curl'), 0o755);
       const log = join(dir, 'calls.log');
@@ -378,6 +385,7 @@ describe('the setup script against a fake Harbor API', () => {
           HARBOR_ROBOT: 'loom-pull',
           HARBOR_ADMIN_PASSWORD: 'admin-password-1',
           ROBOT_SECRET: 'Robot-Secret-0123',
+          ...(Object.keys(push).length ? { HARBOR_PUSH_ROBOTS: Object.keys(push).join(' '), HARBOR_PUSH_DIR: join(dir, 'push') } : {}),
         },
       });
       return { status: result.status, stderr: result.stderr, calls: readFileSync(log, 'utf8').trim().split('\n') };
@@ -407,6 +415,40 @@ describe('the setup script against a fake Harbor API', () => {
     expect(status, stderr).toBe(0);
     expect(calls.filter((c) => c.startsWith('POST /robots'))).toEqual([]);
     expect(calls.at(-1)).toBe('PATCH /robots/12 {"secret":"Robot-Secret-0123"}');
+  });
+
+  it("creates a team's robot with push and pull on the project and sets its secret from its file", () => {
+    const { status, stderr, calls } = run('[]', '201', { 'team-ranking': 'Push-Secret-4567' });
+    expect(status, stderr).toBe(0);
+    // After the pull robot (its calls unchanged), the team's.
+    expect(calls.slice(0, 7).at(-1)).toBe('PATCH /robots/7 {"secret":"Robot-Secret-0123"}');
+    expect(calls.slice(7)).toEqual([
+      'GET /robots?page_size=100 ',
+      expect.stringMatching(
+        /^POST \/robots \{"name":"team-ranking",.*"level":"project","duration":-1,"disable":false,"permissions":\[\{"kind":"project","namespace":"acme","access":\[\{"resource":"repository","action":"push"\},\{"resource":"repository","action":"pull"\}\]\}\]\}$/,
+      ),
+      'PATCH /robots/8 {"secret":"Push-Secret-4567"}',
+    ]);
+  });
+
+  it("on a second run: finds the team's robot by name, resets its permissions to push and pull, and its secret", () => {
+    const robots =
+      '[{"id":12,"level":"project","name":"robot$acme+loom-pull"},{"id":13,"level":"project","name":"robot$acme+team-ranking","permissions":[{"access":[{"action":"pull","resource":"repository"}],"kind":"project","namespace":"acme"}]}]';
+    const { status, stderr, calls } = run(robots, '409', { 'team-ranking': 'Push-Secret-4567' });
+    expect(status, stderr).toBe(0);
+    expect(calls.filter((c) => c.startsWith('POST /robots'))).toEqual([]);
+    expect(calls.slice(-2)).toEqual([
+      expect.stringMatching(
+        /^PUT \/robots\/13 \{"name":"robot\$acme\+team-ranking",.*"level":"project",.*"permissions":\[\{"kind":"project","namespace":"acme","access":\[\{"resource":"repository","action":"push"\},\{"resource":"repository","action":"pull"\}\]\}\]\}$/,
+      ),
+      'PATCH /robots/13 {"secret":"Push-Secret-4567"}',
+    ]);
+  });
+
+  it('makes no push robot without pushers (HARBOR_PUSH_ROBOTS unset)', () => {
+    const { status, stderr, calls } = run('[]');
+    expect(status, stderr).toBe(0);
+    expect(calls.filter((c) => /team-/.test(c))).toEqual([]);
   });
 
   it('fails loudly when Harbor refuses a call', () => {

@@ -1,17 +1,20 @@
 /**
- * Where component resources go: cloud-side ones in `<name>-services` (the cloud provider only,
- * and only when some component has any), in-cluster ones in the add-ons stacks (Kubernetes and
- * Helm only), wired by cross-stack references in dependency order.
+ * Where component resources go: cloud-side ones and what Terraform generates for them (built
+ * streaming's credentials) in `<name>-services` (the cloud provider and those only, and only when
+ * some component has any; on existing clusters no cloud provider), in-cluster ones in the add-ons
+ * stacks (Kubernetes and Helm only), wired by cross-stack references in dependency order.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { App } from '../../constructs/core/cdk';
+import { App, Testing } from '../../constructs/core/cdk';
 import { MlPlatform, SYNTHESIZED_COMPONENTS } from '../../stacks/ml-platform';
 import { ServicesStack } from '../../stacks/services-stack';
-import { resolvePlan, servicesStackNeeded } from '../../plan';
+import { hasCloudSideResources, hasServicesStackResources, resolvePlan, servicesStackNeeded } from '../../plan';
+import { summarize } from '../../cli/summary';
+import { platformStacks } from '../../cli/stacks';
 import { COMPONENTS } from '../../schema/schema';
-import { specFrom } from '../helpers/synth';
+import { specFrom, synthSpec } from '../helpers/synth';
 import { allResources, cleanupSynths, platformSpec, synthPlatform, typesOf, type Cloud, type Modes } from './fixtures';
 
 afterAll(cleanupSynths);
@@ -84,14 +87,46 @@ describe('servicesStackNeeded', () => {
     expect(servicesStackNeeded(planOf(cloud, modes))).toBe(needed);
   });
 
+  it('is needed on existing clusters for built streaming only (its CA and passwords)', () => {
+    const withStreaming = (cloud: Cloud) => resolvePlan(specFrom(platformSpec(cloud, {}, { components: { streaming: { mode: 'build', topics: [{ name: 'clicks' }] } } })));
+    expect(servicesStackNeeded(withStreaming('kubernetes'))).toBe(true);
+    expect(hasServicesStackResources('kubernetes', 'streaming', 'build')).toBe(true);
+    expect(hasCloudSideResources('kubernetes', 'streaming', 'build')).toBe(false);
+    expect(hasServicesStackResources('kubernetes', 'registry', 'build')).toBe(false);
+    expect(summarize(withStreaming('kubernetes'))).toMatch(/stacks: lab-services, lab-addons-apps/);
+  });
+
   it('matches what synth produces', () => {
     expect(synthPlatform('aws', { monitoring: 'build' }).stacks['acme-services']).toBeUndefined();
     expect(synthPlatform('gcp', { monitoring: 'buy' }).stacks['acme-services']).toBeUndefined();
     expect(synthPlatform('aws', { monitoring: 'buy' }).stacks['acme-services']).toBeDefined();
   });
 
-  it('refuses a services stack on existing clusters', () => {
-    expect(() => new ServicesStack(new App(), 'sovereign-services', { platform: { name: 'sovereign', cloud: 'kubernetes' } })).toThrow(/cloud: kubernetes has no services stack/);
+  it('gives a services stack on existing clusters no cloud provider', () => {
+    const stack = new ServicesStack(new App(), 'sovereign-services', { platform: { name: 'sovereign', cloud: 'kubernetes' } });
+    expect(JSON.parse(Testing.synth(stack)).provider).toBeUndefined();
+  });
+});
+
+describe('existing clusters with built streaming', () => {
+  const spec = () => platformSpec('kubernetes', {}, { components: { streaming: { mode: 'build', topics: [{ name: 'clicks' }] } } });
+  const out = () => synthSpec(spec());
+
+  it("gets a services stack with Strimzi's CA and no cloud provider", () => {
+    const services = out().stacks['lab-services']!;
+    expect(Object.keys(services.provider ?? {})).toEqual(['tls']);
+    expect(typesOf(services).every((t) => t.startsWith('tls_'))).toBe(true);
+  });
+
+  it('orders it before every add-ons stack, with no cycle', () => {
+    const manifest = JSON.parse(readFileSync(join(out().dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+    expect(manifest.stacks['lab-services']!.dependencies).toEqual([]);
+    for (const c of ['apps', 'events', 'gpu']) expect(manifest.stacks[`lab-addons-${c}`]!.dependencies, c).toContain('lab-services');
+    // The streaming cluster reads the services stack only (the others also read its bootstrap's address).
+    expect(manifest.stacks['lab-addons-events']!.dependencies).toEqual(['lab-services']);
+    // `loom stacks` finds an apply order (it throws on a cycle): the services stack first.
+    const order = platformStacks(specFrom(spec()));
+    expect(order[0]).toMatchObject({ name: 'lab-services', kind: 'services', providers: ['tls'] });
   });
 });
 

@@ -6,6 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthToDirectory } from '../../cli/synth';
+import { App } from '../../constructs/core/cdk';
+import { MlPlatform } from '../../stacks/ml-platform';
 import { validateSpec } from '../../schema/load';
 import { parseSpecText } from '../../schema/load';
 import type { PlatformSpec } from '../../schema/schema';
@@ -122,4 +124,15 @@ export function matches(actual: unknown, expected: unknown): boolean {
 /** Names of the Terraform providers a stack requires, e.g. ['aws']. */
 export function providerNames(stack: StackJson): string[] {
   return Object.keys(stack.terraform?.required_providers ?? {}).sort();
+}
+
+/**
+ * The warnings constructing the platform of `spec` annotates (`@cdktf/warn`), without writing
+ * anything: what `loom synth` prints beside the stacks.
+ */
+export function constructionWarnings(spec: PlatformSpec | unknown): string[] {
+  const parsed = isValidated(spec) ? spec : specFrom(spec);
+  const app = new App({ outdir: join(tmpdir(), 'loom-unwritten'), skipValidation: true });
+  new MlPlatform(app, parsed.name, parsed as any);
+  return app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
 }

@@ -30,24 +30,34 @@ describe('the on-premises example (cloud: kubernetes)', () => {
     out = synthSpec(spec);
   });
   afterAll(() => out.cleanup());
+  const addonsStacks = () => Object.entries(out.stacks).filter(([name]) => name.includes('-addons-'));
 
-  it('has exactly one add-ons stack per cluster and no other stack', () => {
-    expect(Object.keys(out.stacks).sort()).toEqual(spec.clusters.map((c) => `sovereign-addons-${c.name}`).sort());
+  it('has exactly one add-ons stack per cluster and a services stack (built streaming\'s CA and passwords), no other', () => {
+    expect(Object.keys(out.stacks).sort()).toEqual([...spec.clusters.map((c) => `sovereign-addons-${c.name}`), 'sovereign-services'].sort());
+  });
+
+  it('keeps in the services stack only what Terraform generates, without a cloud provider', () => {
+    const services = out.stacks['sovereign-services']!;
+    expect(Object.keys(services.provider ?? {}).sort()).toEqual(['random', 'tls']);
+    expect(resourceTypes(services)).toEqual(['random_password', 'tls_private_key', 'tls_self_signed_cert']);
+    // Every cluster reads it (the Kafka CA, its users' credentials).
+    for (const [name, stack] of addonsStacks()) expect(Object.keys((stack.data as any)?.terraform_remote_state ?? {}), name).toContain('cross-stack-reference-input-sovereign-services');
   });
 
   it('synthesizes no cloud provider and no cloud resource anywhere', () => {
-    for (const [name, stack] of Object.entries(out.stacks)) {
+    for (const [name, stack] of addonsStacks()) {
       // Harbor's cluster also makes the registry's CA and certificate with Terraform's tls provider;
       // the other clusters read that CA (and the pull robot's secret) from its state.
+      // …and the secrets of the teams' push robots (random_password), which the teams' clusters read too.
       const harbor = name === 'sovereign-addons-apps';
-      const providers = harbor ? ['helm', 'kubernetes', 'tls'] : ['helm', 'kubernetes'];
+      const providers = harbor ? ['helm', 'kubernetes', 'random', 'tls'] : ['helm', 'kubernetes'];
       expect(Object.keys(stack.provider ?? {}).sort(), name).toEqual(providers);
       expect(Object.keys(stack.terraform?.required_providers ?? {}).sort(), name).toEqual(providers);
       expect(Object.keys(stack.provider ?? {}).filter((p) => CLOUD_PROVIDERS.test(p)), name).toEqual([]);
-      expect(resourceTypes(stack).filter((t) => !t.startsWith('kubernetes_') && !t.startsWith('helm_') && !(harbor && t.startsWith('tls_'))), name).toEqual([]);
+      expect(resourceTypes(stack).filter((t) => !t.startsWith('kubernetes_') && !t.startsWith('helm_') && !(harbor && (t.startsWith('tls_') || t === 'random_password'))), name).toEqual([]);
       // Kubernetes data sources only (MLflow's load balancer address, read back from its Service).
       expect(Object.keys(stack.data ?? {}).filter((t) => t !== 'terraform_remote_state' && !t.startsWith('kubernetes_')), name).toEqual([]);
-      for (const state of Object.keys((stack.data as any)?.terraform_remote_state ?? {})) expect(state, name).toBe('cross-stack-reference-input-sovereign-addons-apps');
+      for (const state of Object.keys((stack.data as any)?.terraform_remote_state ?? {})) expect(['cross-stack-reference-input-sovereign-addons-apps', 'cross-stack-reference-input-sovereign-services'], name).toContain(state);
     }
   });
 
@@ -75,7 +85,7 @@ describe('the on-premises example (cloud: kubernetes)', () => {
   });
 
   it('labels the platform namespaces with their Pod Security levels (prod: workloads restricted)', () => {
-    for (const stack of Object.values(out.stacks)) {
+    for (const [, stack] of addonsStacks()) {
       const labels = (name: string) => (findResource(stack, 'kubernetes_namespace_v1', { metadata: { name } }).metadata as any).labels;
       expect(labels('loom-system')).toMatchObject({
         'pod-security.kubernetes.io/enforce': 'baseline',

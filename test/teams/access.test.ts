@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdk';
 import { MlPlatform } from '../../stacks/ml-platform';
 import { join } from 'node:path';
-import { findResources, resources, specFromFile, synthSpec, type StackJson } from '../helpers/synth';
+import { findResources, resources, specFrom, specFromFile, synthSpec, type StackJson } from '../helpers/synth';
+import { resolvePlan, servicesStackNeeded } from '../../plan';
+import { summarize } from '../../cli/summary';
 import { awsSpec, gcpSpec, k8sSpec, type Spec } from '../schema/fixtures';
 
 const ROLE_A = 'arn:aws:iam::123456789012:role/ranking-engineers';
@@ -78,7 +80,12 @@ describe('teams on AWS (EKS)', () => {
     expect(byPrincipal(ADMIN)).toHaveLength(1);
     expect(byPrincipal(ADMIN)[0]).toContain('cluster-training');
     for (const e of entries) expect(e).toMatchObject({ type: 'STANDARD' });
-    expect(entries.every((e: any) => !('kubernetes_groups' in e))).toBe(true);
+    // Each entry puts the member in the Kubernetes group of each of its teams on that cluster (what RBAC beyond edit binds).
+    const groups = (arn: string, cluster: string) => entries.find((e: any) => e.principal_arn === arn && String(e.cluster_name).includes(`cluster-${cluster}`))?.kubernetes_groups;
+    expect(groups(SHARED, 'apps')).toEqual(['loom-team-ranking', 'loom-team-search']);
+    expect(groups(SHARED, 'training')).toEqual(['loom-team-ranking']);
+    expect(groups(ROLE_A, 'apps')).toEqual(['loom-team-ranking']);
+    expect(groups(ADMIN, 'training')).toEqual(['loom-team-ranking']);
 
     const associations = Object.values(resources(services, 'aws_eks_access_policy_association')).filter((a: any) => String(a['//'].metadata.path).includes('/TeamAccess/'));
     expect(associations).toHaveLength(5);
@@ -316,5 +323,28 @@ describe('registry push (see ./registry-push.test.ts for the grants themselves)'
     const warnings = platform.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
     expect(warnings.filter((w) => w.includes('registry push'))).toEqual([]);
     expect(app.node.findAll().some((c) => /\/Registry\/.*Push1$/.test(c.node.path))).toBe(true);
+  });
+});
+
+describe('the services stack of a platform whose only cloud-side resources are its teams', () => {
+  const teams = (members: string[]) => [{ name: 'vision', quota: { cpu: 4, memoryGiB: 16 }, members }];
+
+  it.each([
+    ['aws', () => awsSpec({ teams: teams(['arn:aws:iam::123456789012:role/vision']) }), 'aws_iam_role'],
+    ['gcp', () => gcpSpec({ teams: teams(['user:lead@example.com']) }), 'google_service_account'],
+  ] as const)('%s: exists, holds the team identity, and the plan says so (loom validate lists it)', (_cloud, spec, identity) => {
+    const validated = specFrom(spec());
+    expect(validated.components).toEqual({});
+    const plan = resolvePlan(validated);
+    expect(servicesStackNeeded(plan)).toBe(true);
+    expect(summarize(plan)).toMatch(/stacks: .*acme-services/);
+    const { stacks } = synthSpec(validated);
+    expect(findResources(stacks['acme-services']!, identity)).toHaveLength(1);
+    // Without teams: no services stack at all.
+    expect(servicesStackNeeded(resolvePlan(specFrom({ ...spec(), teams: [] })))).toBe(false);
+  });
+
+  it('existing clusters: none (no cloud identity to keep)', () => {
+    expect(servicesStackNeeded(resolvePlan(specFrom(k8sSpec({ teams: [{ ...teams(['group:vision'])[0], clusters: ['apps'] }] }))))).toBe(false);
   });
 });

@@ -17,6 +17,10 @@ import type { PlatformSpec } from '../../schema/schema';
 
 type Json = Record<string, any>;
 
+/** Instance sizes (AWS's published figures), so that the tests' quota arithmetic needs no Loom code. */
+const G5_XLARGE = { cpu: 4, memoryGiB: 16 };
+const C7I_2XLARGE = { cpu: 8, memoryGiB: 16 };
+
 const RANKING = { name: 'ranking', quota: { cpu: 64, memoryGiB: 256, gpus: 4, pods: 200, storageGiB: 2000 }, borrowingLimit: { cpu: 32, gpus: 2 } };
 /** Defaults: 100 pods, 500 GiB, no GPUs, no borrowing. */
 const SEARCH = { name: 'search', clusters: ['apps'], quota: { cpu: 8, memoryGiB: 32 } };
@@ -152,8 +156,8 @@ function expectQueues(stack: StackJson, team: string): { cq: Json; lq: Json; rel
   const platform = platformQueue(stack);
   expect(cq.spec.resourceGroups[0].coveredResources).toEqual(platform.spec.resourceGroups[0].coveredResources);
   expect(cq.spec.resourceGroups[0].flavors.map((f: Json) => f.name)).toEqual(platform.spec.resourceGroups[0].flavors.map((f: Json) => f.name));
-  // The platform's own queue stays out of the teams' cohort.
-  expect(platform.spec.cohortName).toBeUndefined();
+  // The platform's own queue is in the teams' cohort with them.
+  expect(platform.spec.cohortName).toBe('loom-teams');
   expect(lq).toEqual({ apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: 'default', namespace: `team-${team}`, labels: expect.objectContaining({ 'app.kubernetes.io/managed-by': 'loom' }) }, spec: { clusterQueue: `team-${team}` } });
   return { cq, lq, release };
 }
@@ -214,11 +218,9 @@ describe('teams on AWS (prod)', () => {
     expect(teamObjects(stacks['acme-addons-events']!, 'helm_release', 'ranking')).toEqual([]);
     const stack = stacks['acme-addons-training']!;
     const { cq } = expectQueues(stack, 'ranking');
-    // The GPU flavour's nodes per GPU, from the platform's own queue (8 × g5.xlarge).
-    const pool = byFlavour(platformQueue(stack))['loom-gpu']!;
-    const gpus = Number(pool['nvidia.com/gpu']!.nominalQuota);
-    const cpuPerGpu = milli(pool.cpu!.nominalQuota) / gpus;
-    const memPerGpu = mebi(pool.memory!.nominalQuota) / gpus;
+    // The GPU flavour's nodes per GPU: g5.xlarge has 4 vCPUs, 16 GiB and one A10G.
+    const cpuPerGpu = G5_XLARGE.cpu * 1000;
+    const memPerGpu = G5_XLARGE.memoryGiB * 1024;
     const team = byFlavour(cq);
     // The team's 4 GPUs on the GPU flavour, with the CPU and memory of their nodes; the rest of its quota on the CPU flavour.
     expect(team['loom-gpu']!['nvidia.com/gpu']).toEqual({ nominalQuota: '4', borrowingLimit: '2' });
@@ -236,12 +238,58 @@ describe('teams on AWS (prod)', () => {
     for (const f of Object.values(team)) for (const r of Object.values(f)) expect(r.borrowingLimit).toBeDefined();
   });
 
+  it("the platform's queue keeps what the teams leave, in their cohort: the cluster is promised once", () => {
+    const stack = stacks['acme-addons-training']!;
+    const platform = platformQueue(stack);
+    expect(platform.spec.cohortName).toBe('loom-teams');
+    expect(platform.spec.preemption).toEqual({ withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any' });
+    expect(customResourceErrors(platform)).toEqual([]);
+    const team = byFlavour(expectQueues(stack, 'ranking').cq);
+    const kept = byFlavour(platform);
+    // The pools: 20 × c7i.2xlarge, 8 × g5.xlarge.
+    const capacity: Record<string, { cpu: number; memory: number; gpus: number }> = {
+      'loom-cpu': { cpu: 20 * C7I_2XLARGE.cpu * 1000, memory: 20 * C7I_2XLARGE.memoryGiB * 1024, gpus: 0 },
+      'loom-gpu': { cpu: 8 * G5_XLARGE.cpu * 1000, memory: 8 * G5_XLARGE.memoryGiB * 1024, gpus: 8 },
+    };
+    for (const [flavour, c] of Object.entries(capacity)) {
+      expect(milli(kept[flavour]!.cpu!.nominalQuota) + milli(team[flavour]!.cpu!.nominalQuota), `${flavour} cpu`).toBe(c.cpu);
+      expect(mebi(kept[flavour]!.memory!.nominalQuota) + mebi(team[flavour]!.memory!.nominalQuota), `${flavour} memory`).toBe(c.memory);
+      expect(Number(kept[flavour]!['nvidia.com/gpu']!.nominalQuota) + Number(team[flavour]!['nvidia.com/gpu']!.nominalQuota), `${flavour} gpus`).toBe(c.gpus);
+      // No borrowing limit: the platform's work may use whatever the teams leave idle.
+      for (const r of Object.values(kept[flavour]!)) expect(r.borrowingLimit).toBeUndefined();
+    }
+    // search is not on the batch cluster: ranking's 4 GPUs are the only ones promised to a team.
+    expect(kept['loom-gpu']!['nvidia.com/gpu']!.nominalQuota).toBe('4');
+  });
+
   it('no finding of LOOM-ING-007, LOOM-AS-002 or LOOM-HARD-006 on the team namespaces', () => {
     expect(teamFindings(stacks, spec)).toEqual([]);
     // …and the rules did see them: a namespace without the objects would be reported.
     const bare = JSON.parse(JSON.stringify(stacks['acme-addons-apps'])) as StackJson;
     for (const type of ['kubernetes_resource_quota_v1', 'kubernetes_network_policy_v1']) for (const k of Object.keys(bare.resource![type]!)) if (k.startsWith('Team-')) delete bare.resource![type]![k];
     expect(teamFindings({ 'acme-addons-apps': bare }, spec).map((f) => f.rule).sort()).toEqual(['LOOM-AS-002', 'LOOM-AS-002', 'LOOM-ING-007', 'LOOM-ING-007']);
+  });
+});
+
+describe("teams on AWS with monitoring bought (AMP's managed scraper)", () => {
+  const { stacks } = synthSpec(awsSpec({ components: { monitoring: { mode: 'buy' } }, teams: [SEARCH] }));
+  const subnetsOf = (cluster: string) =>
+    Object.values(stacks['acme-network']!.resource!['aws_subnet']!)
+      .filter((s: Json) => s.tags['loom.dev/cluster'] === cluster && s.tags['loom.dev/tier'] === 'private')
+      .map((s: Json) => s.cidr_block as string);
+
+  it("opens ports named metrics, and nothing else, to the cluster's node subnets (where the scraper's interfaces are)", () => {
+    const policy = teamObject(stacks['acme-addons-apps']!, 'kubernetes_network_policy_v1', 'search', 'allow-managed-scraper');
+    expect(subnetsOf('apps')).toHaveLength(3);
+    expect(policy.spec).toEqual({
+      pod_selector: {},
+      policy_types: ['Ingress'],
+      ingress: [{ from: subnetsOf('apps').map((cidr) => ({ ip_block: { cidr } })), ports: [{ port: 'metrics', protocol: 'TCP' }] }],
+    });
+  });
+
+  it('not with monitoring built (the scraper is a pod in loom-system)', () => {
+    expect(teamObjects(synthSpec(awsSpec({ components: { monitoring: { mode: 'build' } }, teams: [SEARCH] })).stacks['acme-addons-apps']!, 'kubernetes_network_policy_v1', 'search').map((p) => p.metadata.name)).not.toContain('allow-managed-scraper');
   });
 });
 
@@ -352,12 +400,28 @@ describe('teams on existing clusters', () => {
     });
   });
 
+  it("the platform's queue on the GPU cluster: the capacity groups less llm's share", () => {
+    const kept = byFlavour(platformQueue(stacks['lab-addons-gpu']!));
+    // cpu group: 4 × 32 CPU, 4 × 128 GiB, less llm's 100 − 4 × 24 CPU and 1200 − 4 × 256 GiB there.
+    expect(kept['loom-cpu']).toEqual({ cpu: { nominalQuota: String(4 * 32 - (100 - 4 * 24)) }, memory: { nominalQuota: `${4 * 128 - (1200 - 4 * 256)}Gi` }, 'nvidia.com/gpu': { nominalQuota: '0' } });
+    // h100 group: 2 × 192 CPU, 2 × 2048 GiB, 2 × 8 GPUs, less 4 GPUs with their nodes' share.
+    expect(kept['loom-h100']).toEqual({ cpu: { nominalQuota: String(2 * 192 - 4 * 24) }, memory: { nominalQuota: `${2 * 2048 - 4 * 256}Gi` }, 'nvidia.com/gpu': { nominalQuota: String(2 * 8 - 4) } });
+  });
+
   it('no finding of LOOM-ING-007, LOOM-AS-002 or LOOM-HARD-006 on the team namespaces', () => {
     expect(teamFindings(stacks, spec)).toEqual([]);
   });
 });
 
 describe('a platform without teams', () => {
+  it("keeps the platform's queue whole and out of any cohort", () => {
+    const stack = synthSpec(awsSpec({ environment: 'prod' })).stacks['acme-addons-training']!;
+    const queue = platformQueue(stack);
+    expect(queue.spec.cohortName).toBeUndefined();
+    expect(byFlavour(queue)['loom-gpu']!['nvidia.com/gpu']!.nominalQuota).toBe('8');
+    expect(byFlavour(queue)['loom-cpu']!.cpu!.nominalQuota).toBe(String(20 * C7I_2XLARGE.cpu));
+  });
+
   it('has no team object', () => {
     const { stacks } = synthSpec(awsSpec({ environment: 'prod' }));
     for (const stack of Object.values(stacks)) {
@@ -370,7 +434,7 @@ describe('splitting a quota over flavours (edge cases)', () => {
   const flavour = (name: string, vcpu: number, memoryGiB: number, gpus: number) => ({ name, source: name, nodeLabels: {}, taints: [], quota: { vcpu, memoryGiB, gpus } });
 
   it("caps the GPU flavours' CPU and memory at the team's quota, and the shares still add up exactly", async () => {
-    const { flavourShares } = await import('../../constructs/teams/space');
+    const { flavourShares } = await import('../../plan');
     const shares = flavourShares([flavour('cpu', 64, 256, 0), flavour('a', 96, 1024, 8), flavour('b', 48, 512, 4)], { cpu: 10, memoryGiB: 100, gpus: 3 });
     expect(shares.reduce((n, s) => n + s.cpu, 0)).toBe(10_000);
     expect(shares.reduce((n, s) => n + s.memory, 0)).toBe(100 * 1024);
@@ -379,7 +443,7 @@ describe('splitting a quota over flavours (edge cases)', () => {
   });
 
   it('splits a fractional remainder to the millicore, largest remainders first', async () => {
-    const { flavourShares } = await import('../../constructs/teams/space');
+    const { flavourShares } = await import('../../plan');
     const shares = flavourShares([flavour('x', 3, 3, 0), flavour('y', 3, 3, 0), flavour('z', 3, 3, 0)], { cpu: 1, memoryGiB: 1, gpus: 0 });
     expect(shares.map((s) => s.cpu)).toEqual([334, 333, 333]);
     expect(shares.map((s) => s.memory)).toEqual([342, 341, 341]);

@@ -2,9 +2,10 @@
  * Built streaming (Strimzi) and teams: a Kafka user granted to a principal that names its namespace
  * (a team's `team-<name>`, on the team's clusters) gets its credentials Secret and the brokers' CA
  * Secret there, waiting for the namespace; principals that name none keep theirs in
- * `loom-workloads`. Bought streaming authorizes IAM: nothing of this.
+ * `loom-workloads`. The same on existing clusters, whose services stack (no cloud provider) makes
+ * the CA and the passwords. Bought streaming authorizes IAM: nothing of this.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { streamingPrincipal } from '../../constructs/teams/access';
 import { teamStreamingPrincipal } from '../../constructs/teams/access-identity';
 import { findResources, readStacks, resources, specFrom, synthSpec, type StackJson } from '../helpers/synth';
 import { gcpSpec, k8sSpec, type Spec } from '../schema/fixtures';
+import { customResource, remoteRef } from '../addons/fixtures';
 
 const quota = { cpu: 8, memoryGiB: 32 };
 const EVENTS = { name: 'events', flavour: 'streaming', nodePools: [{ name: 'brokers', machineTypes: ['n2-standard-8'], minNodes: 3, maxNodes: 6 }] };
@@ -62,7 +64,8 @@ const secret = (stack: StackJson, name: string, namespace: string) =>
   );
 const teamNamespace = (stack: StackJson) => Object.keys(resources(stack, 'kubernetes_namespace_v1')).find((k) => k.startsWith('Team-ranking'));
 
-function expectTeamCredentials(stacks: Record<string, StackJson>): void {
+/** The team's Secrets on `apps` and `events`, none on `other` (where it has no pods) nor in loom-workloads. */
+function expectTeamCredentials(stacks: Record<string, StackJson>, other = 'training'): void {
   for (const cluster of ['apps', 'events']) {
     const stack = stacks[`acme-addons-${cluster}`]!;
     const ns = teamNamespace(stack);
@@ -79,9 +82,9 @@ function expectTeamCredentials(stacks: Record<string, StackJson>): void {
     expect(ca.depends_on).toContain(`kubernetes_namespace_v1.${ns}`);
   }
   // Not where the team has no pods, and no copy in loom-workloads.
-  expect(secret(stacks['acme-addons-training']!, 'team-ranking', 'team-ranking')).toEqual([]);
-  expect(secret(stacks['acme-addons-training']!, 'loom-kafka-ca', 'team-ranking')).toEqual([]);
-  for (const cluster of ['apps', 'training', 'events']) expect(secret(stacks[`acme-addons-${cluster}`]!, 'team-ranking', 'loom-workloads')).toEqual([]);
+  expect(secret(stacks[`acme-addons-${other}`]!, 'team-ranking', 'team-ranking')).toEqual([]);
+  expect(secret(stacks[`acme-addons-${other}`]!, 'loom-kafka-ca', 'team-ranking')).toEqual([]);
+  for (const cluster of ['apps', other, 'events']) expect(secret(stacks[`acme-addons-${cluster}`]!, 'team-ranking', 'loom-workloads')).toEqual([]);
 }
 
 describe('Strimzi credentials in a team\'s namespace (gcp)', () => {
@@ -123,16 +126,64 @@ describe('Strimzi credentials through teams[].access.streaming', () => {
   });
 });
 
+/** A reference to an output of the services stack (`${data.terraform_remote_state.….outputs.…}`), never a literal. */
+const fromServices = (value: unknown) => expect(remoteRef(value)?.stack, String(value)).toBe('acme-services');
+
 describe('Strimzi on existing clusters', () => {
-  it('warns that the team\'s credentials stay in loom-workloads of the streaming cluster', () => {
-    const base = k8sSpec();
-    const spec = k8sSpec({
-      clusters: [...base.clusters, { name: 'events', flavour: 'streaming', existing: { kubeconfigContext: 'onprem-events' } }],
-      components: { streaming: { mode: 'build', topics: [{ name: 'clicks', partitions: 3 }] } },
-      teams: [{ name: 'ranking', clusters: ['apps'], quota }],
+  const base = k8sSpec();
+  // The team on the streaming cluster and on apps; gpu has none of it.
+  const spec = k8sSpec({
+    clusters: [...base.clusters, { name: 'events', flavour: 'streaming', existing: { kubeconfigContext: 'onprem-events' } }],
+    components: { streaming: { mode: 'build', topics: [{ name: 'clicks', partitions: 3 }] } },
+    teams: [{ name: 'ranking', clusters: ['apps', 'events'], quota }],
+  });
+  const { stacks, warnings } = synthWithGrants(spec);
+
+  it('makes the CA and the passwords in a services stack without a cloud provider', () => {
+    const services = stacks['acme-services']!;
+    expect(services).toBeDefined();
+    expect(Object.keys(services.provider ?? {}).sort()).toEqual(['random', 'tls']);
+    expect(Object.keys(services.terraform?.required_providers ?? {}).sort()).toEqual(['random', 'tls']);
+    expect(Object.keys(services.resource ?? {}).sort()).toEqual(['random_password', 'tls_private_key', 'tls_self_signed_cert']);
+    expect(findResources(services, 'random_password')).toHaveLength(2);
+  });
+
+  it("gives Strimzi Loom's CA and each KafkaUser its password from a Secret", () => {
+    const events = stacks['acme-addons-events']!;
+    expect(customResource(events, 'Kafka', 'loom').spec.clusterCa).toEqual({ generateCertificateAuthority: false });
+    expect(customResource(events, 'KafkaUser', 'team-ranking').spec.authentication).toEqual({
+      type: 'scram-sha-512',
+      password: { valueFrom: { secretKeyRef: { name: 'team-ranking-scram', key: 'password' } } },
     });
-    const { stacks, warnings } = synthWithGrants(spec);
-    expect(warnings.some((w) => w.includes("Kafka user 'team-ranking'") && w.includes('team-ranking'))).toBe(true);
-    for (const stack of Object.values(stacks)) expect(secret(stack, 'team-ranking', 'team-ranking')).toEqual([]);
+    for (const name of ['loom-cluster-ca-cert', 'loom-cluster-ca']) expect(findResources(events, 'kubernetes_secret_v1', { metadata: { name } }), name).toHaveLength(1);
+    const [input] = findResources(events, 'kubernetes_secret_v1', { metadata: { name: 'team-ranking-scram' } }) as any[];
+    fromServices(input.data.password);
+  });
+
+  it("lands the team's Secrets in team-<name> on each of its clusters, from the services stack, waiting for the namespace", () => {
+    expectTeamCredentials(stacks, 'gpu');
+    for (const cluster of ['apps', 'events']) {
+      const stack = stacks[`acme-addons-${cluster}`]!;
+      const [user] = secret(stack, 'team-ranking', 'team-ranking');
+      fromServices(user.data.password);
+      expect(String(user.data['sasl.jaas.config'])).toMatch(/username="team-ranking" password="\$\{data\.terraform_remote_state\.[\w-]*acme-services\./);
+      fromServices(secret(stack, 'loom-kafka-ca', 'team-ranking')[0].data['ca.crt']);
+    }
+    // Every other cluster's clients get the CA and the users placed nowhere in particular.
+    for (const cluster of ['apps', 'gpu']) {
+      const stack = stacks[`acme-addons-${cluster}`]!;
+      expect(secret(stack, 'loom-kafka-ca', 'loom-workloads')).toHaveLength(1);
+      expect(secret(stack, 'feature-writer', 'loom-workloads')).toHaveLength(1);
+    }
+    expect(warnings.filter((w) => w.includes('Kafka user'))).toEqual([]);
+  });
+
+  it("lands them through teams[].access.streaming too, and the add-ons stacks wait for the services stack", () => {
+    const access = { streaming: { produce: ['clicks'], consume: ['clicks'] } };
+    const out = synthSpec({ ...spec, teams: [{ ...spec.teams[0], access }] });
+    expectTeamCredentials(out.stacks, 'gpu');
+    const manifest = JSON.parse(readFileSync(join(out.dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+    expect(manifest.stacks['acme-services']!.dependencies).toEqual([]);
+    for (const cluster of ['apps', 'events', 'gpu']) expect(manifest.stacks[`acme-addons-${cluster}`]!.dependencies, cluster).toContain('acme-services');
   });
 });

@@ -16,17 +16,22 @@
  *   made private too), pulled by a robot account whose credentials are the default image pull
  *   secret of every cluster's `loom-workloads` (`pull-access.ts`).
  *
- * Pushing from a workload identity (`grantPush`, a team's `access.registry.push`) is not supported
- * yet: it would take a Harbor robot account per team with push and pull on the project, made by
- * the setup Job, and its secret in each of the team's namespaces. Schema validation reports such a
- * team (schema/team-rules.ts); `grantPush` throws if reached anyway.
+ * Pushing (`grantPush`, a team's `access.registry.push`) is granted to a Kubernetes service account
+ * (`authentication: harbor-robot`): a project robot `robot$<project>+<namespace>` with push and
+ * pull on the project, made or updated by the setup Job (`pull-access.ts`), whose secret is a
+ * `random_password` of the registry cluster's add-ons stack (8–128 characters with upper and lower
+ * case and a digit, as Harbor requires; the random provider is loaded only with a pusher), and
+ * whose login is the `harbor-push` dockerconfigjson Secret in the namespace on each of the
+ * principal's clusters, waiting for the namespace. Harbor's robots are project-wide: it cannot
+ * limit a robot to the named repositories, so the robot may push any repository of the project —
+ * synth warns, naming the ones granted.
  *
  * Secrets are inputs, never defaults, and sensitive Terraform variables of the registry cluster's
  * add-ons stack: Harbor's initial admin password (`TF_VAR_harbor_admin_password`), its
  * 16-character secret key (`TF_VAR_harbor_secret_key`: it encrypts the credentials Harbor stores;
  * never change it after the first apply) and the pull robot's secret
  * (`TF_VAR_harbor_robot_secret`); the internal database and registry passwords are derived from
- * the secret key. The other clusters' add-ons stacks receive the robot's secret and the CA as
+ * the secret key. The other clusters' add-ons stacks receive the robots' secrets and the CA as
  * (sensitive) cross-stack references, so they apply after the registry cluster's. On Google Cloud
  * the registry cluster's add-ons stack receives the CA's key from the network stack (sensitive).
  */
@@ -35,7 +40,8 @@ import { Construct } from 'constructs';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
-import { Fn, TerraformVariable, type ITerraformDependable } from '../../core/cdk';
+import { Annotations, Fn, TerraformStack, TerraformVariable, type ITerraformDependable } from '../../core/cdk';
+import { namespaceResourceIn } from '../../kubernetes/namespace';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
 import { CHARTS } from '../../../catalog/charts';
@@ -45,12 +51,11 @@ import { componentRelease } from '../helm';
 import { internalLoadBalancerAnnotations } from '../load-balancer';
 
 export { internalLoadBalancerAnnotations } from '../load-balancer';
-import { repositoryUrlOf, type IRegistry } from './contract';
-import type { WorkloadIdentity } from '../../stores/contract';
+import { checkPushRepositories, repositoryUrlOf, type IRegistry, type RegistryPusher } from './contract';
 import { HARBOR_IMAGE_STORE_SECRET, HARBOR_REGISTRY_SERVICE_ACCOUNT, type HarborImageStore } from './image-store';
 import { HarborDns } from './dns';
 import { HARBOR_TLS_SECRET, HarborCertificate, NodeTrust } from './trust';
-import { HarborPullSecret, HarborSetup, harborRobotName } from './pull-access';
+import { HarborPullSecret, HarborPushSecret, HarborSetup, harborPushRobot, harborRobotName } from './pull-access';
 import { registryTrustOf } from '../../gcp/registry-trust';
 import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
@@ -191,6 +196,7 @@ export class Harbor extends Construct implements IRegistry {
   readonly mode = 'build' as const;
   readonly implementation = 'build' as const;
   readonly product = 'harbor' as const;
+  readonly authentication = 'harbor-robot' as const;
   readonly registryHost: string;
   readonly registryUrl: string;
   readonly repositories: readonly string[];
@@ -208,8 +214,10 @@ export class Harbor extends Construct implements IRegistry {
   readonly caCertPem: string;
   /** The pull robot's secret (`TF_VAR_harbor_robot_secret`). @attribute */
   readonly robotSecret: string;
-  /** The Job that makes the projects private and sets up the pull robot. */
+  /** The Job that makes the projects private and sets up the pull robot (and the push robots). */
   readonly setup: HarborSetup;
+  /** The add-ons stacks of the platform's clusters, where pushers' logins go. */
+  private readonly clusters: readonly IClusterAddons[];
 
   constructor(scope: Construct, id: string, props: HarborProps) {
     super(scope, id);
@@ -217,6 +225,7 @@ export class Harbor extends Construct implements IRegistry {
     const options = registryOptions({ name: plan.name, components: { registry: props.spec } });
     this.repositories = [...options.repositories];
     this.pullers = props.clusters.map((a) => a.cluster);
+    this.clusters = props.clusters;
     this.registryHost = options.hostname;
     this.project = harborProject(plan.name);
     this.robotName = harborRobotName(this.project);
@@ -324,11 +333,53 @@ export class Harbor extends Construct implements IRegistry {
     return repositoryUrlOf(this, name);
   }
 
-  /** Not supported yet (see the module comment): throws. */
-  grantPush(_identity: WorkloadIdentity, repositories: readonly string[]): void {
-    throw new PlatformValidationError(
-      `pushing to Harbor from a team's identity is not supported yet (repositories ${repositories.join(', ')}); push with the project's robot or use registry mode buy`,
-      this,
+  /**
+   * Lets the pods of Kubernetes service account `pusher` push to and pull from the project (see the
+   * module comment): a project robot named after its namespace, made by the setup Job with a
+   * generated secret, and its login as the `harbor-push` Secret in the namespace on each of its
+   * clusters. Harbor cannot limit the robot to `repositories`: synth warns.
+   */
+  grantPush(pusher: RegistryPusher, repositories: readonly string[]): void {
+    if (pusher.kind !== 'kubernetes-service-account') {
+      throw new PlatformValidationError(
+        `Harbor grants push to Kubernetes service accounts (a robot's login in their namespace; authentication ${this.authentication}), not to a ${pusher.kind}; grant { kind: 'kubernetes-service-account', name, namespace, clusters }`,
+        this,
+      );
+    }
+    checkPushRepositories(this, repositories);
+    const targets = pusher.clusters.map((name) => {
+      const found = this.clusters.find((c) => c.cluster.plan.name === name);
+      if (!found) throw new PlatformValidationError(`Harbor push for ${pusher.namespace}/${pusher.name}: its pods run on cluster '${name}', which the platform does not have (clusters: ${this.clusters.map((c) => c.cluster.plan.name).join(', ')})`, this);
+      return found;
+    });
+    const robot = harborPushRobot(pusher.namespace);
+    const username = `robot$${this.project}+${robot}`;
+    // Loaded for a platform with pushers only; registered once in the registry cluster's add-ons stack.
+    const { Password } = require('@cdktf/provider-random/lib/password') as typeof import('@cdktf/provider-random/lib/password');
+    const { RandomProvider } = require('@cdktf/provider-random/lib/provider') as typeof import('@cdktf/provider-random/lib/provider');
+    const stack = TerraformStack.of(this);
+    if (!stack.node.tryFindChild('RandomProvider')) new RandomProvider(stack, 'RandomProvider', {});
+    // Harbor's rule for robot secrets (8–128, upper and lower case, a digit); no special
+    // characters, which would need quoting in the setup script's JSON.
+    const secret = new Password(this, `PushSecret-${robot}`, { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 }).result;
+    this.setup.addPushRobot(robot, secret);
+    const labels = { ...componentTags('registry'), 'app.kubernetes.io/managed-by': 'loom' };
+    for (const target of targets) {
+      const scope = componentScope(target, 'registry');
+      const push = (scope.node.tryFindChild('Push') as Construct | undefined) ?? new Construct(scope, 'Push');
+      const namespace = namespaceResourceIn(target, pusher.namespace);
+      new HarborPushSecret(push, robot, {
+        host: this.registryHost,
+        namespace: pusher.namespace,
+        username,
+        password: secret,
+        labels,
+        ...(namespace ? { dependsOn: [namespace] } : {}),
+      });
+    }
+    Annotations.of(this).addWarning(
+      `registry (Harbor): ${pusher.namespace}/${pusher.name} is granted push as robot ${username}, which may push to any repository of project ${this.project}, ` +
+        `not only ${[...new Set(repositories)].join(', ')}: Harbor's robot accounts are project-wide`,
     );
   }
 }

@@ -22,13 +22,12 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
-import type { WorkloadIdentity } from '../../stores/contract';
 import { awsAccount } from '../../aws/account';
 import { keyPolicy } from '../../aws/kms';
 import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
 import { componentOutput, componentTags, servicesScope } from '../contract';
 import { eksClusterOf } from '../clusters';
-import { checkPushRepositories, repositoryUrlOf, type IRegistry } from './contract';
+import { checkPushRepositories, repositoryUrlOf, type IRegistry, type RegistryPusher } from './contract';
 
 /** Every IAM role a cluster's nodes run as: the node groups' role, and Karpenter's node role. */
 export function nodeRoleArns(cluster: IKubernetesCluster, why: string): string[] {
@@ -68,6 +67,7 @@ export class EcrRegistry extends Construct implements IRegistry {
   readonly mode = 'buy' as const;
   readonly implementation = 'buy-aws' as const;
   readonly product = 'ecr' as const;
+  readonly authentication = 'aws-iam' as const;
   readonly registryHost: string;
   readonly registryUrl: string;
   readonly repositories: readonly string[];
@@ -138,8 +138,10 @@ export class EcrRegistry extends Construct implements IRegistry {
    * role policy with {@link ECR_PUSH_ACTIONS} on exactly those repositories' ARNs, and
    * `ecr:GetAuthorizationToken` on "*" (`docker login` needs it, and it takes no resource).
    */
-  grantPush(identity: WorkloadIdentity, repositories: readonly string[]): void {
-    if (identity.kind !== 'aws-iam-role') throw new PlatformValidationError(`ECR grants push to IAM roles; got ${identity.kind}`, this);
+  grantPush(identity: RegistryPusher, repositories: readonly string[]): void {
+    if (identity.kind !== 'aws-iam-role') {
+      throw new PlatformValidationError(`ECR grants push to IAM roles (authentication ${this.authentication}), not to a ${identity.kind}; grant the pusher's IAM role (a team's workload identity)`, this);
+    }
     checkPushRepositories(this, repositories);
     const names = [...new Set(repositories)];
     // Numbered: an inline policy name is unique per role, and role names are references here.

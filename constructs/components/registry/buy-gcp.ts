@@ -16,12 +16,11 @@ import { ArtifactRegistryRepository, type ArtifactRegistryRepositoryCleanupPolic
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import type { IKubernetesCluster } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
-import type { WorkloadIdentity } from '../../stores/contract';
 import { serviceAccountMember } from '../../gcp/gcp';
 import { REGISTRY_PROFILES, registryNames, registryOptions, type RegistryProfile } from '../../../plan';
 import { componentLabels, componentOutput, servicesScope } from '../contract';
 import { gkeClusterOf } from '../clusters';
-import { checkPushRepositories, repositoryUrlOf, type IRegistry } from './contract';
+import { checkPushRepositories, repositoryUrlOf, type IRegistry, type RegistryPusher } from './contract';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -44,6 +43,7 @@ export class ArtifactRegistry extends Construct implements IRegistry {
   readonly mode = 'buy' as const;
   readonly implementation = 'buy-gcp' as const;
   readonly product = 'artifact-registry' as const;
+  readonly authentication = 'google-iam' as const;
   readonly registryHost: string;
   readonly registryUrl: string;
   readonly repositories: readonly string[];
@@ -111,8 +111,13 @@ export class ArtifactRegistry extends Construct implements IRegistry {
    * `resource.name` condition could match for pushes (checked against Google's docs), so one would
    * either match the whole repository or nothing. Separate paths need separate repositories.
    */
-  grantPush(identity: WorkloadIdentity, repositories: readonly string[]): void {
-    if (identity.kind !== 'gcp-service-account') throw new PlatformValidationError(`Artifact Registry grants push to Google service accounts; got ${identity.kind}`, this);
+  grantPush(identity: RegistryPusher, repositories: readonly string[]): void {
+    if (identity.kind !== 'gcp-service-account') {
+      throw new PlatformValidationError(
+        `Artifact Registry grants push to Google service accounts (authentication ${this.authentication}), not to a ${identity.kind}; grant the pusher's Google service account (a team's workload identity)`,
+        this,
+      );
+    }
     checkPushRepositories(this, repositories);
     this.pushGrants += 1;
     new ArtifactRegistryRepositoryIamMember(this, `Push${this.pushGrants}`, {

@@ -50,6 +50,15 @@
  * address plan, serving's slots in endpoint order, `InternalDns`); on existing clusters its
  * address is read back once it has one. No Gateway API implementation is involved.
  *
+ * Deployers (`grantDeploy`, a team's `serving: deploy`): their InferenceServices go in their own
+ * namespace on the serving cluster, never in `loom-system` — a Role there, in the serving
+ * cluster's add-ons stack, on `serving.kserve.io` InferenceServices, bound to the deployer's
+ * service account and its members (RBAC authorizes Kubernetes subjects, not cloud identities).
+ * KServe's controller reconciles every namespace; the predictors run as the deployer's service
+ * account (its cloud identity reads its models: give the team `experimentTracking: read` for the
+ * artifact store), within its quota and its namespace's Pod Security level, and cannot name the
+ * platform's service accounts or touch the spec's endpoints.
+ *
  * Metrics: the predictors' Prometheus endpoints (`/metrics` on the runtime's `http` port; TorchServe
  * and Triton on a `metrics` port), selected by pod label, and the controller's, behind its
  * kube-rbac-proxy (`https`, a token allowed `get` on `/metrics`).
@@ -58,6 +67,8 @@ import { Construct } from 'constructs';
 import { PLATFORM_CONFIG_MAP } from '../../kubernetes/platform-config';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from '../../core/cdk';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
@@ -76,7 +87,7 @@ import { InternalDns } from '../dns';
 import type { WorkloadIdentity } from '../../stores/contract';
 import { storeIdentity } from '../../stores/backing-stores';
 import { ComponentIdentity } from '../../stores/workload-identity';
-import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps } from './contract';
+import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps, type ServingDeployer } from './contract';
 import { foreignModelUris, grantGcsModelRead, modelLocation, s3ModelReadPolicy, type ModelLocation } from './model-access';
 import { COMPONENT_SIZES, containerResources } from '../../../plan/footprints';
 
@@ -113,6 +124,11 @@ export const INFERENCE_SERVICE_API_VERSION = 'serving.kserve.io/v1beta1';
 export const SERVING_RUNTIME_API_VERSION = 'serving.kserve.io/v1alpha1';
 /** KServe's version: the runtimes' image tags. */
 export const KSERVE_VERSION = 'v0.20.0';
+
+/** The Role that lets a deployer manage InferenceServices in its own namespace ({@link KServeServing.grantDeploy}). */
+export const SERVING_DEPLOY_ROLE = 'loom-serving-deployer';
+/** What {@link SERVING_DEPLOY_ROLE} allows on `serving.kserve.io` InferenceServices. */
+export const SERVING_DEPLOY_VERBS = ['create', 'get', 'list', 'watch', 'update', 'patch', 'delete'] as const;
 
 /** A framework with a prebuilt runtime. */
 export type PrebuiltFramework = Exclude<(typeof SERVING_FRAMEWORKS)[number], 'custom'>;
@@ -487,6 +503,7 @@ export class KServeServing extends Construct implements IServing, IScrapedCompon
   /** What the monitoring component scrapes. */
   readonly scrapeTargets: readonly ComponentScrapeTarget[];
   private readonly urls = new Map<string, string>();
+  private readonly labels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: KServeServingProps) {
     super(scope, id);
@@ -496,6 +513,7 @@ export class KServeServing extends Construct implements IServing, IScrapedCompon
     const namespace = addons.namespaces.system.name;
     const namespaceResource = addons.namespaces.system.resource;
     const labels = { ...componentTags('serving'), 'app.kubernetes.io/managed-by': 'loom' };
+    this.labels = labels;
     const certManager = props.certManager ?? certManagerOf(addons);
     if (!certManager) {
       throw new PlatformValidationError("KServe's webhook certificate is issued by cert-manager: give the cert-manager release (certManager), or an add-ons stack that installs it", this);
@@ -602,6 +620,36 @@ export class KServeServing extends Construct implements IServing, IScrapedCompon
   grantInvoke(_identity: WorkloadIdentity): void {
     // Intentionally empty: reach is the network's, as for MLflow and Feast.
   }
+
+  /**
+   * Lets the deployer create and manage InferenceServices in its own namespace on the serving
+   * cluster (see the module comment): the Role {@link SERVING_DEPLOY_ROLE} there and a RoleBinding
+   * to its service account and subjects, in the serving cluster's add-ons stack, after the
+   * namespace. Throws when the deployer has no namespace on that cluster (validation reports it
+   * first). Invoking needs no grant.
+   */
+  grantDeploy(deployer: ServingDeployer): void {
+    const cluster = this.cluster.plan.name;
+    if (!deployer.clusters.includes(cluster)) {
+      throw new PlatformValidationError(`serving: '${deployer.namespace}' deploys to KServe on cluster '${cluster}', where it has no namespace; add '${cluster}' to its clusters`, this);
+    }
+    if (this.node.tryFindChild(`Deploy-${deployer.namespace}`)) return;
+    const scope = new Construct(this, `Deploy-${deployer.namespace}`);
+    const namespace = deployer.namespaceResourceOn?.(cluster);
+    const labels = { ...this.labels };
+    const role = new RoleV1(scope, 'Role', {
+      metadata: { name: SERVING_DEPLOY_ROLE, namespace: deployer.namespace, labels },
+      rule: [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: [...SERVING_DEPLOY_VERBS] }],
+      ...(namespace ? { dependsOn: [namespace] } : {}),
+    });
+    new RoleBindingV1(scope, 'Binding', {
+      metadata: { name: SERVING_DEPLOY_ROLE, namespace: deployer.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SERVING_DEPLOY_ROLE },
+      subject: [{ kind: 'ServiceAccount', name: deployer.serviceAccount, namespace: deployer.namespace }, ...(deployer.subjects ?? []).map((s) => ({ ...s }))],
+      dependsOn: [role],
+    });
+  }
+
 }
 
 /**

@@ -25,6 +25,10 @@
  * grant, or a full URI's prefix), pulls the images (ECR: the prebuilt repositories, the account's
  * own for `custom`), and writes the endpoints' logs and metrics.
  *
+ * Teams that may deploy (`grantDeploy`) create their own models, configurations and endpoints named
+ * `<platform>-<team namespace>-*` (never the spec's, which validation keeps out of that prefix),
+ * run as the same execution role.
+ *
  * What the model directory must hold is the container's business: the scikit-learn and PyTorch
  * containers run `code/inference.py` of the model directory (`SAGEMAKER_PROGRAM`), XGBoost loads
  * `xgboost-model`, Triton a model repository, Hugging Face a saved model and tokenizer.
@@ -49,7 +53,7 @@ import type { ServingEndpointSpec } from '../../../schema/schema';
 import { boughtGpu, SAGEMAKER_CPU_INSTANCE, SAGEMAKER_GPU_INSTANCES, sagemakerHasInstanceStorage, servingNames } from '../../../schema/serving-rules';
 import type { WorkloadIdentity } from '../../stores/contract';
 import { componentOutput, componentTags, servicesScope } from '../contract';
-import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps } from './contract';
+import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps, type ServingDeployer } from './contract';
 import { foreignModelUris, modelLocation, s3ModelReadPolicy } from './model-access';
 import type { PrebuiltFramework } from './build';
 
@@ -85,6 +89,27 @@ export const SAGEMAKER_INVOCATIONS_PER_INSTANCE = 100;
 export const SAGEMAKER_VARIANT = 'AllTraffic';
 /** What a grant of {@link SageMakerServing.grantInvoke} allows on the endpoints. */
 export const SAGEMAKER_INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'] as const;
+/**
+ * What a grant of {@link SageMakerServing.grantDeploy} allows on the deployer's models, endpoint
+ * configurations and endpoints, `<platform>-<namespace>-*` (with {@link SAGEMAKER_INVOKE_ACTIONS}
+ * on its endpoints and the spec's).
+ */
+export const SAGEMAKER_DEPLOY_ACTIONS = [
+  'sagemaker:CreateModel',
+  'sagemaker:CreateEndpointConfig',
+  'sagemaker:CreateEndpoint',
+  'sagemaker:UpdateEndpoint',
+  'sagemaker:UpdateEndpointWeightsAndCapacities',
+  'sagemaker:DeleteEndpoint',
+  'sagemaker:DeleteEndpointConfig',
+  'sagemaker:DeleteModel',
+  'sagemaker:DescribeModel',
+  'sagemaker:DescribeEndpointConfig',
+  'sagemaker:DescribeEndpoint',
+  'sagemaker:AddTags',
+] as const;
+/** The serving key's use a deployer needs for endpoint configurations that take it (through SageMaker only). */
+export const SAGEMAKER_DEPLOY_KEY_ACTIONS = ['kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey'] as const;
 /** Pulling an image from ECR (with `ecr:GetAuthorizationToken`, which takes no resource). */
 const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
 
@@ -284,6 +309,55 @@ export class SageMakerServing extends Construct implements IServing {
     });
   }
 
+  /**
+   * Lets the deployer's IAM role deploy its own models beside the spec's endpoints, and invoke
+   * them and the spec's: one inline policy on its role — {@link SAGEMAKER_DEPLOY_ACTIONS} on
+   * models, endpoint configurations and endpoints named `<platform>-<namespace>-*` (the spec's
+   * endpoints are `<platform>-<endpoint>`, and validation keeps an endpoint name from starting
+   * with a deploying team's namespace, so a deployer cannot change them),
+   * {@link SAGEMAKER_INVOKE_ACTIONS} on its endpoints and the spec's, passing the execution role to
+   * SageMaker only (`iam:PassedToService`), and the volume key through SageMaker only
+   * (`kms:ViaService`). No `Resource: "*"`. Its models run as the execution role: they read what it
+   * reads (the spec's model locations) and pull what it pulls (the spec's images).
+   */
+  grantDeploy(deployer: ServingDeployer): void {
+    const identity = deployer.identity;
+    if (identity?.kind !== 'aws-iam-role') throw new PlatformValidationError(`SageMaker endpoints are deployed by IAM roles; '${deployer.namespace}' has ${identity ? identity.kind : 'no cloud identity'}`, this);
+    this.grants += 1;
+    new IamRolePolicy(this, `Deploy${this.grants}`, {
+      role: identity.roleName,
+      name: `serving-deploy-${this.grants}`,
+      policy: JSON.stringify(this.deployPolicy(deployer.namespace)),
+    });
+  }
+
+  /** The policy of a {@link grantDeploy} for the deployer named `prefix` (see there). */
+  deployPolicy(prefix: string): PolicyDocument {
+    const arn = (type: string) => `arn:${this.account.partition}:sagemaker:${this.region}:${this.account.accountId}:${type}/${this.platformName}-${prefix}-*`;
+    const endpoints = arn('endpoint');
+    const specEndpoints = [...this.resources.values()].map((r) => r.endpoint.arn);
+    return {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'DeployModels', Effect: 'Allow', Action: [...SAGEMAKER_DEPLOY_ACTIONS], Resource: [arn('model'), arn('endpoint-config'), endpoints] },
+        { Sid: 'InvokeEndpoints', Effect: 'Allow', Action: [...SAGEMAKER_INVOKE_ACTIONS], Resource: [endpoints, ...specEndpoints] },
+        {
+          Sid: 'PassExecutionRole',
+          Effect: 'Allow',
+          Action: ['iam:PassRole'],
+          Resource: [this.executionRole.arn],
+          Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+        },
+        {
+          Sid: 'VolumeKey',
+          Effect: 'Allow',
+          Action: [...SAGEMAKER_DEPLOY_KEY_ACTIONS],
+          Resource: [this.key.arn],
+          Condition: { StringEquals: { 'kms:ViaService': `sagemaker.${this.region}.amazonaws.com` } },
+        },
+      ],
+    };
+  }
 }
 
 /** Serving bought on AWS: SageMaker endpoints in the services stack. */

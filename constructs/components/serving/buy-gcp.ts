@@ -19,6 +19,14 @@
  *
  * Callers need `aiplatform.endpoints.predict` only: {@link VertexAiServing.grantInvoke} grants a
  * custom role holding just that permission (no predefined role is narrower than Vertex AI User).
+ *
+ * Deployers ({@link VertexAiServing.grantDeploy}) get Vertex AI User on the project — broader than
+ * deploying (it reaches every Vertex AI resource of the project, the spec's endpoints among them,
+ * which synth warns about), but Vertex AI has no narrower predefined role for uploading and
+ * deploying models (its predefined roles are Admin, User, Viewer and per-feature ones; Google
+ * points to custom roles for less) — and Service Account User on the serving service account
+ * alone (a binding on that account, not the project), so that their models serve as it
+ * (`deploy-model --service-account`).
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
@@ -28,6 +36,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { VertexAiEndpoint } from '@cdktf/provider-google/lib/vertex-ai-endpoint';
 import { PlatformValidationError } from '../../core/errors';
+import { Annotations } from '../../core/cdk';
 import { serviceAccountMember } from '../../gcp/gcp';
 import { ProjectServices } from '../../gcp/project-services';
 import { fitName } from '../../../plan/names';
@@ -35,7 +44,7 @@ import type { ServingEndpointSpec } from '../../../schema/schema';
 import { boughtGpu, servingNames, VERTEX_CPU_MACHINE } from '../../../schema/serving-rules';
 import type { WorkloadIdentity } from '../../stores/contract';
 import { componentLabels, componentOutput, servicesScope } from '../contract';
-import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps } from './contract';
+import { servingEndpointsJson, unknownEndpoint, type IServing, type ResolvedServingProps, type ServingDeployer } from './contract';
 import { foreignModelUris, grantGcsModelRead, modelLocation } from './model-access';
 import type { PrebuiltFramework } from './build';
 
@@ -45,6 +54,8 @@ export { VERTEX_GPUS, VERTEX_CPU_MACHINE } from '../../../schema/serving-rules';
 export const VERTEX_INVOKE_PERMISSIONS = ['aiplatform.endpoints.predict'] as const;
 /** The role of the deploying service account on the project: upload models, deploy them to endpoints. */
 export const VERTEX_DEPLOYER_ROLE = 'roles/aiplatform.user';
+/** The role that lets a deployer's models serve as the serving service account (on that account only). */
+export const VERTEX_SERVICE_ACCOUNT_USER_ROLE = 'roles/iam.serviceAccountUser';
 
 /** The Artifact Registry host of Google's prebuilt containers nearest `region`. */
 export function prebuiltRegistryHost(region: string): string {
@@ -187,7 +198,7 @@ export class VertexAiServing extends Construct implements IServing {
     const email = this.serviceAccount.email;
     new ProjectIamMember(this, 'Deployer', { project, role: VERTEX_DEPLOYER_ROLE, member: serviceAccountMember(email) });
     // deploy-model --service-account=<itself>: the deployer acts as the serving account.
-    new ServiceAccountIamMember(this, 'ActAsItself', { serviceAccountId: this.serviceAccount.name, role: 'roles/iam.serviceAccountUser', member: serviceAccountMember(email) });
+    new ServiceAccountIamMember(this, 'ActAsItself', { serviceAccountId: this.serviceAccount.name, role: VERTEX_SERVICE_ACCOUNT_USER_ROLE, member: serviceAccountMember(email) });
     const identity: WorkloadIdentity = { kind: 'gcp-service-account', email };
     if (models.some((m) => m.inArtifactStore)) props.modelStore?.grant(identity, 'read');
     const foreign = foreignModelUris(models);
@@ -244,6 +255,24 @@ export class VertexAiServing extends Construct implements IServing {
     });
     this.grants += 1;
     new ProjectIamMember(this, `Invoke${this.grants}`, { project: this.project, role: this.invokerRole.name, member: serviceAccountMember(identity.email) });
+  }
+
+  /**
+   * Lets the deployer's Google service account upload its own models and deploy them to Vertex AI
+   * endpoints, serving as the platform's serving service account, and call them: Vertex AI User
+   * ({@link VERTEX_DEPLOYER_ROLE}, which includes predict) on the project, and Service Account User
+   * on the serving service account only (see the module comment for why this role).
+   */
+  grantDeploy(deployer: ServingDeployer): void {
+    const identity = deployer.identity;
+    if (identity?.kind !== 'gcp-service-account') throw new PlatformValidationError(`Vertex AI models are deployed by Google service accounts; '${deployer.namespace}' has ${identity ? identity.kind : 'no cloud identity'}`, this);
+    Annotations.of(this).addWarning(
+      `serving: '${deployer.namespace}' deploys with Vertex AI User on project ${this.project}, which also reaches the spec's endpoints and the project's other Vertex AI resources (Vertex AI has no narrower predefined role)`,
+    );
+    this.grants += 1;
+    const member = serviceAccountMember(identity.email);
+    new ProjectIamMember(this, `Deploy${this.grants}`, { project: this.project, role: VERTEX_DEPLOYER_ROLE, member });
+    new ServiceAccountIamMember(this, `DeployActAs${this.grants}`, { serviceAccountId: this.serviceAccount.name, role: VERTEX_SERVICE_ACCOUNT_USER_ROLE, member });
   }
 }
 

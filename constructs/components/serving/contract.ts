@@ -5,6 +5,7 @@
  * the other side; consumers see a new URL and protocol, by the same keys.
  */
 import type { IKubernetesCluster } from '../../core/contracts';
+import type { ITerraformDependable } from '../../core/cdk';
 import { PlatformValidationError } from '../../core/errors';
 import type { StoreAccess, WorkloadIdentity } from '../../stores/contract';
 import type { ComponentProps, IPlatformComponent, ResolvedComponentProps } from '../contract';
@@ -43,6 +44,56 @@ export interface IServing extends IPlatformComponent {
    * as MLflow's are.
    */
   grantInvoke(identity: WorkloadIdentity): void;
+  /**
+   * Lets `deployer` deploy its own models beside the spec's endpoints, and invoke them (deploy
+   * implies {@link grantInvoke}), never touching the spec's: on SageMaker, its IAM role may create,
+   * update and delete models, endpoint configurations and endpoints named
+   * `<platform>-<namespace>-*`, passing the serving execution role; on Vertex AI, its service
+   * account gets Vertex AI User on the project and may act as the serving service account (Vertex
+   * AI has no narrower grant: synth warns); built (KServe), a Role on InferenceServices in the
+   * deployer's own namespace on the serving cluster, bound to its service account and its
+   * subjects — its models run there, as its service account, within its quota. Throws when the
+   * deployer lacks what the implementation authorizes (a cloud identity; a namespace on the
+   * serving cluster).
+   */
+  grantDeploy(deployer: ServingDeployer): void;
+}
+
+/** An RBAC subject (`subjects[]` of a RoleBinding). */
+export interface RbacSubject {
+  /** `Group`, `User` or `ServiceAccount`. */
+  readonly kind: 'Group' | 'User' | 'ServiceAccount';
+  /** Its name. */
+  readonly name: string;
+  /** `rbac.authorization.k8s.io` for groups and users. */
+  readonly apiGroup?: string;
+  /** A service account's namespace. */
+  readonly namespace?: string;
+}
+
+/** Who deploys models of their own ({@link IServing.grantDeploy}): a team, as the platform knows it. */
+export interface ServingDeployer {
+  /** A name for the deployer's resources, a DNS label (the team's namespace, `team-<name>`). */
+  readonly namespace: string;
+  /** Its Kubernetes service account in {@link namespace} (its models run as it on KServe). */
+  readonly serviceAccount: string;
+  /**
+   * Its cloud identity (aws, gcp), which bought serving authorizes.
+   * @default none (existing clusters): bought serving throws
+   */
+  readonly identity?: WorkloadIdentity;
+  /**
+   * The people who deploy beside its service account (RBAC subjects; built serving binds them).
+   * @default none
+   */
+  readonly subjects?: readonly RbacSubject[];
+  /** The clusters {@link namespace} exists on (built serving deploys into it on its own cluster). */
+  readonly clusters: readonly string[];
+  /**
+   * What waits for the namespace on `cluster` (the namespace resource in that cluster's stack).
+   * @default nothing to wait for
+   */
+  namespaceResourceOn?(cluster: string): ITerraformDependable | undefined;
 }
 
 /**

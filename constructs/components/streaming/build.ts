@@ -40,22 +40,25 @@
  *   ({@link StrimziKafka.grantProduce}, {@link StrimziKafka.grantConsume}), named after it, in
  *   `loom-workloads` — the User Operator watches that namespace, so the Secret it generates for
  *   the user (same name; `password` and a ready `sasl.jaas.config`) lands there, and a pod there
- *   mounts it. A principal that names its namespace (a team's `team-<name>`, on the team's
- *   clusters) gets its credentials Secret and the CA Secret `loom-kafka-ca` written there instead,
- *   on each of its clusters, waiting for the namespace (aws, gcp: Loom makes the password, see
- *   ./credentials.ts; on existing clusters Strimzi does, and its Secret stays in `loom-workloads`
- *   of the streaming cluster — a warning says so). ACLs: `Write`/`Describe` on a produced topic, `Read`/`Describe` on a
- *   consumed one and `Read` on consumer groups whose names start with the service account's name.
- *   Clients verify the brokers against Strimzi's cluster CA: the public certificate is in the
- *   `loom-kafka-cluster-ca-cert` Secret (`ca.crt`) of `loom-system`; clients outside that
- *   namespace need a copy of it (it holds no private key).
+ *   mounts it. The password is Loom's, on every cloud (existing clusters included): made by
+ *   Terraform in the services stack (./credentials.ts), so every other cluster's `loom-workloads`
+ *   gets the same Secret. A principal that names its namespace (a team's `team-<name>`, on the
+ *   team's clusters) gets its credentials Secret and the CA Secret `loom-kafka-ca` written there
+ *   instead, on each of its clusters, waiting for the namespace. ACLs: `Write`/`Describe` on a
+ *   produced topic, `Read`/`Describe` on a consumed one and `Read` on consumer groups whose names
+ *   start with the service account's name.
+ * - The cluster CA is Loom's too (./credentials.ts; `clusterCa.generateCertificateAuthority:
+ *   false`, the Secrets `loom-cluster-ca` and `loom-cluster-ca-cert` of `loom-system` made before
+ *   the Kafka cluster): clients on every cluster verify the brokers against its certificate, the
+ *   Secret `loom-kafka-ca` (`ca.crt`) of their `loom-workloads` (it holds no private key).
  * - Metrics: the Strimzi Metrics Reporter (`metricsConfig.type: strimziMetricsReporter`, no
  *   ConfigMap) serves Prometheus metrics on the brokers' and controllers' declared `tcp-prometheus`
  *   port (9404): a scrape target for the monitoring component.
  */
 import { Construct } from 'constructs';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { Annotations, dependable, type TerraformResource } from '../../core/cdk';
+import { dependable } from '../../core/cdk';
+import { namespaceResourceIn } from '../../kubernetes/namespace';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { IKubernetesCluster, ScrapeTarget } from '../../core/contracts';
 import { PlatformValidationError } from '../../core/errors';
@@ -319,11 +322,10 @@ export interface StrimziKafkaProps extends ResolvedStreamingProps {
   /** The add-ons stack of the streaming cluster. */
   readonly addons: IClusterAddons;
   /**
-   * The cluster CA and users' passwords, made in the services stack (aws, gcp), handed to Strimzi
-   * and to every cluster's clients.
-   * @default none: Strimzi makes both; clients on the streaming cluster read its Secrets
+   * The cluster CA and users' passwords, made in the services stack (on every cloud), handed to
+   * Strimzi and to every cluster's clients.
    */
-  readonly credentials?: StrimziCredentials;
+  readonly credentials: StrimziCredentials;
   /**
    * The fixed name and addresses of the bootstrap's load balancer (aws, gcp).
    * @default none: the load balancer's address is read back (existing clusters)
@@ -353,7 +355,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
   readonly scrapeTargets: readonly ComponentScrapeTarget[];
   private readonly declared: readonly StreamingTopicSpec[];
   private readonly users = new Map<string, KafkaAcl[]>();
-  private readonly credentials?: StrimziCredentials;
+  private readonly credentials: StrimziCredentials;
   /** The add-ons stacks of the other clusters, whose clients get each user's Secret. */
   private readonly clients: readonly IClusterAddons[];
   /** The add-ons stacks of every cluster, the streaming cluster's included. */
@@ -413,27 +415,24 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
     this.credentials = props.credentials;
     this.clients = props.clusters.filter((c) => c !== addons);
     this.clusters = props.clusters;
-    const caSecrets: SecretV1[] = [];
-    if (props.credentials) {
-      // Loom's cluster CA, as Strimzi takes a CA of one's own: before the Kafka cluster exists.
-      const strimziLabels = { ...labels, 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': KAFKA_CLUSTER };
-      caSecrets.push(
-        new SecretV1(this, 'ClusterCaCert', {
-          metadata: { name: KAFKA_CLUSTER_CA_SECRET, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-cert-generation': '0' } },
-          data: { 'ca.crt': props.credentials.caCertPem },
-        }),
-        new SecretV1(this, 'ClusterCaKey', {
-          metadata: { name: KAFKA_CLUSTER_CA_KEY_SECRET, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-key-generation': '0' } },
-          data: { 'ca.key': props.credentials.caKeyPem },
-        }),
-      );
-      // Clients on every cluster trust the brokers through it.
-      for (const client of props.clusters) {
-        new SecretV1(new Construct(componentScope(client, 'streaming'), 'Clients'), 'Ca', {
-          metadata: { name: KAFKA_CA_SECRET, namespace: client.namespaces.workloads.name, labels },
-          data: { 'ca.crt': props.credentials.caCertPem },
-        });
-      }
+    // Loom's cluster CA, as Strimzi takes a CA of one's own: before the Kafka cluster exists.
+    const strimziLabels = { ...labels, 'strimzi.io/kind': 'Kafka', 'strimzi.io/cluster': KAFKA_CLUSTER };
+    const caSecrets = [
+      new SecretV1(this, 'ClusterCaCert', {
+        metadata: { name: KAFKA_CLUSTER_CA_SECRET, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-cert-generation': '0' } },
+        data: { 'ca.crt': props.credentials.caCertPem },
+      }),
+      new SecretV1(this, 'ClusterCaKey', {
+        metadata: { name: KAFKA_CLUSTER_CA_KEY_SECRET, namespace: addons.namespaces.system.name, labels: strimziLabels, annotations: { 'strimzi.io/ca-key-generation': '0' } },
+        data: { 'ca.key': props.credentials.caKeyPem },
+      }),
+    ];
+    // Clients on every cluster trust the brokers through it.
+    for (const client of props.clusters) {
+      new SecretV1(new Construct(componentScope(client, 'streaming'), 'Clients'), 'Ca', {
+        metadata: { name: KAFKA_CA_SECRET, namespace: client.namespaces.workloads.name, labels },
+        data: { 'ca.crt': props.credentials.caCertPem },
+      });
     }
     this.resources = new CustomResources(this, 'Resources', {
       releaseName: 'loom-kafka',
@@ -448,7 +447,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
           loadBalancerAnnotations,
           bootstrapAddress: address,
           ...(network ? { sourceRanges: [network.cidr] } : {}),
-          ...(props.credentials ? { ownClusterCa: true } : {}),
+          ownClusterCa: true,
         }),
         ...spec.topics.map(kafkaTopicManifest),
       ],
@@ -499,13 +498,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
       acls = [];
       this.users.set(user, acls);
       this.placements.set(user, placement);
-      const password = this.credentials ? this.userPassword(user, principal) : undefined;
-      if (!this.credentials && principal.namespace && principal.namespace !== PLATFORM_NAMESPACES.workloads) {
-        Annotations.of(this).addWarning(
-          `streaming (Strimzi on existing clusters): the credentials of Kafka user '${user}' are the Secret '${user}' Strimzi writes in ${PLATFORM_NAMESPACES.workloads} of cluster '${this.cluster.plan.name}', ` +
-            `not in ${principal.namespace}: Loom does not know the password to copy it; copy it (and ${KAFKA_CLUSTER_CA_SECRET} of ${PLATFORM_NAMESPACES.system}) into ${principal.namespace} yourself`,
-        );
-      }
+      this.userPassword(user, principal);
       this.resources.add({
         apiVersion: STRIMZI_API_VERSION,
         kind: 'KafkaUser',
@@ -516,7 +509,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
         },
         // The ACL list is this array: later grants add to it before synthesis.
         spec: {
-          authentication: { type: 'scram-sha-512', ...(password ? { password: { valueFrom: { secretKeyRef: { name: kafkaPasswordSecret(user), key: 'password' } } } } : {}) },
+          authentication: { type: 'scram-sha-512', password: { valueFrom: { secretKeyRef: { name: kafkaPasswordSecret(user), key: 'password' } } } },
           authorization: { type: 'simple', acls },
         },
       });
@@ -536,7 +529,7 @@ export class StrimziKafka extends Construct implements IStreaming, IScrapedCompo
    * with what a SCRAM client needs — the shape of the one Strimzi writes on the streaming cluster.
    */
   private userPassword(user: string, principal: StreamingPrincipal & { readonly kind: 'kubernetes-service-account' }): string {
-    const credentials = this.credentials!;
+    const credentials = this.credentials;
     const password = credentials.password(user);
     const labels = { ...componentTags('streaming'), 'app.kubernetes.io/managed-by': 'loom' };
     const input = new SecretV1(this, `Password-${user}`, {
@@ -587,26 +580,14 @@ function clientsScope(client: IClusterAddons): Construct {
   return componentScope(client, 'streaming').node.findChild('Clients') as Construct;
 }
 
-/**
- * The `kubernetes_namespace_v1` named `name` in the add-ons stack `addons`, when something there
- * created it (a team's namespace, ./constructs/teams/space.ts): looked up by its name, so that
- * the Secrets placed in it wait for it.
- */
-export function namespaceResourceIn(addons: IClusterAddons, name: string): TerraformResource | undefined {
-  for (const c of addons.node.findAll()) {
-    const resource = c as Partial<TerraformResource> & { metadata?: { internalValue?: { name?: unknown } } };
-    if (resource.terraformResourceType !== 'kubernetes_namespace_v1' && resource.terraformResourceType !== 'kubernetes_namespace') continue;
-    if (resource.metadata?.internalValue?.name === name) return c as TerraformResource;
-  }
-  return undefined;
-}
-
 /** Streaming, built: Strimzi on the component's (streaming) cluster, in its add-ons stack. */
 export function buildStreaming(props: ResolvedStreamingProps): StrimziKafka {
   const addons = componentClusterAddons(props);
   if (addons.cluster.flavour !== 'streaming') {
     throw new PlatformValidationError(`streaming runs on a streaming cluster; '${addons.cluster.plan.name}' is ${addons.cluster.flavour}`);
   }
+  // The bootstrap's fixed name: a private zone in the services stack on aws and gcp; existing
+  // clusters have no zone (the premises' DNS answers an internalDomain name, else the address is read back).
   const endpoint = fixedComponentEndpoint(props.platform.cloud === 'kubernetes' ? undefined : servicesScope(props, "build: the bootstrap's private DNS zone"), {
     platform: props.platform,
     component: 'streaming',
@@ -614,9 +595,10 @@ export function buildStreaming(props: ResolvedStreamingProps): StrimziKafka {
     label: 'kafka',
     description: "Kafka's bootstrap",
   });
-  // The cluster CA and users' passwords upstream of every add-ons stack (aws, gcp).
-  const credentials = props.platform.cloud === 'kubernetes' ? undefined : new StrimziCredentials(servicesScope(props, 'build: the Kafka cluster CA and users\' passwords'), 'Credentials', { platform: props.platform.name });
-  const kafka = new StrimziKafka(componentScope(addons, 'streaming'), 'Resource', { ...props, addons, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
+  // The cluster CA and users' passwords upstream of every add-ons stack, on every cloud: on existing
+  // clusters the services stack holds only these (no cloud provider).
+  const credentials = new StrimziCredentials(servicesScope(props, "build: the Kafka cluster CA and users' passwords"), 'Credentials', { platform: props.platform.name });
+  const kafka = new StrimziKafka(componentScope(addons, 'streaming'), 'Resource', { ...props, addons, credentials, ...(endpoint ? { endpoint } : {}) });
   componentOutput(kafka, 'kafka_bootstrap_servers', kafka.bootstrapServers, "Strimzi: Kafka's bootstrap for the platform's clusters (TLS, SCRAM-SHA-512; internal load balancer)");
   return kafka;
 }

@@ -1,8 +1,10 @@
 /**
- * What Kafka clients on any cluster need to reach built streaming (aws, gcp): the certificate of the
- * CA that signs the brokers' certificates, and each Kafka user's SCRAM password — made by Terraform
- * in the services stack, upstream of every add-ons stack, so that the streaming cluster and every
- * client cluster take them from there and no add-ons stack reads another's state.
+ * What Kafka clients on any cluster need to reach built streaming (on every cloud, existing
+ * clusters included): the certificate of the CA that signs the brokers' certificates, and each
+ * Kafka user's SCRAM password — made by Terraform in the services stack, upstream of every add-ons
+ * stack, so that the streaming cluster and every client cluster take them from there and no add-ons
+ * stack reads another's state. Both need no cloud: this construct registers the tls and random
+ * providers itself, and on `cloud: kubernetes` they are all the services stack holds.
  *
  * - The cluster CA: an RSA 4096 key (PKCS #8) and a ten-year self-signed certificate, given to
  *   Strimzi as its own CA (`clusterCa.generateCertificateAuthority: false`, the Secrets
@@ -14,8 +16,8 @@
  *
  * Clients find both in `loom-workloads` of every cluster: `loom-kafka-ca` (`ca.crt`), and per user
  * a Secret named after it with `username`, `password` and `sasl.jaas.config` (the shape of the
- * Secret Strimzi's User Operator writes). Existing clusters have no services stack: there Strimzi
- * makes both, and clients on the streaming cluster read its Secrets.
+ * Secret Strimzi's User Operator writes); a principal placed in its own namespace (a team's
+ * `team-<name>`) finds them there instead, on each of its clusters.
  */
 import { Construct } from 'constructs';
 import { TerraformStack } from '../../core/cdk';
