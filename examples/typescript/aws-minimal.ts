@@ -1,7 +1,8 @@
 /**
  * examples/aws-minimal.yaml, composed in TypeScript from Loom's stacks: a network, one
  * microservice cluster and its add-ons, each stack given the props of its platform.yaml key and the
- * objects it builds on (the network to the cluster, the cluster to its add-ons). It synthesizes
+ * objects it builds on (the network to the cluster, the cluster to its add-ons), and two teams
+ * onboarded onto them (their identities in the services stack). It synthesizes
  * exactly what `loom synth examples/aws-minimal.yaml` does (test/examples/typescript.test.ts
  * compares the two, file by file).
  *
@@ -11,6 +12,8 @@ import { App } from '../../constructs/core/cdk';
 import { NetworkStack } from '../../stacks/network-stack';
 import { ClusterStack } from '../../stacks/cluster-stack';
 import { AddonsStack } from '../../stacks/addons-stack';
+import { ServicesStack } from '../../stacks/services-stack';
+import { PlatformTeams } from '../../stacks/platform-teams';
 
 /** Builds the example's stacks into `app`. */
 export function buildAwsMinimal(app: App): void {
@@ -33,8 +36,22 @@ export function buildAwsMinimal(app: App): void {
     },
   });
 
+  // The teams' IAM roles and access entries refer to the cluster: the services stack comes after it.
+  const services = new ServicesStack(app, 'sandbox-services', { platform });
+  services.addDependency(apps);
+
   // cert-manager, metrics-server, cluster-autoscaler and the AWS Load Balancer Controller.
-  new AddonsStack(app, 'sandbox-addons-apps', { platform, cluster: apps.cluster });
+  const addons = new AddonsStack(app, 'sandbox-addons-apps', { platform, cluster: apps.cluster });
+
+  // A namespace each on apps (baseline in dev), a quota, its members; platform.yaml's `teams`.
+  new PlatformTeams(app, 'Teams', {
+    clusters: [addons],
+    services,
+    teams: [
+      { name: 'vision', quota: { cpu: 4, memoryGiB: 16, pods: 50, storageGiB: 200 }, members: ['arn:aws:iam::123456789012:role/vision-researchers'] },
+      { name: 'nlp', quota: { cpu: 2, memoryGiB: 8, pods: 30, storageGiB: 100 }, members: ['arn:aws:iam::123456789012:role/nlp-researchers'] },
+    ],
+  });
 }
 
 if (require.main === module) {

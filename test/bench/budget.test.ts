@@ -61,11 +61,12 @@ describe.skipIf(!built)('synth performance budget', () => {
     expect(generated.maxRssMb).toBeLessThan(BUDGET.maxRssMb);
   });
 
-  it("loads only the platform's own cloud provider (plus Kubernetes and Helm, TLS where a built registry needs its CA, random where a Cloud SQL user's password is generated)", () => {
+  it("loads only the platform's own cloud provider (plus Kubernetes and Helm, TLS where a built registry needs its CA, random where Terraform generates a password)", () => {
     // aws-platform buys its registry; the GCP and on-premises examples build Harbor; the GCP
     // example builds Feast, whose Cloud SQL built-in user's password Terraform generates.
     expect(measure(['spec', 'examples/aws-platform.yaml'], 1).providerPackages).toEqual(['provider-aws', 'provider-helm', 'provider-kubernetes']);
     expect(measure(['spec', 'examples/gcp-platform.yaml'], 1).providerPackages).toEqual(['provider-google', 'provider-helm', 'provider-kubernetes', 'provider-random', 'provider-tls']);
-    expect(measure(['spec', 'examples/onprem-sovereign.yaml'], 1).providerPackages).toEqual(['provider-helm', 'provider-kubernetes', 'provider-tls']);
+    // On premises Terraform generates the Kafka users' and the teams' Harbor robots' passwords too.
+    expect(measure(['spec', 'examples/onprem-sovereign.yaml'], 1).providerPackages).toEqual(['provider-helm', 'provider-kubernetes', 'provider-random', 'provider-tls']);
   });
 });

@@ -34,7 +34,7 @@ describe('examples/typescript/aws-minimal.ts', () => {
       const ts = synthApp(buildAwsMinimal);
       const names = readdirSync(join(yaml.dir, 'stacks')).sort();
       expect(readdirSync(join(ts.dir, 'stacks')).sort()).toEqual(names);
-      expect(names).toEqual(['sandbox-addons-apps', 'sandbox-cluster-apps', 'sandbox-network']);
+      expect(names).toEqual(['sandbox-addons-apps', 'sandbox-cluster-apps', 'sandbox-network', 'sandbox-services']);
       for (const name of names) expect(stackFile(ts.dir, name), name).toBe(stackFile(yaml.dir, name));
     } finally {
       yaml.cleanup();
