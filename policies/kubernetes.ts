@@ -85,8 +85,21 @@ export interface KubernetesObject {
   readonly object: Readonly<Record<string, unknown>>;
 }
 
-/** Every Kubernetes object of the stacks (provider resources, manifests, Loom's resources chart). */
-export function kubernetesObjects(ctx: RuleContext): KubernetesObject[] {
+/**
+ * Every Kubernetes object of the stacks (provider resources, manifests, Loom's resources chart),
+ * gathered once per check (a rule context) and shared by the rules that read them.
+ */
+export function kubernetesObjects(ctx: RuleContext): readonly KubernetesObject[] {
+  let found = objectsOf.get(ctx);
+  if (!found) {
+    found = gatherObjects(ctx);
+    objectsOf.set(ctx, found);
+  }
+  return found;
+}
+const objectsOf = new WeakMap<RuleContext, readonly KubernetesObject[]>();
+
+function gatherObjects(ctx: RuleContext): KubernetesObject[] {
   const out: KubernetesObject[] = [];
   const push = (source: SynthResource, object: Record<string, unknown>, kind?: string) => {
     const metadata = isObject(object.metadata) ? object.metadata : {};
@@ -162,8 +175,21 @@ function podSpecOf(kind: string, object: Record<string, unknown>): Record<string
 const asObject = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
 const asList = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObject) : isObject(v) ? [v] : []);
 
-/** Every workload of the stacks (see {@link WorkloadView}); Helm charts' own templates are not visible here. */
-export function workloads(ctx: RuleContext): WorkloadView[] {
+/**
+ * Every workload of the stacks (see {@link WorkloadView}), once per check; Helm charts' own
+ * templates are not visible here.
+ */
+export function workloads(ctx: RuleContext): readonly WorkloadView[] {
+  let found = workloadsOf.get(ctx);
+  if (!found) {
+    found = gatherWorkloads(ctx);
+    workloadsOf.set(ctx, found);
+  }
+  return found;
+}
+const workloadsOf = new WeakMap<RuleContext, readonly WorkloadView[]>();
+
+function gatherWorkloads(ctx: RuleContext): WorkloadView[] {
   const out: WorkloadView[] = [];
   for (const o of kubernetesObjects(ctx)) {
     if (!WORKLOAD_KINDS.has(o.kind)) continue;

@@ -134,8 +134,18 @@ function merge(into: Record<string, unknown>, from: Record<string, unknown>): vo
   }
 }
 
-/** The values of a `helm_release` (see {@link HelmValues}). */
+/** The values of a `helm_release` (see {@link HelmValues}), parsed once per release and shared: read them, never change them. */
 export function helmValues(release: SynthResource): HelmValues {
+  let parsed = valuesOf.get(release);
+  if (!parsed) {
+    parsed = parseHelmValues(release);
+    valuesOf.set(release, parsed);
+  }
+  return parsed;
+}
+const valuesOf = new WeakMap<SynthResource, HelmValues>();
+
+function parseHelmValues(release: SynthResource): HelmValues {
   const values: Record<string, unknown> = {};
   let unknown = false;
   for (const doc of list(release.values, 'values')) {

@@ -62,7 +62,7 @@ export function namespaceOf(w: WorkloadView): unknown {
 export const workloadName = (w: WorkloadView): string => `${w.owner.kind}/${w.owner.name}`;
 
 /** Every workload, see {@link workloads}. */
-export const allWorkloads = (ctx: RuleContext): WorkloadView[] => workloads(ctx);
+export const allWorkloads = (ctx: RuleContext): readonly WorkloadView[] => workloads(ctx);
 
 /** A pinned chart's host access, as its templates have it (not visible in values alone). */
 export interface HostAccessChart {

@@ -136,8 +136,23 @@ function jsonStatement(s: Record<string, unknown>): PolicyStatement {
   };
 }
 
-/** A JSON policy document (a string, possibly with interpolations, or an object already parsed). */
+/**
+ * A JSON policy document (a string, possibly with interpolations, or an object already parsed).
+ * Several rules read the same documents: a string's reading is parsed once and shared.
+ */
 export function parsePolicyJson(value: unknown): PolicyDocument {
+  if (typeof value !== 'string') return readPolicyJson(value);
+  let read = parsedDocuments.get(value);
+  if (!read) {
+    if (parsedDocuments.size >= 5000) parsedDocuments.clear();
+    read = readPolicyJson(value);
+    parsedDocuments.set(value, read);
+  }
+  return read;
+}
+const parsedDocuments = new Map<string, PolicyDocument>();
+
+function readPolicyJson(value: unknown): PolicyDocument {
   let doc: unknown = value;
   if (typeof value === 'string') {
     const { masked, tokens } = mask(value);
