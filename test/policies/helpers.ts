@@ -63,11 +63,24 @@ export function settingsOf(spec: PlatformSpec, today = '2026-11-30'): PolicySett
   };
 }
 
-/** An example's synthesized stacks (synthesized once per worker) and its settings. */
+/** A spec's synthesized stacks (without the policy gate, once per worker: `synthSpec`) and its settings. */
+export function specStacks(spec: PlatformSpec): { stacks: SynthStack[]; settings: PolicySettings } {
+  const out = synthSpec(spec);
+  return { settings: settingsOf(spec), stacks: Object.entries(out.stacks).map(([name, json]) => stackFromJson(name, json)) };
+}
+
+/** An example's synthesized stacks (without the policy gate, once per worker) and its settings. */
 export function exampleStacks(file: string): { stacks: SynthStack[]; settings: PolicySettings; spec: PlatformSpec } {
   const spec = specFromFile(join(examplesDir, file));
-  const out = synthSpec(spec);
-  return { spec, settings: settingsOf(spec), stacks: Object.entries(out.stacks).map(([name, json]) => stackFromJson(name, json)) };
+  return { spec, ...specStacks(spec) };
+}
+
+/** `stack address [detail]` of each finding of `rule` over an example. */
+export function onExample(rule: PolicyRule, file: string): string[] {
+  const { stacks, settings } = exampleStacks(file);
+  const findings = runRule(rule, stacks, settings);
+  const a = addresses(findings);
+  return findings.map((f, i) => `${f.resource.stack} ${a[i]}`);
 }
 
 /** The YAML examples. */

@@ -1,17 +1,10 @@
 /**
  * The BAK rules: per rule a non-compliant, a compliant, an attribute-omitted (the provider's
  * default) and, for value checks, an unresolved-reference fixture, asserting the exact findings;
- * then every example's exact findings.
- *
- * The examples are synthesized here without the synth's policy gate (`policies: false`): the gate
- * runs every rule of the catalogue and throws on any error-level finding, so an example with a
- * genuine finding (of this area or another) could not be read at all through `exampleStacks`.
+ * then every example's exact findings (`exampleStacks`: synthesized without the policy gate, so
+ * a genuine finding of any area is read, never thrown).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthToDirectory } from '../../../cli/synth';
 import { checkPolicies } from '../../../policies/engine';
 import { BAK_RULES } from '../../../policies/rules/bak';
 import { BAK_001 } from '../../../policies/rules/bak/bak-001';
@@ -19,28 +12,12 @@ import { BAK_002 } from '../../../policies/rules/bak/bak-002';
 import { BAK_003 } from '../../../policies/rules/bak/bak-003';
 import { BAK_004 } from '../../../policies/rules/bak/bak-004';
 import { BAK_005 } from '../../../policies/rules/bak/bak-005';
-import { readSynthDirectory } from '../../../policies/stacks';
-import type { PolicySettings, SynthStack } from '../../../policies/types';
-import { specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, fixtureStack, runRule, SETTINGS, settingsOf } from '../helpers';
+import { addresses, EXAMPLES, exampleStacks, fixtureStack, runRule, SETTINGS } from '../helpers';
 
 const DEV = { environment: 'dev', packs: ['baseline'] } as const;
 const STAGING = { environment: 'staging', packs: ['baseline'] } as const;
 const REGULATED = { environment: 'prod', packs: ['baseline', 'prod', 'regulated'] } as const;
 
-const synthesized = new Map<string, { stacks: SynthStack[]; settings: PolicySettings }>();
-/** An example's stacks, synthesized once per file without the policy gate. */
-function example(file: string) {
-  let hit = synthesized.get(file);
-  if (!hit) {
-    const spec = specFromFile(join(__dirname, '..', '..', '..', 'examples', file));
-    const out = join(mkdtempSync(join(tmpdir(), 'loom-bak-')), 'out');
-    synthToDirectory(spec, out, { policies: false });
-    hit = { stacks: readSynthDirectory(out), settings: settingsOf(spec) };
-    synthesized.set(file, hit);
-  }
-  return hit;
-}
 
 describe('the BAK area', () => {
   it('lists its rules in id order', () => {
@@ -330,7 +307,7 @@ describe('the BAK rules on the examples', () => {
   };
   for (const file of EXAMPLES)
     it(`finds exactly the expected in ${file}`, () => {
-      const { stacks, settings } = example(file);
+      const { stacks, settings } = exampleStacks(file);
       for (const rule of BAK_RULES) expect(addresses(runRule(rule, stacks, settings)), `${file} ${rule.id}`).toEqual(expected[file][rule.id] ?? []);
     }, 120_000);
 });

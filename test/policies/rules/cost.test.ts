@@ -3,51 +3,13 @@
  * provider's default) and an unresolved-reference fixture, asserting the exact findings; then the
  * exact findings of every example.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthToDirectory } from '../../../cli/synth';
-import { PolicyViolation } from '../../../policies';
 import { COST_001 } from '../../../policies/rules/cost/cost-001';
 import { COST_002 } from '../../../policies/rules/cost/cost-002';
 import { COST_003 } from '../../../policies/rules/cost/cost-003';
 import { COST_RULES } from '../../../policies/rules/cost';
-import { readSynthDirectory } from '../../../policies/stacks';
-import type { PolicyRule, RuleFinding, SynthStack, PolicySettings } from '../../../policies/types';
-import { specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, exampleStacks, fixtureStack, runRule, settingsOf } from '../helpers';
+import { addresses, EXAMPLES, fixtureStack, onExample, runRule } from '../helpers';
 
-/**
- * An example's stacks: `exampleStacks`, or — while another area's rule in progress fails the synth
- * gate of an example — the same synthesis without the gate (the stacks are identical; only the
- * gate differs).
- */
-const cache = new Map<string, { stacks: SynthStack[]; settings: PolicySettings }>();
-function example(file: string): { stacks: SynthStack[]; settings: PolicySettings } {
-  let hit = cache.get(file);
-  if (hit) return hit;
-  try {
-    hit = exampleStacks(file);
-  } catch (e) {
-    if (!(e instanceof PolicyViolation)) throw e;
-    const spec = specFromFile(join(__dirname, '..', '..', '..', 'examples', file));
-    const dir = mkdtempSync(join(tmpdir(), 'loom-cost-test-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    synthToDirectory(spec, join(dir, 'out'), { policies: false });
-    hit = { stacks: readSynthDirectory(join(dir, 'out')), settings: settingsOf(spec) };
-  }
-  cache.set(file, hit);
-  return hit;
-}
-
-/** `stack address [detail]` of each finding of a rule over an example. */
-function onExample(rule: PolicyRule, file: string): string[] {
-  const { stacks, settings } = example(file);
-  const findings: readonly RuleFinding[] = runRule(rule, stacks, settings);
-  const a = addresses(findings);
-  return findings.map((f, i) => `${f.resource.stack} ${a[i]}`);
-}
 
 const LOOM_TAGS = { 'loom-platform': 'acme', 'loom-environment': 'prod', 'managed-by': 'loom', team: 'platform', 'cost-center': 'ml' };
 const aws = (tags: unknown, resources: Record<string, Record<string, Record<string, unknown>>> = { aws_vpc: { v: { cidr_block: '10.0.0.0/16' } } }) =>

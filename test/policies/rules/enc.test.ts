@@ -3,11 +3,7 @@
  * default) and, for value checks, an unresolved-reference fixture, asserting the exact findings;
  * then the exact findings of each rule on every example.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { synthToDirectory } from '../../../cli/synth';
+import { describe, expect, it } from 'vitest';
 import { ENC_RULES } from '../../../policies/rules/enc';
 import { ENC_001 } from '../../../policies/rules/enc/enc-001';
 import { ENC_002 } from '../../../policies/rules/enc/enc-002';
@@ -17,10 +13,8 @@ import { ENC_005 } from '../../../policies/rules/enc/enc-005';
 import { ENC_006 } from '../../../policies/rules/enc/enc-006';
 import { ENC_007 } from '../../../policies/rules/enc/enc-007';
 import { ENC_008 } from '../../../policies/rules/enc/enc-008';
-import { readSynthDirectory } from '../../../policies/stacks';
 import type { PolicyRule, PolicySettings, SynthStack } from '../../../policies/types';
-import { specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, fixtureStack, runRule, settingsOf, type Resources } from '../helpers';
+import { addresses, EXAMPLES, exampleStacks, fixtureStack, type Resources, runRule } from '../helpers';
 
 const REGULATED: Partial<PolicySettings> = { packs: ['baseline', 'regulated'] };
 const one = (type: string, values: Record<string, unknown>, extra: Resources = {}) => fixtureStack('s', { [type]: { r: values }, ...extra });
@@ -372,25 +366,6 @@ describe('LOOM-ENC-008 ML services and registries use CMK where the spec require
   });
 });
 
-/**
- * The examples, synthesized without the policy gate (other areas' error findings, or this area's,
- * would stop the synth before the rules under test could be read), with their specs' settings.
- */
-const outDirs: string[] = [];
-const examples = new Map<string, { stacks: SynthStack[]; settings: PolicySettings }>();
-function example(file: string) {
-  let e = examples.get(file);
-  if (!e) {
-    const spec = specFromFile(join(__dirname, '..', '..', '..', 'examples', file));
-    const dir = mkdtempSync(join(tmpdir(), 'loom-enc-'));
-    outDirs.push(dir);
-    synthToDirectory(spec, join(dir, 'out'), { policies: false });
-    e = { stacks: readSynthDirectory(join(dir, 'out')), settings: settingsOf(spec) };
-    examples.set(file, e);
-  }
-  return e;
-}
-afterAll(() => outDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('the ENC rules on the examples', () => {
   /** Expected findings (`stack address [detail]`) per example and rule; absent: none. */
@@ -407,7 +382,7 @@ describe('the ENC rules on the examples', () => {
   };
   for (const file of EXAMPLES)
     it(`${file}: exact findings of every ENC rule`, () => {
-      const { stacks, settings } = example(file);
+      const { stacks, settings } = exampleStacks(file);
       for (const rule of ENC_RULES) {
         const found = runRule(rule, stacks, settings).map((f) => `${'stack' in f.resource ? f.resource.stack : ''} ${addresses([f])[0]}`);
         expect(found, `${file} ${rule.id}`).toEqual(EXPECTED[file]?.[rule.id] ?? []);
@@ -415,7 +390,7 @@ describe('the ENC rules on the examples', () => {
     });
 
   it('gcp-platform.yaml: the ENC-004 findings are at the GKE SecretsKey construct; the ENC-008 ones are warnings', () => {
-    const { stacks, settings } = example('gcp-platform.yaml');
+    const { stacks, settings } = exampleStacks('gcp-platform.yaml');
     expect(runRule(ENC_004, stacks, settings).map((f) => ('path' in f.resource ? f.resource.path : ''))).toEqual(['acme-cluster-apps/Cluster/SecretsKey', 'acme-cluster-events/Cluster/SecretsKey', 'acme-cluster-training/Cluster/SecretsKey']);
     expect(ENC_008.severity.baseline).toBe('MEDIUM');
     expect(settings.packs).not.toContain('regulated');

@@ -2,37 +2,13 @@
  * The NET rules: per rule a non-compliant, a compliant, an attribute-omitted (the provider's
  * default) and an unresolved-reference fixture, asserting the exact findings; then every example.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthToDirectory } from '../../../cli/synth';
-import { PolicyViolation } from '../../../policies';
-import { readSynthDirectory } from '../../../policies/stacks';
 import { NET_RULES } from '../../../policies/rules/net';
 import { NET_001 } from '../../../policies/rules/net/net-001';
 import { NET_002 } from '../../../policies/rules/net/net-002';
 import { NET_003 } from '../../../policies/rules/net/net-003';
 import { eksMaxPods, gkePodBlock, NET_004 } from '../../../policies/rules/net/net-004';
-import type { PolicySettings, SynthStack } from '../../../policies/types';
-import { specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, exampleStacks, fixtureStack, runRule, settingsOf, type Resources } from '../helpers';
-
-/**
- * An example's stacks: {@link exampleStacks}, or — while other rules' error-level findings make its
- * synth gate throw — the same synthesis without the gate (the JSON is identical; only the gate differs).
- */
-function example(file: string): { stacks: SynthStack[]; settings: PolicySettings } {
-  try {
-    return exampleStacks(file);
-  } catch (e) {
-    if (!(e instanceof PolicyViolation)) throw e;
-    const spec = specFromFile(join(__dirname, '..', '..', '..', 'examples', file));
-    const out = join(mkdtempSync(join(tmpdir(), 'loom-net-rules-')), 'out');
-    synthToDirectory(spec, out, { policies: false });
-    return { settings: settingsOf(spec), stacks: readSynthDirectory(out) };
-  }
-}
+import { addresses, EXAMPLES, exampleStacks, fixtureStack, runRule, type Resources } from '../helpers';
 
 const s = (resources: Resources, extras = {}) => fixtureStack('s', resources, extras);
 const vpc = (cidr_block: unknown = '10.0.0.0/16') => ({ v: { cidr_block } });
@@ -278,7 +254,7 @@ describe('LOOM-NET-004 VPC-native pod addressing with enough capacity', () => {
 
 describe('the NET rules on every example', () => {
   it.each(EXAMPLES)('%s: no findings (Loom plans addresses, zones and capacity from the spec)', (file) => {
-    const { stacks, settings } = example(file);
+    const { stacks, settings } = exampleStacks(file);
     for (const rule of NET_RULES) expect(addresses(runRule(rule, stacks, settings)), `${rule.id} on ${file}`).toEqual([]);
   });
 });

@@ -2,39 +2,15 @@
  * The PEER rules: per rule a non-compliant, a compliant, an attribute-omitted (the provider's
  * default) and an unresolved-reference fixture, asserting the exact findings; then every example.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthToDirectory } from '../../../cli/synth';
-import { PolicyViolation } from '../../../policies';
-import { readSynthDirectory } from '../../../policies/stacks';
 import { PEER_001 } from '../../../policies/rules/peer/peer-001';
 import { PEER_002 } from '../../../policies/rules/peer/peer-002';
 import { PEER_003 } from '../../../policies/rules/peer/peer-003';
-import type { PolicySettings, SynthStack } from '../../../policies/types';
-import type { PlatformSpec } from '../../../schema/schema';
 import { specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, exampleStacks, fixtureStack, runRule, settingsOf, type Resources } from '../helpers';
+import { addresses, EXAMPLES, exampleStacks, fixtureStack, type Resources, runRule, specStacks } from '../helpers';
 
 const examplesDir = join(__dirname, '..', '..', '..', 'examples');
-
-/** Synthesizes a spec without the policy gate (the JSON is what the gate would read). */
-function synthUngated(spec: PlatformSpec): { stacks: SynthStack[]; settings: PolicySettings } {
-  const out = join(mkdtempSync(join(tmpdir(), 'loom-peer-rules-')), 'out');
-  synthToDirectory(spec, out, { policies: false });
-  return { settings: settingsOf(spec), stacks: readSynthDirectory(out) };
-}
-
-/** An example's stacks: {@link exampleStacks}, or — while other rules' error-level findings make its synth gate throw — the same synthesis ungated. */
-function example(file: string): { stacks: SynthStack[]; settings: PolicySettings } {
-  try {
-    return exampleStacks(file);
-  } catch (e) {
-    if (!(e instanceof PolicyViolation)) throw e;
-    return synthUngated(specFromFile(join(examplesDir, file)));
-  }
-}
 
 const s = (resources: Resources, extras = {}) => fixtureStack('s', resources, extras);
 
@@ -225,7 +201,7 @@ describe('the PEER rules on every example', () => {
   };
 
   it.each(EXAMPLES)('%s: PEER-001 and PEER-002 find nothing; PEER-003 finds the interface endpoints the example leaves out', (file) => {
-    const { stacks, settings } = example(file);
+    const { stacks, settings } = exampleStacks(file);
     expect(runRule(PEER_001, stacks, settings)).toEqual([]);
     expect(runRule(PEER_002, stacks, settings)).toEqual([]);
     expect(addresses(runRule(PEER_003, stacks, settings))).toEqual(peer003[file]);
@@ -233,7 +209,7 @@ describe('the PEER rules on every example', () => {
 
   it('aws-minimal with network.interfaceEndpoints: true has every endpoint PEER-003 asks for', () => {
     const spec = specFromFile(join(examplesDir, 'aws-minimal.yaml'));
-    const { stacks, settings } = synthUngated({ ...spec, network: { ...spec.network!, interfaceEndpoints: true } });
+    const { stacks, settings } = specStacks({ ...spec, network: { ...spec.network!, interfaceEndpoints: true } });
     expect(runRule(PEER_003, stacks, settings)).toEqual([]);
   });
 });

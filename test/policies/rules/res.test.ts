@@ -1,11 +1,8 @@
 /**
  * The RES rules: per rule a non-compliant, a compliant, an attribute-omitted (the provider's
  * default) and, for value checks, an unresolved-reference fixture, asserting the exact findings;
- * then every example's exact findings.
- *
- * The examples are synthesized here without the synth's policy gate (`policies: false`): the gate
- * runs every rule of the catalogue and throws on any error-level finding, so an example with a
- * genuine finding (of this area or another) could not be read at all through `exampleStacks`.
+ * then every example's exact findings (`exampleStacks`: synthesized without the policy gate, so
+ * a genuine finding of any area is read, never thrown).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,25 +16,11 @@ import { RES_001 } from '../../../policies/rules/res/res-001';
 import { RES_002 } from '../../../policies/rules/res/res-002';
 import { RES_003 } from '../../../policies/rules/res/res-003';
 import { readSynthDirectory } from '../../../policies/stacks';
-import type { PolicySettings, SynthStack } from '../../../policies/types';
-import { specFrom, specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, fixtureStack, runRule, SETTINGS, settingsOf } from '../helpers';
+import { specFrom } from '../../helpers/synth';
+import { addresses, EXAMPLES, exampleStacks, fixtureStack, runRule, SETTINGS, settingsOf } from '../helpers';
 
 const EU = { allowedRegions: ['eu-west-1', 'europe-west4'] };
 
-const synthesized = new Map<string, { stacks: SynthStack[]; settings: PolicySettings }>();
-/** An example's stacks, synthesized once per file without the policy gate. */
-function example(file: string) {
-  let hit = synthesized.get(file);
-  if (!hit) {
-    const spec = specFromFile(join(__dirname, '..', '..', '..', 'examples', file));
-    const out = join(mkdtempSync(join(tmpdir(), 'loom-res-')), 'out');
-    synthToDirectory(spec, out, { policies: false });
-    hit = { stacks: readSynthDirectory(out), settings: settingsOf(spec) };
-    synthesized.set(file, hit);
-  }
-  return hit;
-}
 
 describe('the RES area', () => {
   it('lists its rules in id order', () => {
@@ -202,7 +185,7 @@ describe('LOOM-RES-003 global or managed services the residency mode forbids are
       synthToDirectory(spec, out, { policies: false });
       expect(runRule(RES_003, readSynthDirectory(out), settingsOf(spec)), file).toEqual([]);
     }
-    const { stacks, settings } = example('aws-buy-everything.yaml');
+    const { stacks, settings } = exampleStacks('aws-buy-everything.yaml');
     expect([...new Set(runRule(RES_003, stacks, { ...settings, managedServicesForbidden: true }).map((f) => f.detail))]).toEqual([
       'ManagedService::aws_athena_workgroup',
       'ManagedService::aws_ecr_repository',
@@ -246,12 +229,12 @@ describe('the RES rules on the examples', () => {
   };
   for (const file of EXAMPLES)
     it(`finds exactly the expected in ${file}`, () => {
-      const { stacks, settings } = example(file);
+      const { stacks, settings } = exampleStacks(file);
       for (const rule of RES_RULES) expect(addresses(runRule(rule, stacks, settings)), `${file} ${rule.id}`).toEqual(expected[file][rule.id] ?? []);
     }, 120_000);
 
   it('RES-002 finds no secret on gcp-platform: the Memorystore AUTH string and the registry CA replicate in the platform\'s region', () => {
-    const { stacks, settings } = example('gcp-platform.yaml');
+    const { stacks, settings } = exampleStacks('gcp-platform.yaml');
     expect(runRule(RES_002, stacks, settings).map((f) => ('path' in f.resource ? f.resource.path : ''))).toEqual([]);
   }, 120_000);
 });
