@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../cli/main';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loom } from '../helpers/cli';
 import { synthToDirectory } from '../../cli/synth';
 import { PolicyViolation, type PolicyRule } from '../../policies';
 import { specFromFile } from '../helpers/synth';
@@ -15,25 +15,6 @@ const root = join(__dirname, '..', '..');
 const example = (f: string) => join(root, 'examples', f);
 const dir = mkdtempSync(join(tmpdir(), 'loom-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function loom(...argv: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: run(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 /** A cdktf output directory holding `stacks` (name → cdk.tf.json). */
 function outputDir(name: string, stacks: Record<string, unknown>): string {

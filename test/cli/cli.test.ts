@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../cli/main';
+import { loom } from '../helpers/cli';
 import { App } from '../../constructs/core/cdk';
 import { PlatformValidationError } from '../../constructs/core/errors';
 import { parse } from 'yaml';
@@ -15,26 +15,6 @@ import { parse } from 'yaml';
 const FIXTURES = 'test/schema/fixtures';
 const fixture = (name: string) => join(FIXTURES, name);
 const EXAMPLE = 'examples/aws-platform.yaml';
-
-/** Runs `loom <argv>` and captures what it writes. */
-function loom(...argv: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: run(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const root = mkdtempSync(join(tmpdir(), 'loom-cli-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -6,33 +6,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../cli/main';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loom } from '../helpers/cli';
 
 const root = join(__dirname, '..', '..');
 const example = (f: string) => join(root, 'examples', f);
 const EXAMPLES = ['aws-platform.yaml', 'aws-buy-everything.yaml', 'aws-minimal.yaml', 'gcp-platform.yaml', 'onprem-sovereign.yaml'];
 const dir = mkdtempSync(join(tmpdir(), 'loom-cost-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function loom(...argv: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: run(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const file = (name: string, text: string) => {
   const path = join(dir, name);

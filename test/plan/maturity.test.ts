@@ -3,8 +3,8 @@
  * each level has and misses, the step to add next, and the command's text and JSON.
  */
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { run } from '../../cli/main';
+import { describe, expect, it } from 'vitest';
+import { loom } from '../helpers/cli';
 import { formatMaturity, MATURITY_LADDER, platformMaturity } from '../../plan/maturity';
 import { specFrom, specFromFile } from '../helpers/synth';
 import { awsSpec } from '../schema/fixtures';
@@ -22,21 +22,6 @@ const ALL = {
   monitoring: { mode: 'buy' },
   featureStore: { mode: 'buy' },
 };
-
-function loom(...argv: string[]): { code: number; stdout: string } {
-  let stdout = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: run(argv), stdout };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('the maturity ladder', () => {
   it.each([
