@@ -83,5 +83,8 @@ export function onExample(rule: PolicyRule, file: string): string[] {
   return findings.map((f, i) => `${f.resource.stack} ${a[i]}`);
 }
 
+/** {@link onExample} for every example, by file. */
+export const onExamples = (rule: PolicyRule): Record<string, string[]> => Object.fromEntries(EXAMPLES.map((f) => [f, onExample(rule, f)]));
+
 /** The YAML examples. */
 export const EXAMPLES = ['aws-platform.yaml', 'aws-buy-everything.yaml', 'aws-minimal.yaml', 'gcp-platform.yaml', 'onprem-sovereign.yaml'] as const;

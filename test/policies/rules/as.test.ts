@@ -4,36 +4,13 @@
  * the exact findings on every example. The examples are synthesized without the synth's policy
  * gate (which stops at any rule's error finding) and findings located as `<stack> <address> [detail]`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthToDirectory } from '../../../cli/synth';
-import { readSynthDirectory } from '../../../policies/stacks';
-import type { PolicyRule, PolicySettings, RuleFinding, SynthStack } from '../../../policies/types';
 import { AS_RULES } from '../../../policies/rules/as';
 import { AS_001 } from '../../../policies/rules/as/as-001';
 import { AS_002 } from '../../../policies/rules/as/as-002';
 import { AS_003 } from '../../../policies/rules/as/as-003';
-import { specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, fixtureStack, runRule, settingsOf } from '../helpers';
+import { addresses, fixtureStack, onExamples, runRule } from '../helpers';
 
-const exampleCache = new Map<string, { stacks: SynthStack[]; settings: PolicySettings }>();
-/** An example's stacks, synthesized once without the policy gate. */
-function ungated(file: string): { stacks: SynthStack[]; settings: PolicySettings } {
-  let hit = exampleCache.get(file);
-  if (!hit) {
-    const spec = specFromFile(join(__dirname, '..', '..', '..', 'examples', file));
-    const out = join(mkdtempSync(join(tmpdir(), 'loom-as-')), 'out');
-    synthToDirectory(spec, out, { policies: false });
-    hit = { stacks: readSynthDirectory(out), settings: settingsOf(spec) };
-    rmSync(join(out, '..'), { recursive: true, force: true });
-    exampleCache.set(file, hit);
-  }
-  return hit;
-}
-const located = (findings: readonly RuleFinding[]) => findings.map((f) => `${'stack' in f.resource ? f.resource.stack : ''} ${addresses([f])[0]}`);
-const onExamples = (rule: PolicyRule) => Object.fromEntries(EXAMPLES.map((f) => [f, located(runRule(rule, ungated(f).stacks, ungated(f).settings))]));
 
 it('the area lists its rules in id order', () => {
   expect(AS_RULES.map((r) => r.id)).toEqual(['LOOM-AS-001', 'LOOM-AS-002', 'LOOM-AS-003']);

@@ -4,12 +4,9 @@
  * findings; then each rule over every example, asserting the exact findings there (each explained).
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { synthToDirectory } from '../../../cli/synth';
-import { readSynthDirectory } from '../../../policies/stacks';
 import type { PolicyRule, SynthStack } from '../../../policies/types';
 import { IAM_RULES } from '../../../policies/rules/iam';
 import { IAM_001 } from '../../../policies/rules/iam/iam-001';
@@ -23,30 +20,16 @@ import { IAM_008 } from '../../../policies/rules/iam/iam-008';
 import { isUnscopableAction } from '../../../policies/rules/iam/unscopable-actions';
 import { parsePolicyJson } from '../../../policies/rules/iam/policy-document';
 import { specFrom } from '../../helpers/synth';
-import { addresses, EXAMPLES, fixtureStack, runRule, settingsOf, type Resources, type StackExtras } from '../helpers';
+import { addresses, EXAMPLES, exampleStacks, fixtureStack, runRule, specStacks, type Resources, type StackExtras } from '../helpers';
 
 const doc = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 const stack = (resources: Resources, extras?: StackExtras) => fixtureStack('s', resources, extras);
 const run = (rule: PolicyRule, s: SynthStack | SynthStack[]) => addresses(runRule(rule, s));
 
-/** An example synthesized without the policy gate (the gate would stop on the findings asserted below). */
-const synthesized = new Map<string, SynthStack[]>();
-function exampleOf(file: string, mutate?: (spec: Record<string, unknown>) => void): SynthStack[] {
-  const key = `${file}${mutate ? ' mutated' : ''}`;
-  let stacks = synthesized.get(key);
-  if (!stacks) {
-    const raw = parseYaml(readFileSync(join(__dirname, '..', '..', '..', 'examples', file), 'utf8')) as Record<string, unknown>;
-    mutate?.(raw);
-    const out = join(mkdtempSync(join(tmpdir(), 'loom-iam-')), 'out');
-    synthToDirectory(specFrom(raw), out, { policies: false });
-    stacks = readSynthDirectory(out);
-    synthesized.set(key, stacks);
-  }
-  return stacks;
-}
+/** `address [detail]` of each finding of `rule` on an example. */
 const onExample = (rule: PolicyRule, file: string) => {
-  const raw = parseYaml(readFileSync(join(__dirname, '..', '..', '..', 'examples', file), 'utf8'));
-  return addresses(runRule(rule, exampleOf(file), settingsOf(specFrom(raw))));
+  const { stacks, settings } = exampleStacks(file);
+  return addresses(runRule(rule, stacks, settings));
 };
 
 describe('policy documents', () => {
@@ -207,9 +190,9 @@ describe('LOOM-IAM-004 no long-lived credentials; secrets rotate', () => {
   });
 
   it("finds Harbor's S3 image-store user and key when Harbor is built on AWS — a genuine exception (goharbor/harbor#22690)", () => {
-    const stacks = exampleOf('aws-platform.yaml', (spec) => {
-      (spec.components as Record<string, unknown>).registry = { mode: 'build', repositories: ['images', 'models', 'training'] };
-    });
+    const raw = parseYaml(readFileSync(join(__dirname, '..', '..', '..', 'examples', 'aws-platform.yaml'), 'utf8')) as { components: Record<string, unknown> };
+    raw.components.registry = { mode: 'build', repositories: ['images', 'models', 'training'] };
+    const { stacks } = specStacks(specFrom(raw));
     const found = runRule(IAM_004, stacks);
     expect(addresses(found)).toEqual(['aws_iam_user.Registry_ImageStore_User_B3531197 [User]', 'aws_iam_access_key.Registry_ImageStore_AccessKey_9E762F37 [AccessKey]']);
     expect(found[0]!.message).toMatch(/distribution 2\.8 cannot use IRSA/);

@@ -2,13 +2,7 @@
  * The ING rules: per rule a non-compliant, a compliant, an attribute-omitted (the provider's
  * default) and an unresolved-reference fixture, asserting the exact findings.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthToDirectory } from '../../../cli/synth';
-import { readSynthDirectory } from '../../../policies/stacks';
-import type { PolicyRule, PolicySettings, RuleFinding, SynthStack } from '../../../policies/types';
 import { ING_001 } from '../../../policies/rules/ing/ing-001';
 import { ING_002 } from '../../../policies/rules/ing/ing-002';
 import { ING_003 } from '../../../policies/rules/ing/ing-003';
@@ -16,8 +10,7 @@ import { ING_004 } from '../../../policies/rules/ing/ing-004';
 import { ING_005 } from '../../../policies/rules/ing/ing-005';
 import { ING_006 } from '../../../policies/rules/ing/ing-006';
 import { ING_007 } from '../../../policies/rules/ing/ing-007';
-import { specFromFile } from '../../helpers/synth';
-import { addresses, EXAMPLES, fixtureStack, runRule, settingsOf } from '../helpers';
+import { addresses, EXAMPLES, exampleStacks, fixtureStack, onExamples, runRule } from '../helpers';
 
 describe('LOOM-ING-001 the Kubernetes API endpoint is private or allow-listed', () => {
   const eks = (vpc_config: Record<string, unknown>) => fixtureStack('s', { aws_eks_cluster: { c: { name: 'c', vpc_config } } });
@@ -50,30 +43,14 @@ describe('LOOM-ING-001 the Kubernetes API endpoint is private or allow-listed', 
   });
 
   it('finds nothing in the examples (every Loom cluster endpoint is private)', () => {
-    for (const f of ['aws-platform.yaml', 'gcp-platform.yaml']) expect(runRule(ING_001, ungated(f).stacks), f).toEqual([]);
+    for (const f of ['aws-platform.yaml', 'gcp-platform.yaml']) expect(runRule(ING_001, exampleStacks(f).stacks), f).toEqual([]);
   });
 });
 
 // ---------------------------------------------------------------------------------------------
-// LOOM-ING-002 … LOOM-ING-007. The examples are synthesized without the synth's policy gate (which
-// would stop at other rules' error findings) and the findings located as `<stack> <address> [detail]`.
+// LOOM-ING-002 … LOOM-ING-007, on fixtures and on every example (`onExamples`: findings located as
+// `<stack> <address> [detail]`).
 
-const exampleCache = new Map<string, { stacks: SynthStack[]; settings: PolicySettings }>();
-/** An example's stacks, synthesized once without the policy gate. */
-function ungated(file: string): { stacks: SynthStack[]; settings: PolicySettings } {
-  let hit = exampleCache.get(file);
-  if (!hit) {
-    const spec = specFromFile(join(__dirname, '..', '..', '..', 'examples', file));
-    const out = join(mkdtempSync(join(tmpdir(), 'loom-ing-')), 'out');
-    synthToDirectory(spec, out, { policies: false });
-    hit = { stacks: readSynthDirectory(out), settings: settingsOf(spec) };
-    rmSync(join(out, '..'), { recursive: true, force: true });
-    exampleCache.set(file, hit);
-  }
-  return hit;
-}
-const located = (findings: readonly RuleFinding[]) => findings.map((f) => `${'stack' in f.resource ? f.resource.stack : ''} ${addresses([f])[0]}`);
-const onExamples = (rule: PolicyRule) => Object.fromEntries(EXAMPLES.map((f) => [f, located(runRule(rule, ungated(f).stacks, ungated(f).settings))]));
 const none = Object.fromEntries(EXAMPLES.map((f) => [f, [] as string[]]));
 
 describe('LOOM-ING-002 no world-open admin ports or all-port rules', () => {
