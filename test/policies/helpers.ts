@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { PlatformSpec } from '../../schema/schema';
 import { ruleContext, stackFromJson } from '../../policies/stacks';
+import { specPolicies } from '../../policies';
 import type { PolicyRule, PolicySettings, RuleFinding, SynthStack } from '../../policies/types';
 import { specFromFile, synthSpec } from '../helpers/synth';
 
@@ -51,17 +52,8 @@ export const addresses = (findings: readonly RuleFinding[]) =>
 
 const examplesDir = join(__dirname, '..', '..', 'examples');
 
-/** The settings a spec gives the engine. */
-export function settingsOf(spec: PlatformSpec, today = '2026-11-30'): PolicySettings {
-  return {
-    environment: spec.environment,
-    packs: spec.policies.packs,
-    allowedRegions: spec.dataResidency?.allowedRegions ?? [],
-    managedServicesForbidden: spec.dataResidency?.managedServices === 'forbidden',
-    cloud: spec.cloud,
-    today,
-  };
-}
+/** The settings a spec gives the engine (what `loom synth` and `loom check` use). */
+export const settingsOf = (spec: PlatformSpec, today = '2026-11-30'): PolicySettings => specPolicies(spec, today).settings;
 
 /** A spec's synthesized stacks (without the policy gate, once per worker: `synthSpec`) and its settings. */
 export function specStacks(spec: PlatformSpec): { stacks: SynthStack[]; settings: PolicySettings } {
